@@ -1,0 +1,132 @@
+//! The pipeline end to end: load → check → render → write.
+//!
+//! [`check_site`] and [`build_site`] are what the `check` and `build`
+//! commands run; the preview server calls [`prepare`] and the renderer itself
+//! so it can keep the last good site in memory.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::output::{self, WriteError};
+use crate::render::{OutputFile, Renderer};
+use crate::site::{load_site, LoadOptions, Site};
+use crate::theme::load_theme;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; defaults to `<root>/public`.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// Why a build wrote nothing.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The input has errors (the diagnostics hold warnings too).
+    Invalid(Diagnostics),
+    Write(WriteError),
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    pub files: usize,
+    pub modules: usize,
+    pub elapsed: Duration,
+}
+
+/// A loaded site with its compiled theme, or every reason it could not be made.
+pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Renderer, Diagnostics), Diagnostics> {
+    let (site, mut diagnostics) = load_site(root, LoadOptions { drafts });
+    let Some(site) = site else {
+        return Err(diagnostics);
+    };
+    let renderer =
+        load_theme(root, &site.config.theme, &site.config.language).and_then(Renderer::new);
+    let renderer = match renderer {
+        Ok(renderer) => renderer,
+        Err(problems) => {
+            problems.into_iter().for_each(|d| diagnostics.push(d));
+            return Err(diagnostics);
+        }
+    };
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok((site, renderer, diagnostics))
+}
+
+/// Checks everything and writes nothing.
+pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
+    match prepare(root, drafts) {
+        Ok((_, _, diagnostics)) | Err(diagnostics) => diagnostics,
+    }
+}
+
+/// Renders the whole site in memory.
+pub fn render_all(
+    site: &Site,
+    renderer: &Renderer,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<OutputFile>> {
+    match renderer.render_site(site) {
+        Ok(files) => Some(files),
+        Err(problems) => {
+            problems.into_iter().for_each(|d| diagnostics.push(d));
+            None
+        }
+    }
+}
+
+/// Builds the site into its output folder; on any error writes nothing.
+pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let out = options.out_dir();
+    if let Some(problem) = unsafe_output(&options.root, &out) {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.push(problem);
+        return Err(BuildError::Invalid(diagnostics));
+    }
+    let (site, renderer, mut diagnostics) =
+        prepare(&options.root, options.drafts).map_err(BuildError::Invalid)?;
+    let Some(files) = render_all(&site, &renderer, &mut diagnostics) else {
+        return Err(BuildError::Invalid(diagnostics));
+    };
+    output::write_site(&out, &files).map_err(BuildError::Write)?;
+    Ok(BuildReport {
+        diagnostics,
+        files: files.len(),
+        modules: site.modules.len(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The output folder is replaced whole, so it must not hold the sources.
+fn unsafe_output(root: &Path, out: &Path) -> Option<Diagnostic> {
+    let root = root.canonicalize().ok()?;
+    let out_abs = if out.exists() {
+        out.canonicalize().ok()?
+    } else {
+        return None;
+    };
+    if root.starts_with(&out_abs) {
+        return Some(
+            Diagnostic::error(
+                out.display().to_string(),
+                Location::START,
+                "the output folder contains the site's sources and would be replaced",
+            )
+            .with_hint("choose an output folder of its own, e.g. --out public"),
+        );
+    }
+    None
+}

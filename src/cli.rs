@@ -1,0 +1,80 @@
+//! The command line: `build`, `check`, `serve`, `new module`, `init`.
+
+use clap::{Parser, Subcommand};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kenshu",
+    version,
+    about = "Builds a static e-learning portal for digital-skills training from Markdown modules"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or --out); nothing is written when there are errors.
+    Build {
+        /// The site folder (holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Include modules marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check the site and report every problem; write nothing.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Preview the site: build, serve, and rebuild and reload on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on; anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        #[arg(long)]
+        drafts: bool,
+        /// Open the portal in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Folder for the preview output [default: a temporary folder].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Create something new.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Create a new site in DIR that builds as it is.
+    Init { dir: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Create a module file under content/modules/.
+    Module {
+        /// Path of the new file, relative to content/modules (e.g. security/passwords.md).
+        path: PathBuf,
+        /// Id of the skill the module trains.
+        #[arg(long)]
+        skill: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}

@@ -1,0 +1,257 @@
+//! Self-check questions: the YAML inside ```` ```quiz ```` blocks.
+//!
+//! A question has `choices` (one or more correct: radio buttons or
+//! checkboxes) or an `answer` (true/false, or accepted text answers).
+//! Parsing checks the shape; the text is Markdown rendered later.
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::source::{parse_yaml, SourceText};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    question: String,
+    #[serde(default)]
+    choices: Option<Vec<RawChoice>>,
+    #[serde(default)]
+    answer: Option<RawAnswer>,
+    #[serde(default)]
+    explanation: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoice {
+    text: String,
+    #[serde(default)]
+    correct: bool,
+    #[serde(default)]
+    feedback: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawAnswer {
+    Bool(bool),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// What kind of control a question is answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuestionKind {
+    Single,
+    Multiple,
+    TrueFalse,
+    Text,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub text: String,
+    pub correct: bool,
+    pub feedback: String,
+}
+
+/// One checked question, its texts still in Markdown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub kind: QuestionKind,
+    pub prompt: String,
+    pub choices: Vec<Choice>,
+    /// The right answer of a true/false question.
+    pub truth: Option<bool>,
+    /// Accepted answers of a text question.
+    pub accepted: Vec<String>,
+    pub explanation: String,
+}
+
+/// Parses one quiz block whose content starts at `first_line` of the file.
+pub fn parse_block(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+) -> Result<Vec<Question>, Vec<Diagnostic>> {
+    let source = SourceText::starting_at(path, text, first_line);
+    let raw: Vec<RawQuestion> = parse_yaml(&source).map_err(|d| vec![quiz_hint(d)])?;
+    let starts = question_lines(text, first_line);
+    let mut problems = Vec::new();
+    let mut questions = Vec::new();
+    for (index, question) in raw.into_iter().enumerate() {
+        let at = starts
+            .get(index)
+            .copied()
+            .unwrap_or(Location::new(first_line, 1));
+        match check(question) {
+            Ok(q) => questions.push(q),
+            Err((message, hint)) => {
+                problems.push(Diagnostic::error(path, at, message).with_hint(hint))
+            }
+        }
+    }
+    if raw_is_empty(&questions, &problems) {
+        problems.push(
+            Diagnostic::error(
+                path,
+                Location::new(first_line, 1),
+                "quiz block has no questions",
+            )
+            .with_hint("write a YAML list: `- question: …`"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(questions)
+    } else {
+        Err(problems)
+    }
+}
+
+fn raw_is_empty(questions: &[Question], problems: &[Diagnostic]) -> bool {
+    questions.is_empty() && problems.is_empty()
+}
+
+fn quiz_hint(diagnostic: Diagnostic) -> Diagnostic {
+    if diagnostic.message.contains("did not match any variant") {
+        diagnostic.with_hint("`answer` is true/false, a text, or a list of accepted texts")
+    } else if diagnostic.hint.is_none() {
+        diagnostic.with_hint("a quiz block holds a YAML list of questions: `- question: …`")
+    } else {
+        diagnostic
+    }
+}
+
+/// Line and column of each `- question:` item, in order.
+fn question_lines(text: &str, first_line: usize) -> Vec<Location> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let trimmed = line.trim_start();
+            trimmed
+                .starts_with("- question:")
+                .then(|| Location::new(first_line + index, line.len() - trimmed.len() + 1))
+        })
+        .collect()
+}
+
+type Problem = (String, String);
+
+fn check(raw: RawQuestion) -> Result<Question, Problem> {
+    if raw.question.trim().is_empty() {
+        return Err((
+            "question text is empty".into(),
+            "write the question after `question:`".into(),
+        ));
+    }
+    match (raw.choices, raw.answer) {
+        (Some(_), Some(_)) => Err((
+            "question has both `choices` and `answer`".into(),
+            "use `choices` for a choice question, or `answer` for true/false and text questions, not both".into(),
+        )),
+        (None, None) => Err((
+            "question has neither `choices` nor `answer`".into(),
+            "add `choices:` (with `correct: true` on the right ones) or `answer:`".into(),
+        )),
+        (Some(choices), None) => choice_question(raw.question, choices, raw.explanation),
+        (None, Some(answer)) => answer_question(raw.question, answer, raw.explanation),
+    }
+}
+
+fn choice_question(
+    prompt: String,
+    raw: Vec<RawChoice>,
+    explanation: String,
+) -> Result<Question, Problem> {
+    let correct = raw.iter().filter(|c| c.correct).count();
+    if raw.len() < 2 {
+        return Err((
+            "a choice question needs at least two choices".into(),
+            "add more `- text:` items under `choices:`".into(),
+        ));
+    }
+    if correct == 0 {
+        return Err((
+            "question has no correct choice".into(),
+            "mark the right choice(s) with `correct: true`".into(),
+        ));
+    }
+    let choices = raw
+        .into_iter()
+        .map(|c| Choice {
+            text: c.text,
+            correct: c.correct,
+            feedback: c.feedback,
+        })
+        .collect();
+    let kind = if correct == 1 {
+        QuestionKind::Single
+    } else {
+        QuestionKind::Multiple
+    };
+    Ok(Question {
+        kind,
+        prompt,
+        choices,
+        truth: None,
+        accepted: Vec::new(),
+        explanation,
+    })
+}
+
+fn answer_question(
+    prompt: String,
+    answer: RawAnswer,
+    explanation: String,
+) -> Result<Question, Problem> {
+    let (kind, truth, accepted) = match answer {
+        RawAnswer::Bool(value) => (QuestionKind::TrueFalse, Some(value), Vec::new()),
+        RawAnswer::Text(text) => (QuestionKind::Text, None, vec![text]),
+        RawAnswer::List(list) => (QuestionKind::Text, None, list),
+    };
+    if kind == QuestionKind::Text && accepted.iter().all(|a| a.trim().is_empty()) {
+        return Err((
+            "text question has no accepted answer".into(),
+            "write the accepted answers, e.g. answer: [デジタル庁]".into(),
+        ));
+    }
+    Ok(Question {
+        kind,
+        prompt,
+        choices: Vec::new(),
+        truth,
+        accepted,
+        explanation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Question>, Vec<Diagnostic>> {
+        parse_block(Path::new("m.md"), text, 10)
+    }
+
+    #[test]
+    fn recognises_each_kind() {
+        let qs = parse("- question: a\n  choices:\n    - text: x\n      correct: true\n    - text: y\n- question: b\n  answer: false\n- question: c\n  answer: [デジタル庁]\n").unwrap();
+        let kinds: Vec<_> = qs.iter().map(|q| q.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                QuestionKind::Single,
+                QuestionKind::TrueFalse,
+                QuestionKind::Text
+            ]
+        );
+    }
+
+    #[test]
+    fn no_correct_choice_points_at_the_question() {
+        let errs = parse("- question: ok\n  answer: true\n- question: a\n  choices:\n    - text: x\n    - text: y\n").unwrap_err();
+        assert_eq!(errs[0].location, Location::new(12, 1));
+        assert!(errs[0].message.contains("no correct choice"));
+    }
+}

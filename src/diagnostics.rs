@@ -1,0 +1,200 @@
+//! Problems found in a site's input, as data.
+//!
+//! Every stage (loading, parsing, validation) reports what it finds into a
+//! [`Diagnostics`] list instead of stopping at the first problem, so one run of
+//! `kenshu check` shows an author everything that needs fixing. Each
+//! [`Diagnostic`] carries the file, line and column it is about, and an
+//! optional hint that says how to fix it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a problem is: errors stop a build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Location {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Location {
+    pub const fn new(line: usize, col: usize) -> Self {
+        Location { line, col }
+    }
+
+    /// The start of a file.
+    pub const START: Location = Location { line: 1, col: 1 };
+}
+
+/// One problem in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub path: PathBuf,
+    pub location: Location,
+    pub message: String,
+    /// How to fix it, when that is not obvious from the message.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl AsRef<Path>, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.as_ref().to_path_buf(),
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl AsRef<Path>, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, location, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{label}: {}:{}:{}: {}",
+            self.path.display().to_string().replace('\\', "/"),
+            self.location.line,
+            self.location.col,
+            self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The problems collected over one run, in the order they were found.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorts by file, then position, so output is stable across parallel runs.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.location, a.severity, &a.message)
+                .cmp(&(&b.path, b.location, b.severity, &b.message))
+        });
+        self.items.dedup();
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// Suggests the closest known name for a misspelt one, for "did you mean" hints.
+pub fn did_you_mean<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(unknown, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// `unknown skill "x"` plus `(did you mean "y"?)` when a close name exists.
+pub fn unknown_id_message<'a>(
+    kind: &str,
+    id: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> String {
+    match did_you_mean(id, known) {
+        Some(close) => format!("unknown {kind} \"{id}\" (did you mean \"{close}\"?)"),
+        None => format!("unknown {kind} \"{id}\""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_path_line_column_and_hint() {
+        let d = Diagnostic::error("content/a.md", Location::new(3, 5), "bad").with_hint("fix it");
+        assert_eq!(
+            d.to_string(),
+            "error: content/a.md:3:5: bad\n  hint: fix it"
+        );
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        let known = ["security-literacy", "digital-basics"];
+        assert_eq!(
+            did_you_mean("securty-literacy", known),
+            Some("security-literacy")
+        );
+        assert_eq!(did_you_mean("zzz", known), None);
+    }
+}

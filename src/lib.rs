@@ -1,0 +1,34 @@
+//! kenshu (研修) turns a folder of Markdown training modules into a static
+//! e-learning portal for local-government staff: per-role curricula, module
+//! pages with self-check quizzes, a skill matrix, search and a resource
+//! catalogue, all working offline from any URL path or a shared folder.
+//!
+//! The pipeline is a chain of pure stages over typed data:
+//! [`site::load_site`] (config, framework, resources, modules) →
+//! [`render::Renderer`] (pages to [`render::OutputFile`]s) →
+//! [`output::write_site`] (staging folder, swapped into place).
+//! Every problem an author can cause is a [`diagnostics::Diagnostic`] with
+//! its file, line and column.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod curriculum;
+pub mod diagnostics;
+pub mod framework;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod resources;
+pub mod scaffold;
+pub mod search;
+pub mod serve;
+pub mod site;
+pub mod source;
+pub mod theme;
+pub mod validate;
+
+pub use build::{build_site, check_site, BuildError, BuildOptions, BuildReport};
+pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+pub use site::{load_site, LoadOptions, Site};

@@ -1,0 +1,510 @@
+//! Markdown to HTML, with the adapters the portal needs.
+//!
+//! pulldown-cmark does the parsing; small adapters over its event stream:
+//! - take ```` ```quiz ```` blocks out of the flow (they become quiz forms),
+//! - rewrite relative links to other `.md` files into links to their pages,
+//!   and links to files beside a module into links to the copied media,
+//!   reporting the ones that lead nowhere,
+//! - give headings ids and keep one `h1` per page (the page title),
+//! - escape raw HTML unless the site allows it,
+//! - collect plain text for the search index.
+
+use crate::content::quiz::{self, Question};
+use crate::diagnostics::{Diagnostic, Location};
+use pulldown_cmark::{
+    html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// Where relative links may lead: pages made from `.md` files, and media files.
+#[derive(Debug, Default, Clone)]
+pub struct LinkTargets {
+    /// Source path (`content/modules/a.md`) → URL relative to the site root.
+    pub pages: HashMap<PathBuf, String>,
+    /// Non-Markdown files under content/ that are copied to `media/`.
+    pub media: HashSet<PathBuf>,
+}
+
+/// Everything the renderer needs to know about the file being rendered.
+pub struct MarkdownInput<'a> {
+    pub path: &'a Path,
+    pub body: &'a str,
+    pub first_line: usize,
+    pub allow_html: bool,
+    /// Relative path from the output page to the site root, e.g. `../../`.
+    pub root_prefix: &'a str,
+    pub targets: &'a LinkTargets,
+}
+
+/// A piece of a rendered body: HTML, or the place of a quiz block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyPart {
+    Html(String),
+    Quiz(usize),
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct RenderedBody {
+    pub parts: Vec<BodyPart>,
+    pub quizzes: Vec<Vec<Question>>,
+    pub headings: Vec<Heading>,
+    pub plain_text: String,
+    pub media: Vec<PathBuf>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders a module or page body.
+pub fn render_body(input: &MarkdownInput) -> RenderedBody {
+    let lines = LineIndex::new(input.body, input.first_line);
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(input.body, options())
+        .into_offset_iter()
+        .collect();
+    let demote = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
+    let mut state = BodyState {
+        input,
+        lines,
+        out: RenderedBody::default(),
+        html_events: Vec::new(),
+        slugs: HashMap::new(),
+        demote,
+    };
+    let mut iter = events.into_iter();
+    while let Some((event, range)) = iter.next() {
+        state.handle(event, range, &mut iter);
+    }
+    state.flush();
+    state.out
+}
+
+struct BodyState<'a, 'b> {
+    input: &'b MarkdownInput<'a>,
+    lines: LineIndex,
+    out: RenderedBody,
+    html_events: Vec<Event<'b>>,
+    slugs: HashMap<String, usize>,
+    demote: bool,
+}
+
+impl<'a, 'b> BodyState<'a, 'b> {
+    fn handle(
+        &mut self,
+        event: Event<'b>,
+        range: std::ops::Range<usize>,
+        rest: &mut impl Iterator<Item = (Event<'b>, std::ops::Range<usize>)>,
+    ) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("quiz") =>
+            {
+                self.take_quiz(range, rest);
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => self.heading(level, id, classes, attrs, rest),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.resolve(dest_url, range.start, false);
+                self.html_events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.resolve(dest_url, range.start, true);
+                self.html_events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(text) | Event::InlineHtml(text) if !self.input.allow_html => {
+                self.html_events.push(Event::Text(text));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                self.push_text(text);
+                self.html_events.push(event);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item) => {
+                self.out.plain_text.push(' ');
+                self.html_events.push(event);
+            }
+            other => self.html_events.push(other),
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.out.plain_text.len() < 200_000 {
+            self.out.plain_text.push_str(text);
+        }
+    }
+
+    /// Renders a heading with an id, one level lower when the body has an `h1`.
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        id: Option<CowStr<'b>>,
+        classes: Vec<CowStr<'b>>,
+        attrs: Vec<(CowStr<'b>, Option<CowStr<'b>>)>,
+        rest: &mut impl Iterator<Item = (Event<'b>, std::ops::Range<usize>)>,
+    ) {
+        let mut inner = Vec::new();
+        let mut text = String::new();
+        for (event, _) in rest.by_ref() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    text.push_str(t);
+                    inner.push(event);
+                }
+                Event::Html(t) | Event::InlineHtml(t) if !self.input.allow_html => {
+                    inner.push(Event::Text(t))
+                }
+                other => inner.push(other),
+            }
+        }
+        let level = if self.demote { demote(level) } else { level };
+        let id = id
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| self.unique_slug(&text));
+        self.out.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            text: text.clone(),
+        });
+        self.push_text(&text);
+        self.out.plain_text.push(' ');
+        self.html_events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }));
+        self.html_events.extend(inner);
+        self.html_events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    fn unique_slug(&mut self, text: &str) -> String {
+        let base = slugify(text);
+        let count = self.slugs.entry(base.clone()).or_insert(0);
+        *count += 1;
+        if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        }
+    }
+
+    fn take_quiz(
+        &mut self,
+        range: std::ops::Range<usize>,
+        rest: &mut impl Iterator<Item = (Event<'b>, std::ops::Range<usize>)>,
+    ) {
+        let mut text = String::new();
+        for (event, _) in rest.by_ref() {
+            match event {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        let fence_line = self.lines.locate(range.start).line;
+        let blank_index = self.out.quizzes.len();
+        match quiz::parse_block(self.input.path, &text, fence_line + 1) {
+            Ok(questions) => self.out.quizzes.push(questions),
+            Err(problems) => {
+                self.out.diagnostics.extend(problems);
+                self.out.quizzes.push(Vec::new());
+            }
+        }
+        self.flush();
+        self.out.parts.push(BodyPart::Quiz(blank_index));
+    }
+
+    fn flush(&mut self) {
+        if self.html_events.is_empty() {
+            return;
+        }
+        let mut html = String::new();
+        html::push_html(&mut html, self.html_events.drain(..));
+        self.out.parts.push(BodyPart::Html(html));
+    }
+
+    /// Rewrites a relative link; reports it when its target does not exist.
+    fn resolve(&mut self, dest: CowStr<'b>, offset: usize, is_image: bool) -> CowStr<'b> {
+        if is_external(&dest) || dest.starts_with('#') || dest.is_empty() {
+            return dest;
+        }
+        let (target, fragment) = match dest.split_once('#') {
+            Some((t, f)) => (t, Some(f)),
+            None => (&*dest, None),
+        };
+        let target = percent_encoding::percent_decode_str(target)
+            .decode_utf8_lossy()
+            .to_string();
+        let location = self.lines.locate(offset);
+        if target.starts_with('/') {
+            self.out.diagnostics.push(
+                Diagnostic::error(self.input.path, location, format!("link \"{dest}\" starts at the server root"))
+                    .with_hint("use a path relative to this file, so the portal works under any URL path and from a shared folder"),
+            );
+            return dest;
+        }
+        let base = self.input.path.parent().unwrap_or(Path::new(""));
+        let resolved = normalize(&base.join(&target));
+        let suffix = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+        if let Some(url) = self.input.targets.pages.get(&resolved) {
+            return format!("{}{}{}", self.input.root_prefix, url, suffix).into();
+        }
+        if self.input.targets.media.contains(&resolved) {
+            let url = media_url(&resolved);
+            self.out.media.push(resolved);
+            return format!("{}{}{}", self.input.root_prefix, url, suffix).into();
+        }
+        let (what, hint) = if is_image {
+            (
+                "missing image",
+                "put the image file beside the module, or correct the path",
+            )
+        } else if target.ends_with(".md") {
+            ("broken link", "link to an existing module or page file, relative to this file (e.g. ../security/basics.md)")
+        } else {
+            (
+                "broken link",
+                "the file does not exist under content/; correct the path",
+            )
+        };
+        self.out.diagnostics.push(
+            Diagnostic::error(
+                self.input.path,
+                location,
+                format!("{what}: \"{dest}\" (looked for {})", resolved.display()),
+            )
+            .with_hint(hint),
+        );
+        dest
+    }
+}
+
+/// URL (relative to the site root) of a media file copied from content/.
+pub fn media_url(source: &Path) -> String {
+    let inner = source.strip_prefix("content").unwrap_or(source);
+    let path: Vec<String> = inner
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect();
+    let encoded: Vec<String> = path
+        .iter()
+        .map(|segment| {
+            percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        })
+        .collect();
+    format!("media/{}", encoded.join("/"))
+}
+
+fn is_external(dest: &str) -> bool {
+    let scheme_end = dest.find(':');
+    let slash = dest.find('/');
+    match (scheme_end, slash) {
+        (Some(colon), Some(slash)) => colon < slash,
+        (Some(_), None) => true,
+        _ => dest.starts_with("//"),
+    }
+}
+
+/// Resolves `.` and `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// A heading id: lowercased, spaces to hyphens, punctuation dropped; Japanese kept.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
+}
+
+/// Renders a short Markdown text (a question, a choice) without a wrapping `<p>`.
+pub fn render_inline(text: &str, allow_html: bool) -> String {
+    let parser = Parser::new_ext(text, options()).map(|event| match event {
+        Event::Html(t) | Event::InlineHtml(t) if !allow_html => Event::Text(t),
+        other => other,
+    });
+    let mut html = String::new();
+    html::push_html(&mut html, parser);
+    let trimmed = html.trim();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+/// Maps byte offsets in a body to file lines and columns.
+struct LineIndex {
+    starts: Vec<usize>,
+    text: String,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex {
+            starts,
+            text: text.to_string(),
+            first_line,
+        }
+    }
+
+    fn locate(&self, offset: usize) -> Location {
+        let line = self
+            .starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let start = self.starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        Location::new(self.first_line + line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: &str, targets: &LinkTargets) -> RenderedBody {
+        render_body(&MarkdownInput {
+            path: Path::new("content/modules/a/x.md"),
+            body,
+            first_line: 5,
+            allow_html: false,
+            root_prefix: "../../",
+            targets,
+        })
+    }
+
+    #[test]
+    fn rewrites_module_links_and_reports_broken_ones() {
+        let mut targets = LinkTargets::default();
+        targets.pages.insert(
+            PathBuf::from("content/modules/b/y.md"),
+            "modules/y/index.html".into(),
+        );
+        let out = render("[ok](../b/y.md#s)\n\n[bad](../b/z.md)\n", &targets);
+        let BodyPart::Html(html) = &out.parts[0] else {
+            panic!()
+        };
+        assert!(
+            html.contains("href=\"../../modules/y/index.html#s\""),
+            "{html}"
+        );
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(out.diagnostics[0].location, Location::new(7, 1));
+    }
+
+    #[test]
+    fn escapes_raw_html_and_splits_out_quizzes() {
+        let out = render(
+            "<b>x</b>\n\n```quiz\n- question: q\n  answer: true\n```\nafter\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(out.parts.len(), 3);
+        assert_eq!(out.parts[1], BodyPart::Quiz(0));
+        let BodyPart::Html(html) = &out.parts[0] else {
+            panic!()
+        };
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn headings_get_ids_and_h1_is_demoted() {
+        let out = render("# 概要\n\n## 概要\n", &LinkTargets::default());
+        let ids: Vec<_> = out
+            .headings
+            .iter()
+            .map(|h| (h.level, h.id.as_str()))
+            .collect();
+        assert_eq!(ids, [(2, "概要"), (3, "概要-2")]);
+    }
+}

@@ -1,0 +1,393 @@
+//! The template and context of each page type.
+
+use super::views::*;
+use super::PageId;
+use crate::framework::Requirement;
+use crate::site::Site;
+use minijinja::value::Serde;
+use minijinja::{context, Value};
+use serde::Serialize;
+
+/// Template name and context for one page.
+pub fn context(site: &Site, page: &PageId, strings: &serde_json::Value) -> (&'static str, Value) {
+    let base = base_context(site, page, strings);
+    let (template, specific) = match page {
+        PageId::Home => ("home.html", home(site)),
+        PageId::Role(id) => ("role.html", role(site, id)),
+        PageId::Module(id) => ("module.html", module(site, id)),
+        PageId::SkillMatrix => ("skills.html", matrix(site)),
+        PageId::Skill(id) => ("skill.html", skill(site, id)),
+        PageId::Resources => ("resources.html", resources(site)),
+        PageId::Search => ("search.html", context! {}),
+        PageId::Progress => ("progress.html", progress(site)),
+        PageId::Page(slug) => ("page.html", standalone(site, slug)),
+        PageId::NotFound => ("404.html", context! {}),
+    };
+    (template, context! { ..specific, ..base })
+}
+
+#[derive(Serialize)]
+struct NavPage<'a> {
+    title: &'a str,
+    url: String,
+}
+
+fn base_context(site: &Site, page: &PageId, strings: &serde_json::Value) -> Value {
+    let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
+    let pages: Vec<NavPage> = site
+        .pages
+        .iter()
+        .map(|p| NavPage {
+            title: &p.title,
+            url: format!("{}/index.html", p.slug),
+        })
+        .collect();
+    context! {
+        site => context! {
+            title => &site.config.title,
+            organization => &site.config.organization,
+            description => &site.config.description,
+            lang => &site.config.language,
+            progress_key => site.config.progress_key(),
+        },
+        root => page.root_prefix(),
+        ui => Value::from(Serde(strings)),
+        nav_roles => Serde(roles),
+        nav_pages => Serde(pages),
+        page_kind => page_kind(page),
+    }
+}
+
+fn page_kind(page: &PageId) -> &'static str {
+    match page {
+        PageId::Home => "home",
+        PageId::Role(_) => "role",
+        PageId::Module(_) => "module",
+        PageId::SkillMatrix => "skills",
+        PageId::Skill(_) => "skill",
+        PageId::Resources => "resources",
+        PageId::Search => "search",
+        PageId::Progress => "progress",
+        PageId::Page(_) => "page",
+        PageId::NotFound => "not-found",
+    }
+}
+
+#[derive(Serialize)]
+struct RoleCard<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: &'a str,
+    url: String,
+    external: bool,
+    guideline_type: Option<&'a str>,
+    skill_count: usize,
+    module_count: usize,
+    minutes: u32,
+    module_ids: Vec<&'a str>,
+}
+
+fn role_card<'a>(site: &'a Site, role: &'a crate::framework::Role) -> RoleCard<'a> {
+    let curriculum = site
+        .curricula
+        .get(&role.id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    RoleCard {
+        id: &role.id,
+        name: &role.name,
+        description: &role.description,
+        url: role_url(&role.id),
+        external: role.external,
+        guideline_type: role.guideline_type.as_deref(),
+        skill_count: site.framework.skills_of_role(&role.id).len(),
+        module_count: curriculum.len(),
+        minutes: total_minutes(curriculum.iter().map(|&i| site.modules[i].duration)),
+        module_ids: curriculum
+            .iter()
+            .map(|&i| site.modules[i].id.as_str())
+            .collect(),
+    }
+}
+
+fn home(site: &Site) -> Value {
+    let roles: Vec<RoleCard> = site
+        .framework
+        .roles
+        .iter()
+        .map(|r| role_card(site, r))
+        .collect();
+    let mut newest: Vec<&crate::site::Module> = site
+        .modules
+        .iter()
+        .filter(|m| m.updated.is_some())
+        .collect();
+    newest.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(&b.id)));
+    let newest: Vec<ModuleCard> = newest
+        .into_iter()
+        .take(6)
+        .map(|m| module_card(site, m))
+        .collect();
+    let guide = site
+        .pages
+        .iter()
+        .find(|p| p.slug == "guide")
+        .map(|p| format!("{}/index.html", p.slug));
+    context! {
+        roles => Serde(roles),
+        newest => Serde(newest),
+        guide_url => guide,
+        module_count => site.modules.len(),
+        skill_count => site.framework.skills.len(),
+        resource_count => site.catalogue.resources.len(),
+    }
+}
+
+fn role(site: &Site, id: &str) -> Value {
+    let Some(role) = site.framework.role(id) else {
+        return context! {};
+    };
+    let curriculum: Vec<ModuleCard> = site.curricula[id]
+        .iter()
+        .map(|&i| module_card(site, &site.modules[i]))
+        .collect();
+    let parent = role
+        .extends
+        .as_deref()
+        .and_then(|p| site.framework.role(p))
+        .map(role_link);
+    let children: Vec<Link> = site
+        .framework
+        .roles
+        .iter()
+        .filter(|r| r.extends.as_deref() == Some(id))
+        .map(role_link)
+        .collect();
+    let resources: Vec<ResourceView> = site
+        .catalogue
+        .resources
+        .iter()
+        .filter(|r| r.roles.iter().any(|x| x == id))
+        .filter_map(|r| resource_view(site, &r.id))
+        .collect();
+    context! {
+        role => Serde(role_card(site, role)),
+        targets => Serde(&role.targets),
+        steps => Serde(step_views(site, role)),
+        skill_groups => Serde(role_skill_groups(site, id)),
+        curriculum => Serde(curriculum),
+        parent => Serde(parent),
+        children => Serde(children),
+        resources => Serde(resources),
+    }
+}
+
+fn module(site: &Site, id: &str) -> Value {
+    let Some(position) = site.module_position(id) else {
+        return context! {};
+    };
+    let module = &site.modules[position];
+    let prerequisites: Vec<ModuleCard> = module
+        .prerequisites
+        .iter()
+        .filter_map(|p| site.module(p))
+        .map(|m| module_card(site, m))
+        .collect();
+    let roles: Vec<Link> = site.module_roles[position]
+        .iter()
+        .filter_map(|r| site.framework.role(r))
+        .map(role_link)
+        .collect();
+    let resources: Vec<ResourceView> = module
+        .resources
+        .iter()
+        .filter_map(|r| resource_view(site, r))
+        .collect();
+    let headings: Vec<_> = module
+        .body
+        .headings
+        .iter()
+        .filter(|h| h.level == 2)
+        .collect();
+    context! {
+        module => Serde(module_card(site, module)),
+        pass_score => module.pass_score,
+        updated => Serde(&module.updated),
+        parts => Serde(body_parts(&module.body)),
+        headings => Serde(headings),
+        prerequisites => Serde(prerequisites),
+        roles => Serde(roles),
+        resources => Serde(resources),
+        source_path => module.path.to_string_lossy().replace('\\', "/"),
+    }
+}
+
+#[derive(Serialize)]
+struct MatrixRow<'a> {
+    skill: SkillView<'a>,
+    cells: Vec<Option<Requirement>>,
+    gap: bool,
+}
+
+#[derive(Serialize)]
+struct MatrixGroup<'a> {
+    name: &'a str,
+    rows: Vec<MatrixRow<'a>>,
+}
+
+fn matrix(site: &Site) -> Value {
+    let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
+    let groups: Vec<MatrixGroup> = site
+        .framework
+        .categories
+        .iter()
+        .map(|category| MatrixGroup {
+            name: &category.name,
+            rows: site
+                .framework
+                .skills
+                .iter()
+                .filter(|s| s.category == category.id)
+                .map(|skill| {
+                    let module_count = site.skill_modules.get(&skill.id).map_or(0, Vec::len);
+                    let cells = site
+                        .framework
+                        .roles
+                        .iter()
+                        .map(|r| {
+                            site.framework
+                                .skills_of_role(&r.id)
+                                .iter()
+                                .find(|(s, _)| s == &skill.id)
+                                .map(|(_, req)| *req)
+                        })
+                        .collect();
+                    let skill = SkillView {
+                        id: &skill.id,
+                        name: &skill.name,
+                        description: &skill.description,
+                        url: skill_url(&skill.id),
+                        requirement: None,
+                        module_count,
+                    };
+                    MatrixRow {
+                        skill,
+                        cells,
+                        gap: module_count == 0,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    context! { roles => Serde(roles), groups => Serde(groups) }
+}
+
+fn skill(site: &Site, id: &str) -> Value {
+    let Some(skill) = site.framework.skill(id) else {
+        return context! {};
+    };
+    let category = site
+        .framework
+        .category(&skill.category)
+        .map(|c| c.name.as_str());
+    let roles: Vec<Value> = site
+        .framework
+        .roles
+        .iter()
+        .filter_map(|r| {
+            let requirement = site
+                .framework
+                .skills_of_role(&r.id)
+                .iter()
+                .find(|(s, _)| s == id)
+                .map(|(_, req)| *req)?;
+            Some(context! { link => Serde(role_link(r)), requirement => Serde(requirement) })
+        })
+        .collect();
+    let modules: Vec<ModuleCard> = site
+        .skill_modules
+        .get(id)
+        .into_iter()
+        .flatten()
+        .map(|&i| module_card(site, &site.modules[i]))
+        .collect();
+    let resources: Vec<ResourceView> = site
+        .catalogue
+        .resources
+        .iter()
+        .filter(|r| r.skills.iter().any(|s| s == id))
+        .filter_map(|r| resource_view(site, &r.id))
+        .collect();
+    context! {
+        skill => context! { id => &skill.id, name => &skill.name, description => &skill.description, category },
+        roles,
+        modules => Serde(modules),
+        resources => Serde(resources),
+    }
+}
+
+#[derive(Serialize)]
+struct ProviderGroup<'a> {
+    provider: &'a str,
+    resources: Vec<ResourceView<'a>>,
+}
+
+fn resources(site: &Site) -> Value {
+    let mut groups: Vec<ProviderGroup> = Vec::new();
+    for resource in &site.catalogue.resources {
+        let view = resource_view(site, &resource.id);
+        match groups.iter_mut().find(|g| g.provider == resource.provider) {
+            Some(group) => group.resources.extend(view),
+            None => groups.push(ProviderGroup {
+                provider: &resource.provider,
+                resources: view.into_iter().collect(),
+            }),
+        }
+    }
+    context! { providers => Serde(groups) }
+}
+
+#[derive(Serialize)]
+struct ProgressRole<'a> {
+    card: RoleCard<'a>,
+    steps: Vec<StepView<'a>>,
+    modules: Vec<ModuleCard<'a>>,
+}
+
+fn progress(site: &Site) -> Value {
+    let roles: Vec<ProgressRole> = site
+        .framework
+        .roles
+        .iter()
+        .map(|r| ProgressRole {
+            card: role_card(site, r),
+            steps: step_views(site, r),
+            modules: site.curricula[&r.id]
+                .iter()
+                .map(|&i| module_card(site, &site.modules[i]))
+                .collect(),
+        })
+        .collect();
+    let modules: Vec<Link> = site
+        .modules
+        .iter()
+        .map(|m| Link {
+            id: &m.id,
+            title: &m.title,
+            url: module_url(&m.id),
+        })
+        .collect();
+    context! { roles => Serde(roles), modules => Serde(modules) }
+}
+
+fn standalone(site: &Site, slug: &str) -> Value {
+    let Some(page) = site.pages.iter().find(|p| p.slug == slug) else {
+        return context! {};
+    };
+    let headings: Vec<_> = page.body.headings.iter().filter(|h| h.level == 2).collect();
+    context! {
+        page => context! { title => &page.title, summary => &page.summary },
+        parts => Serde(body_parts(&page.body)),
+        headings => Serde(headings),
+    }
+}

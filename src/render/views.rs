@@ -1,0 +1,238 @@
+//! Small serialisable views of the site model for templates.
+//!
+//! Templates never see the whole [`Site`]: each page gets only the views it
+//! shows, so rendering one page costs what that page contains, not what the
+//! site contains. URLs in views are relative to the site root; templates put
+//! the page's `root` prefix in front of them.
+
+use crate::content::{Body, Question};
+use crate::framework::{Requirement, Role};
+use crate::markdown::BodyPart;
+use crate::site::{Module, Site};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ModuleCard<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub level: u8,
+    pub duration: Option<u32>,
+    pub skills: Vec<Link<'a>>,
+    pub question_count: usize,
+}
+
+pub fn module_url(id: &str) -> String {
+    format!("modules/{id}/index.html")
+}
+
+pub fn role_url(id: &str) -> String {
+    format!("roles/{id}/index.html")
+}
+
+pub fn skill_url(id: &str) -> String {
+    format!("skills/{id}/index.html")
+}
+
+pub fn skill_link<'a>(site: &'a Site, id: &'a str) -> Link<'a> {
+    let title = site
+        .framework
+        .skill(id)
+        .map(|s| s.name.as_str())
+        .unwrap_or(id);
+    Link {
+        id,
+        title,
+        url: skill_url(id),
+    }
+}
+
+pub fn role_link(role: &Role) -> Link<'_> {
+    Link {
+        id: &role.id,
+        title: &role.name,
+        url: role_url(&role.id),
+    }
+}
+
+pub fn module_card<'a>(site: &'a Site, module: &'a Module) -> ModuleCard<'a> {
+    ModuleCard {
+        id: &module.id,
+        title: &module.title,
+        summary: &module.summary,
+        url: module_url(&module.id),
+        level: module.level,
+        duration: module.duration,
+        skills: module.skills.iter().map(|s| skill_link(site, s)).collect(),
+        question_count: module.body.question_count(),
+    }
+}
+
+/// A part of a body: either HTML or a block of numbered questions.
+#[derive(Serialize)]
+pub struct BodyPartView<'a> {
+    pub html: Option<&'a str>,
+    pub questions: Vec<QuestionView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct QuestionView<'a> {
+    /// 1-based number across the whole module.
+    pub number: usize,
+    #[serde(flatten)]
+    pub question: &'a Question,
+    /// Accepted text answers as JSON, for the quiz script.
+    pub accepted_json: String,
+}
+
+pub fn body_parts(body: &Body) -> Vec<BodyPartView<'_>> {
+    let mut number = 0;
+    let mut numbers = Vec::new();
+    for block in &body.quizzes {
+        numbers.push(number);
+        number += block.len();
+    }
+    body.parts
+        .iter()
+        .map(|part| match part {
+            BodyPart::Html(html) => BodyPartView {
+                html: Some(html),
+                questions: Vec::new(),
+            },
+            BodyPart::Quiz(index) => BodyPartView {
+                html: None,
+                questions: body.quizzes[*index]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, question)| QuestionView {
+                        number: numbers[*index] + i + 1,
+                        question,
+                        accepted_json: serde_json::to_string(&question.accepted)
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct SkillView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub requirement: Option<Requirement>,
+    pub module_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct CategoryGroup<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub skills: Vec<SkillView<'a>>,
+}
+
+/// The skills a role requires, grouped by category in framework order.
+pub fn role_skill_groups<'a>(site: &'a Site, role: &str) -> Vec<CategoryGroup<'a>> {
+    let required = site.framework.skills_of_role(role);
+    site.framework
+        .categories
+        .iter()
+        .map(|category| CategoryGroup {
+            id: &category.id,
+            name: &category.name,
+            description: &category.description,
+            skills: required
+                .iter()
+                .filter_map(|(id, requirement)| site.framework.skill(id).map(|s| (s, requirement)))
+                .filter(|(skill, _)| skill.category == category.id)
+                .map(|(skill, requirement)| SkillView {
+                    id: &skill.id,
+                    name: &skill.name,
+                    description: &skill.description,
+                    url: skill_url(&skill.id),
+                    requirement: Some(*requirement),
+                    module_count: site.skill_modules.get(&skill.id).map_or(0, Vec::len),
+                })
+                .collect(),
+        })
+        .filter(|group| !group.skills.is_empty())
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct StepView<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub level: Option<u8>,
+    /// Ids of the curriculum modules that make the step (levels up to its level).
+    pub modules: Vec<&'a str>,
+}
+
+pub fn step_views<'a>(site: &'a Site, role: &'a Role) -> Vec<StepView<'a>> {
+    let curriculum = site
+        .curricula
+        .get(&role.id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    role.steps
+        .iter()
+        .map(|step| StepView {
+            name: &step.name,
+            description: &step.description,
+            level: step.level,
+            modules: match step.level {
+                Some(level) => curriculum
+                    .iter()
+                    .map(|&i| &site.modules[i])
+                    .filter(|m| m.level <= level)
+                    .map(|m| m.id.as_str())
+                    .collect(),
+                None => Vec::new(),
+            },
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct ResourceView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub provider: &'a str,
+    pub url: &'a str,
+    pub kind: &'a str,
+    pub description: &'a str,
+    pub skills: Vec<Link<'a>>,
+}
+
+pub fn resource_view<'a>(site: &'a Site, id: &str) -> Option<ResourceView<'a>> {
+    let resource = site.catalogue.get(id)?;
+    Some(ResourceView {
+        id: &resource.id,
+        title: &resource.title,
+        provider: &resource.provider,
+        url: &resource.url,
+        kind: &resource.kind,
+        description: &resource.description,
+        skills: resource
+            .skills
+            .iter()
+            .map(|s| skill_link(site, s))
+            .collect(),
+    })
+}
+
+/// Total study time of a list of modules, in minutes.
+pub fn total_minutes(modules: impl Iterator<Item = Option<u32>>) -> u32 {
+    modules.flatten().sum()
+}

@@ -1,0 +1,365 @@
+//! The whole site, loaded and checked: the input of rendering.
+//!
+//! [`load_site`] runs the loading stages in order — configuration, framework,
+//! resources, module and page headers, bodies, cross-references, curricula —
+//! and returns the [`Site`] together with every diagnostic found. Loading does
+//! no writing; the returned site is immutable data that rendering reads.
+
+use crate::config::{missing_file, SiteConfig, SITE_FILE};
+use crate::content::{self, Body, ContentFiles, ModuleHeader, PageHeader, SourceFile};
+use crate::curriculum::{self, ModuleKey};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::framework::{Framework, SKILLS_FILE};
+use crate::markdown::LinkTargets;
+use crate::resources::{Catalogue, RESOURCES_FILE};
+use crate::source;
+use crate::validate;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A training module, ready to render.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub id: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub summary: String,
+    pub skills: Vec<String>,
+    pub level: u8,
+    pub duration: Option<u32>,
+    pub resources: Vec<String>,
+    pub prerequisites: Vec<String>,
+    pub pass_score: u8,
+    pub updated: Option<String>,
+    pub body: Body,
+}
+
+/// A standalone page (content/pages/<slug>.md → <slug>/).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub summary: String,
+    pub weight: i32,
+    pub body: Body,
+}
+
+/// Options that change what is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include modules marked `draft: true`.
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub framework: Framework,
+    pub catalogue: Catalogue,
+    /// Sorted by id.
+    pub modules: Vec<Module>,
+    pub pages: Vec<Page>,
+    /// Role id → module positions in study order.
+    pub curricula: BTreeMap<String, Vec<usize>>,
+    /// Skill id → module positions, in id order.
+    pub skill_modules: HashMap<String, Vec<usize>>,
+    /// Module position → ids of the roles whose curriculum includes it.
+    pub module_roles: Vec<Vec<String>>,
+    pub media: Vec<PathBuf>,
+    pub statics: Vec<PathBuf>,
+    module_index: HashMap<String, usize>,
+}
+
+impl Site {
+    pub fn module(&self, id: &str) -> Option<&Module> {
+        self.module_index.get(id).map(|&i| &self.modules[i])
+    }
+
+    pub fn module_position(&self, id: &str) -> Option<usize> {
+        self.module_index.get(id).copied()
+    }
+}
+
+/// Loads and checks the site at `root`. The site is `None` when a file it
+/// cannot do without (site.yaml, skills.yaml) is missing or unreadable.
+pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let site = load(root, options, &mut diagnostics);
+    diagnostics.sort();
+    (site, diagnostics)
+}
+
+fn load(root: &Path, options: LoadOptions, diagnostics: &mut Diagnostics) -> Option<Site> {
+    if !root.join("content").is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                "content",
+                Location::START,
+                format!("no content/ folder in {}", root.display()),
+            )
+            .with_hint(
+                "run kenshu in a site folder, pass --root, or create a site with `kenshu init DIR`",
+            ),
+        );
+        return None;
+    }
+    let config = read_required(
+        root,
+        SITE_FILE,
+        "create content/site.yaml with at least `title:`",
+        diagnostics,
+    )
+    .and_then(|text| {
+        SiteConfig::parse(&text)
+            .map_err(|problems| problems.into_iter().for_each(|d| diagnostics.push(d)))
+            .ok()
+    });
+    let skills_text = read_required(
+        root,
+        SKILLS_FILE,
+        "create content/skills.yaml with categories, skills and roles",
+        diagnostics,
+    );
+    let framework = skills_text
+        .as_deref()
+        .and_then(|text| Framework::parse(text, diagnostics));
+    let resources_text = read_optional(root, RESOURCES_FILE, diagnostics);
+    let files = content::discover(root, diagnostics);
+    let framework = framework?;
+    let catalogue = Catalogue::parse(&resources_text, &framework, diagnostics);
+    let config = config?;
+    let (modules, pages) = load_documents(
+        &files,
+        &config,
+        &framework,
+        &catalogue,
+        skills_text.as_deref().unwrap_or(""),
+        options,
+        diagnostics,
+    );
+    Some(assemble(
+        root, config, framework, catalogue, modules, pages, files,
+    ))
+}
+
+fn read_required(
+    root: &Path,
+    file: &str,
+    hint: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    if !root.join(file).is_file() {
+        diagnostics.push(missing_file(file, hint));
+        return None;
+    }
+    source::load_text(root, Path::new(file))
+        .map_err(|d| diagnostics.push(d))
+        .ok()
+}
+
+fn read_optional(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> String {
+    if !root.join(file).is_file() {
+        return String::new();
+    }
+    source::load_text(root, Path::new(file))
+        .map_err(|d| diagnostics.push(d))
+        .unwrap_or_default()
+}
+
+/// Parses headers, checks cross-references, then renders bodies.
+fn load_documents(
+    files: &ContentFiles,
+    config: &SiteConfig,
+    framework: &Framework,
+    catalogue: &Catalogue,
+    skills_text: &str,
+    options: LoadOptions,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Module>, Vec<Page>) {
+    let mut headers = content::parse_module_headers(&files.modules, diagnostics);
+    headers.retain(|h| options.drafts || !h.front.draft);
+    let page_headers = content::parse_page_headers(&files.pages, diagnostics);
+    validate::check_unique_ids(&headers, diagnostics);
+    validate::check_references(&headers, framework, catalogue, diagnostics);
+    validate::check_prerequisite_cycles(&headers, diagnostics);
+    validate::check_skill_coverage(&headers, framework, skills_text, diagnostics);
+    let targets = link_targets(&headers, &page_headers, files);
+    let by_path: HashMap<&Path, &SourceFile> = files
+        .modules
+        .iter()
+        .chain(&files.pages)
+        .map(|f| (f.path.as_path(), f))
+        .collect();
+    let rendered: Vec<(Module, Vec<Diagnostic>)> = headers
+        .into_par_iter()
+        .map(|h| {
+            let file = by_path[h.path.as_path()];
+            build_module(h, file, config, &targets)
+        })
+        .collect();
+    let mut modules = Vec::with_capacity(rendered.len());
+    for (module, problems) in rendered {
+        problems.into_iter().for_each(|d| diagnostics.push(d));
+        modules.push(module);
+    }
+    let pages = page_headers
+        .into_iter()
+        .map(|h| {
+            let file = by_path[h.path.as_path()];
+            let (page, problems) = build_page(h, file, config, &targets);
+            problems.into_iter().for_each(|d| diagnostics.push(d));
+            page
+        })
+        .collect();
+    (modules, pages)
+}
+
+/// Every URL a relative link may lead to.
+fn link_targets(
+    modules: &[ModuleHeader],
+    pages: &[PageHeader],
+    files: &ContentFiles,
+) -> LinkTargets {
+    let mut targets = LinkTargets::default();
+    for module in modules {
+        targets.pages.insert(
+            module.path.clone(),
+            format!("modules/{}/index.html", module.id),
+        );
+    }
+    for page in pages {
+        targets
+            .pages
+            .insert(page.path.clone(), format!("{}/index.html", page.slug));
+    }
+    targets.media = files.media.iter().cloned().collect();
+    targets
+}
+
+fn build_module(
+    header: ModuleHeader,
+    file: &SourceFile,
+    config: &SiteConfig,
+    targets: &LinkTargets,
+) -> (Module, Vec<Diagnostic>) {
+    let (body, problems) = content::render_body(
+        file,
+        header.body_first_line,
+        "../../",
+        config.markdown.allow_html,
+        targets,
+    );
+    let front = header.front;
+    let module = Module {
+        id: header.id,
+        path: header.path,
+        title: front.title,
+        summary: front.summary,
+        skills: front.skills,
+        level: front.level,
+        duration: front.duration,
+        resources: front.resources,
+        prerequisites: front.prerequisites,
+        pass_score: front.pass_score.unwrap_or(config.pass_score),
+        updated: front.updated,
+        body,
+    };
+    (module, problems)
+}
+
+fn build_page(
+    header: PageHeader,
+    file: &SourceFile,
+    config: &SiteConfig,
+    targets: &LinkTargets,
+) -> (Page, Vec<Diagnostic>) {
+    let (body, problems) = content::render_body(
+        file,
+        header.body_first_line,
+        "../",
+        config.markdown.allow_html,
+        targets,
+    );
+    let page = Page {
+        slug: header.slug,
+        path: header.path,
+        title: header.front.title,
+        summary: header.front.summary,
+        weight: header.front.weight,
+        body,
+    };
+    (page, problems)
+}
+
+/// Indexes modules and computes the curricula.
+fn assemble(
+    root: &Path,
+    config: SiteConfig,
+    framework: Framework,
+    catalogue: Catalogue,
+    mut modules: Vec<Module>,
+    mut pages: Vec<Page>,
+    files: ContentFiles,
+) -> Site {
+    modules.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
+    modules.dedup_by(|a, b| a.id == b.id);
+    pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+    let module_index: HashMap<String, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.clone(), i))
+        .collect();
+    let mut skill_modules: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, module) in modules.iter().enumerate() {
+        for skill in &module.skills {
+            skill_modules.entry(skill.clone()).or_default().push(i);
+        }
+    }
+    let keys: Vec<ModuleKey> = modules
+        .iter()
+        .map(|m| ModuleKey {
+            id: &m.id,
+            level: m.level,
+            skills: &m.skills,
+            prerequisites: &m.prerequisites,
+        })
+        .collect();
+    let curricula: BTreeMap<String, Vec<usize>> = framework
+        .roles
+        .par_iter()
+        .map(|role| {
+            (
+                role.id.clone(),
+                curriculum::study_order(&role.id, &framework, &keys),
+            )
+        })
+        .collect();
+    let mut module_roles = vec![Vec::new(); modules.len()];
+    for role in &framework.roles {
+        for &i in &curricula[&role.id] {
+            module_roles[i].push(role.id.clone());
+        }
+    }
+    let used_media: Vec<PathBuf> = {
+        let mut media: Vec<PathBuf> = files.media;
+        media.sort();
+        media
+    };
+    Site {
+        root: root.to_path_buf(),
+        config,
+        framework,
+        catalogue,
+        modules,
+        pages,
+        curricula,
+        skill_modules,
+        module_roles,
+        media: used_media,
+        statics: files.statics,
+        module_index,
+    }
+}

@@ -1,0 +1,153 @@
+//! Themes: templates, static assets and UI strings.
+//!
+//! The default theme (`themes/default/`) is compiled into the binary, so any
+//! site builds without a copy of it. A site may have its own
+//! `themes/<name>/`; each of its templates, assets and string files replaces
+//! the built-in one of the same name, and anything it lacks falls back to the
+//! built-in theme (the way mdBook lets a book override single templates).
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::source::{self, parse_yaml, SourceText};
+use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme: template sources, static files and the UI strings.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub templates: BTreeMap<String, String>,
+    /// Output path under `assets/` → contents.
+    pub assets: BTreeMap<String, Vec<u8>>,
+    /// UI strings for the site's language (`i18n/<lang>.yaml`).
+    pub strings: serde_json::Value,
+    /// Files the theme was read from on disk (for watching).
+    pub dir: Option<PathBuf>,
+}
+
+/// Loads the theme named in site.yaml for the given language.
+pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let dir = root.join("themes").join(name);
+    let on_disk = dir.is_dir().then_some(dir);
+    if on_disk.is_none() && name != "default" {
+        return Err(vec![Diagnostic::error(
+            crate::config::SITE_FILE,
+            Location::START,
+            format!("theme \"{name}\" not found in themes/"),
+        )
+        .with_hint(
+            "create themes/<name>/ or remove `theme:` to use the built-in default theme",
+        )]);
+    }
+    let mut templates = builtin_files("templates")
+        .into_iter()
+        .map(|(name, bytes)| (name, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect::<BTreeMap<_, _>>();
+    let mut assets: BTreeMap<String, Vec<u8>> = builtin_files("static").into_iter().collect();
+    let mut problems = Vec::new();
+    if let Some(dir) = &on_disk {
+        overlay_disk(root, dir, &mut templates, &mut assets, &mut problems);
+    }
+    let strings = load_strings(root, on_disk.as_deref(), language).map_err(|d| vec![d]);
+    match strings {
+        Ok(strings) if problems.is_empty() => Ok(Theme {
+            templates,
+            assets,
+            strings,
+            dir: on_disk,
+        }),
+        Ok(_) => Err(problems),
+        Err(mut more) => {
+            problems.append(&mut more);
+            Err(problems)
+        }
+    }
+}
+
+fn builtin_files(folder: &str) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    if let Some(dir) = BUILTIN.get_dir(folder) {
+        collect_builtin(dir, folder, &mut files);
+    }
+    files
+}
+
+fn collect_builtin(dir: &Dir<'static>, folder: &str, out: &mut Vec<(String, Vec<u8>)>) {
+    for file in dir.files() {
+        let name = file.path().strip_prefix(folder).unwrap_or(file.path());
+        out.push((
+            name.to_string_lossy().replace('\\', "/"),
+            file.contents().to_vec(),
+        ));
+    }
+    for sub in dir.dirs() {
+        collect_builtin(sub, folder, out);
+    }
+}
+
+fn overlay_disk(
+    root: &Path,
+    dir: &Path,
+    templates: &mut BTreeMap<String, String>,
+    assets: &mut BTreeMap<String, Vec<u8>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let theme_dir = source::relative_path(root, dir);
+    let mut ignored = crate::diagnostics::Diagnostics::new();
+    for path in crate::content::walk_all(
+        root,
+        &format!("{}/templates", theme_dir.display()),
+        &mut ignored,
+    ) {
+        match source::load_text(root, &path) {
+            Ok(text) => {
+                let name = path
+                    .strip_prefix(theme_dir.join("templates"))
+                    .unwrap_or(&path);
+                templates.insert(name.to_string_lossy().replace('\\', "/"), text);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    for path in crate::content::walk_all(
+        root,
+        &format!("{}/static", theme_dir.display()),
+        &mut ignored,
+    ) {
+        match std::fs::read(root.join(&path)) {
+            Ok(bytes) => {
+                let name = path.strip_prefix(theme_dir.join("static")).unwrap_or(&path);
+                assets.insert(name.to_string_lossy().replace('\\', "/"), bytes);
+            }
+            Err(err) => problems.push(Diagnostic::error(
+                &path,
+                Location::START,
+                format!("cannot read: {err}"),
+            )),
+        }
+    }
+    problems.extend(ignored);
+}
+
+/// UI strings: the theme's file for the language, else the built-in one,
+/// else the built-in Japanese strings.
+fn load_strings(
+    root: &Path,
+    dir: Option<&Path>,
+    language: &str,
+) -> Result<serde_json::Value, Diagnostic> {
+    let file = format!("i18n/{language}.yaml");
+    if let Some(dir) = dir {
+        let path = source::relative_path(root, &dir.join(&file));
+        if root.join(&path).is_file() {
+            let text = source::load_text(root, &path)?;
+            return parse_yaml(&SourceText::new(&path, &text));
+        }
+    }
+    let builtin = BUILTIN
+        .get_file(&file)
+        .or_else(|| BUILTIN.get_file("i18n/ja.yaml"));
+    let text = builtin.and_then(|f| f.contents_utf8()).unwrap_or("{}");
+    parse_yaml(&SourceText::new(Path::new(&file), text))
+}
