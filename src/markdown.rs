@@ -326,6 +326,22 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 }
 
+/// Characters escaped in a URL path segment (non-ASCII is always escaped).
+const URL_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
 /// URL (relative to the site root) of a media file copied from content/.
 pub fn media_url(source: &Path) -> String {
     let inner = source.strip_prefix("content").unwrap_or(source);
@@ -335,10 +351,7 @@ pub fn media_url(source: &Path) -> String {
         .collect();
     let encoded: Vec<String> = path
         .iter()
-        .map(|segment| {
-            percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-        })
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, URL_SEGMENT).to_string())
         .collect();
     format!("media/{}", encoded.join("/"))
 }

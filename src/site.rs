@@ -15,7 +15,7 @@ use crate::resources::{Catalogue, RESOURCES_FILE};
 use crate::source;
 use crate::validate;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A training module, ready to render.
@@ -130,10 +130,11 @@ fn load(root: &Path, options: LoadOptions, diagnostics: &mut Diagnostics) -> Opt
     let files = content::discover(root, diagnostics);
     let framework = framework?;
     let catalogue = Catalogue::parse(&resources_text, &framework, diagnostics);
-    let config = config?;
+    // Without a valid site.yaml, go on with the defaults to find every other problem.
+    let fallback = SiteConfig::parse("title: kenshu").ok()?;
     let (modules, pages) = load_documents(
         &files,
-        &config,
+        config.as_ref().unwrap_or(&fallback),
         &framework,
         &catalogue,
         skills_text.as_deref().unwrap_or(""),
@@ -141,7 +142,7 @@ fn load(root: &Path, options: LoadOptions, diagnostics: &mut Diagnostics) -> Opt
         diagnostics,
     );
     Some(assemble(
-        root, config, framework, catalogue, modules, pages, files,
+        root, config?, framework, catalogue, modules, pages, files,
     ))
 }
 
@@ -179,14 +180,21 @@ fn load_documents(
     options: LoadOptions,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Module>, Vec<Page>) {
-    let mut headers = content::parse_module_headers(&files.modules, diagnostics);
+    let (mut headers, unparsed) = content::parse_module_headers(&files.modules, diagnostics);
     headers.retain(|h| options.drafts || !h.front.draft);
     let page_headers = content::parse_page_headers(&files.pages, diagnostics);
+    let unparsed_ids: HashSet<String> = unparsed.iter().map(|p| content::file_stem(p)).collect();
     validate::check_unique_ids(&headers, diagnostics);
-    validate::check_references(&headers, framework, catalogue, diagnostics);
+    validate::check_references(&headers, &unparsed_ids, framework, catalogue, diagnostics);
     validate::check_prerequisite_cycles(&headers, diagnostics);
-    validate::check_skill_coverage(&headers, framework, skills_text, diagnostics);
-    let targets = link_targets(&headers, &page_headers, files);
+    if unparsed.is_empty() {
+        validate::check_skill_coverage(&headers, framework, skills_text, diagnostics);
+    }
+    let mut targets = link_targets(&headers, &page_headers, files);
+    for path in unparsed {
+        let url = format!("modules/{}/index.html", content::file_stem(&path));
+        targets.pages.insert(path, url);
+    }
     let by_path: HashMap<&Path, &SourceFile> = files
         .modules
         .iter()

@@ -121,7 +121,25 @@ fn clean_yaml_message(message: &str) -> String {
         None => message,
     };
     let message = message.trim_end_matches('.');
-    format!("invalid YAML: {message}")
+    format!("invalid YAML: {}", readable_path(message))
+}
+
+/// serde_yaml names the failing value by a path like `.[0].choices[1]: `;
+/// the list index is made 1-based and called an item.
+fn readable_path(message: &str) -> String {
+    let Some(rest) = message
+        .strip_prefix(".[")
+        .or_else(|| message.strip_prefix('['))
+    else {
+        return message.to_string();
+    };
+    let Some((index, tail)) = rest.split_once(']') else {
+        return message.to_string();
+    };
+    match index.parse::<usize>() {
+        Ok(index) => format!("item {}{}", index + 1, tail),
+        Err(_) => message.to_string(),
+    }
 }
 
 fn yaml_hint(message: &str) -> Option<&'static str> {

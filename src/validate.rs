@@ -40,14 +40,17 @@ pub fn check_unique_ids(
 }
 
 /// Checks the skills, resources and prerequisites each module names.
+/// `unparsed` holds the ids of module files that failed to parse (already reported).
 pub fn check_references(
     modules: &[ModuleHeader],
+    unparsed: &HashSet<String>,
     framework: &Framework,
     catalogue: &Catalogue,
     diagnostics: &mut Diagnostics,
 ) {
     let module_ids: Vec<&str> = modules.iter().map(|m| m.id.as_str()).collect();
-    let known_modules: HashSet<&str> = module_ids.iter().copied().collect();
+    let mut known_modules: HashSet<&str> = module_ids.iter().copied().collect();
+    known_modules.extend(unparsed.iter().map(String::as_str));
     for module in modules {
         for skill in &module.front.skills {
             if framework.skill(skill).is_none() {

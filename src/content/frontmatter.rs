@@ -9,7 +9,6 @@ use std::path::Path;
 pub struct Split<'a> {
     pub front: &'a str,
     pub front_first_line: usize,
-    pub body: &'a str,
     pub body_first_line: usize,
 }
 
@@ -22,11 +21,9 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut offset = 0;
     for (index, line) in rest.split_inclusive('\n').enumerate() {
         if line.trim_end() == "---" {
-            let body = &rest[offset + line.len()..];
             return Ok(Split {
                 front: &rest[..offset],
                 front_first_line: 2,
-                body,
                 body_first_line: index + 3,
             });
         }
@@ -90,7 +87,6 @@ mod tests {
     fn splits_and_counts_lines() {
         let s = split(Path::new("a.md"), "---\ntitle: x\n---\nbody\n").unwrap();
         assert_eq!(s.front, "title: x\n");
-        assert_eq!(s.body, "body\n");
         assert_eq!(s.body_first_line, 4);
     }
 

@@ -149,13 +149,20 @@ impl ModuleHeader {
     }
 }
 
-/// Parses every module's front matter.
+/// Parses every module's front matter. Also returns the files that failed,
+/// so that links to them are not reported a second time as broken.
 pub fn parse_module_headers(
     files: &[SourceFile],
     diagnostics: &mut Diagnostics,
-) -> Vec<ModuleHeader> {
+) -> (Vec<ModuleHeader>, Vec<PathBuf>) {
     let results: Vec<_> = files.par_iter().map(parse_module_header).collect();
-    collect(results, diagnostics)
+    let failed = files
+        .iter()
+        .zip(&results)
+        .filter(|(_, result)| result.is_err())
+        .map(|(file, _)| file.path.clone())
+        .collect();
+    (collect(results, diagnostics), failed)
 }
 
 fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic>> {
@@ -294,7 +301,7 @@ fn collect<T>(results: Vec<Result<T, Vec<Diagnostic>>>, diagnostics: &mut Diagno
     items
 }
 
-fn file_stem(path: &Path) -> String {
+pub fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default()

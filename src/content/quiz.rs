@@ -113,7 +113,11 @@ fn raw_is_empty(questions: &[Question], problems: &[Diagnostic]) -> bool {
     questions.is_empty() && problems.is_empty()
 }
 
-fn quiz_hint(diagnostic: Diagnostic) -> Diagnostic {
+fn quiz_hint(mut diagnostic: Diagnostic) -> Diagnostic {
+    diagnostic.message =
+        diagnostic
+            .message
+            .replacen("invalid YAML: item ", "invalid YAML: question ", 1);
     if diagnostic.message.contains("did not match any variant") {
         diagnostic.with_hint("`answer` is true/false, a text, or a list of accepted texts")
     } else if diagnostic.hint.is_none() {

@@ -1,0 +1,307 @@
+//! Building fixture sites: which pages are written and what they contain.
+
+use crate::common::TestSite;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    site
+}
+
+#[test]
+fn writes_every_page_at_its_stable_url() {
+    let site = built();
+    for page in [
+        "public/index.html",
+        "public/404.html",
+        "public/roles/general-staff/index.html",
+        "public/roles/dx-promoter/index.html",
+        "public/modules/basics/index.html",
+        "public/modules/privacy/index.html",
+        "public/modules/spreadsheet/index.html",
+        "public/skills/index.html",
+        "public/skills/security-literacy/index.html",
+        "public/resources/index.html",
+        "public/search/index.html",
+        "public/progress/index.html",
+        "public/guide/index.html",
+        "public/assets/site-config.js",
+        "public/assets/search/meta.js",
+        "public/robots.txt",
+        "public/media/modules/security/diagram.png",
+    ] {
+        assert!(site.path(page).is_file(), "{page} was not written");
+    }
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = built();
+    assert!(!site.path("public/modules/draft-module").exists());
+    site.run(&["build", "--drafts"]).assert_success();
+    assert!(site
+        .path("public/modules/draft-module/index.html")
+        .is_file());
+}
+
+#[test]
+fn module_page_has_its_parts() {
+    let site = built();
+    let html = site.read("public/modules/basics/index.html");
+    assert!(html.contains("<html lang=\"ja\">"));
+    assert_eq!(html.matches("<h1").count(), 1, "one h1 per page");
+    assert!(html.contains("<h1>情報セキュリティの基本</h1>"));
+    // Links between modules point to module pages, relative to this page.
+    assert!(
+        html.contains("href=\"../../modules/privacy/index.html#%E6%A6%82%E8%A6%81\""),
+        "module link not rewritten"
+    );
+    // Images beside the module are copied and linked relatively.
+    assert!(html.contains("src=\"../../media/modules/security/diagram.png\""));
+    // Quiz questions as accessible form controls, answers carried as data.
+    assert!(html.contains("<fieldset class=\"question\" id=\"q1\" data-kind=\"single\">"));
+    assert!(html.contains("data-kind=\"true-false\" data-truth=\"false\""));
+    assert!(html.contains("<label for=\"q1-c1\">LGWAN接続系</label>"));
+    assert!(html.contains("data-pass-score=\"80\""));
+    // Its resources, skills and the curricula that use it.
+    assert!(html.contains("https://manabi-dx.ipa.go.jp/"));
+    assert!(html.contains("href=\"../../skills/security-literacy/index.html\""));
+    assert!(
+        html.contains("href=\"../../roles/dx-promoter/index.html\""),
+        "inherited curricula listed"
+    );
+}
+
+#[test]
+fn role_pages_show_inherited_skills_and_study_order() {
+    let site = built();
+    let html = site.read("public/roles/dx-promoter/index.html");
+    for skill in [
+        "セキュリティリテラシー",
+        "プライバシー保護理解",
+        "ツール活用（表計算）",
+    ] {
+        assert!(
+            html.contains(skill),
+            "skill {skill} missing from the role page"
+        );
+    }
+    let order: Vec<usize> = [
+        "modules/basics/",
+        "modules/privacy/",
+        "modules/spreadsheet/",
+    ]
+    .iter()
+    .map(|m| {
+        html.find(&format!("href=\"../../{m}index.html\">"))
+            .unwrap_or_else(|| panic!("{m} missing"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "curriculum not in study order: {order:?}"
+    );
+    assert!(html.contains("90分"), "total study time");
+    let general = site.read("public/roles/general-staff/index.html");
+    // Step1 has a level: it lists the modules that make it; Step2 is an experience goal.
+    assert!(general.contains("data-step-level=\"1\" data-step-modules=\"basics privacy\""));
+    assert!(general.contains("実務経験（OJT）で到達する目標です"));
+    assert!(
+        !general.contains("modules/spreadsheet/"),
+        "a parent role must not get the child's modules"
+    );
+}
+
+#[test]
+fn skill_matrix_marks_own_inherited_and_gaps() {
+    let site = TestSite::fixture("basic");
+    // A skill with no module is a gap (and a warning, not an error).
+    let skills = site.read("content/skills.yaml").replace(
+        "roles:",
+        "  - id: bi\n    name: ツール活用（BIツール）\n    category: efficiency\nroles:",
+    );
+    site.write("content/skills.yaml", &skills);
+    let result = site.build();
+    result
+        .assert_success()
+        .assert_diagnostic("warning: content/skills.yaml:");
+    let html = site.read("public/skills/index.html");
+    assert!(html.contains("matrix__cell--own"));
+    assert!(html.contains("matrix__cell--inherited"));
+    assert!(html.contains("class=\"matrix__gap\""));
+}
+
+#[test]
+fn every_internal_url_is_relative_and_nothing_leaves_the_site() {
+    let site = built();
+    for (path, html) in html_files(&site.path("public")) {
+        for attr in ["href=\"", "src=\""] {
+            for url in html
+                .split(attr)
+                .skip(1)
+                .map(|rest| &rest[..rest.find('"').unwrap()])
+            {
+                let allowed_external = attr == "href=\"" && url.starts_with("https://");
+                assert!(!url.starts_with('/'), "{path}: root-absolute URL {url}");
+                assert!(
+                    allowed_external || !url.contains("://"),
+                    "{path}: external {attr}{url}"
+                );
+            }
+        }
+        assert!(
+            !html.contains("<script>") && !html.contains("style=\""),
+            "{path}: inline script or style"
+        );
+    }
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let site = built();
+    let first = snapshot(&site.path("public"));
+    site.build().assert_success();
+    assert_eq!(first, snapshot(&site.path("public")));
+}
+
+#[test]
+fn search_index_holds_japanese_bigrams() {
+    let site = built();
+    let index: String = fs::read_dir(site.path("public/assets/search"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    for bigram in ["\"三層\"", "\"層分\"", "\"分離\"", "\"bp\"", "\"pr\""] {
+        assert!(index.contains(bigram), "bigram {bigram} not indexed");
+    }
+}
+
+#[test]
+fn out_flag_and_root_flag_choose_folders() {
+    let site = TestSite::fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("site");
+    let other = TestSite::empty();
+    other
+        .run(&[
+            "build",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .assert_success();
+    assert!(out_dir.join("index.html").is_file());
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let site = built();
+    let before = snapshot(&site.path("public"));
+    site.write(
+        "content/modules/security/basics.md",
+        "---\ntitle: x\nskills: [nope]\n---\n",
+    );
+    site.build().assert_failure();
+    assert_eq!(
+        before,
+        snapshot(&site.path("public")),
+        "previous output changed"
+    );
+    let leftovers: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "only content/ and public/ expected: {leftovers:?}"
+    );
+}
+
+#[test]
+fn init_creates_a_site_that_builds_cleanly() {
+    let site = TestSite::empty();
+    site.run(&["init", "portal"]).assert_success();
+    let result = site.run(&["check", "--root", "portal"]);
+    result.assert_success();
+    assert!(
+        result.stderr.is_empty(),
+        "init site has diagnostics: {}",
+        result.stderr
+    );
+    site.run(&["build", "--root", "portal"]).assert_success();
+    assert!(site
+        .path("portal/public/modules/security-literacy/index.html")
+        .is_file());
+    site.run(&["init", "portal"]).assert_failure();
+}
+
+#[test]
+fn new_module_is_created_and_builds() {
+    let site = TestSite::fixture("basic");
+    site.run(&[
+        "new",
+        "module",
+        "security/passwords.md",
+        "--skill",
+        "security-literacy",
+        "--title",
+        "パスワード",
+    ])
+    .assert_success();
+    assert!(site
+        .read("content/modules/security/passwords.md")
+        .contains("title: \"パスワード\""));
+    site.check().assert_success();
+    site.run(&["new", "module", "x.md", "--skill", "securty-literacy"])
+        .assert_failure()
+        .assert_diagnostic("error: content/skills.yaml:1:1: unknown skill \"securty-literacy\" (did you mean \"security-literacy\"?)");
+    site.run(&[
+        "new",
+        "module",
+        "security/passwords.md",
+        "--skill",
+        "privacy",
+    ])
+    .assert_failure();
+}
+
+#[test]
+fn help_and_version_work() {
+    let site = TestSite::empty();
+    let version = site.run(&["--version"]);
+    version.assert_success();
+    assert!(version.stdout.starts_with("kenshu "));
+    for command in ["build", "check", "serve", "init"] {
+        let help = site.run(&[command, "--help"]);
+        help.assert_success();
+        assert!(help.stdout.contains("Usage: kenshu"), "{command} --help");
+    }
+}
+
+fn html_files(dir: &Path) -> Vec<(String, String)> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
