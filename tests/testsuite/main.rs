@@ -1,0 +1,9 @@
+//! kenshu's integration tests: one binary, one module per area.
+//!
+//! Tests run the real `kenshu` binary on fixture sites copied into temporary
+//! folders (see [`common`]) and assert on what it prints and writes.
+
+mod common;
+
+mod build;
+mod errors;
