@@ -34,6 +34,11 @@ pub struct SiteConfig {
     pub progress_key: Option<String>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// URL path the portal is served under (e.g. `/training/`). Only the 404
+    /// page needs it: a server shows that page at any depth, where relative
+    /// URLs cannot work. Every other page uses relative URLs.
+    #[serde(default)]
+    pub base_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -90,11 +95,36 @@ impl SiteConfig {
                 ),
             ));
         }
+        if let Some(base) = config
+            .base_path
+            .as_deref()
+            .filter(|b| !b.starts_with('/') || b.contains("://"))
+        {
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    source.find("base_path"),
+                    format!("`base_path` \"{base}\" must be a URL path starting with /"),
+                )
+                .with_hint("write the path the portal is served under, e.g. base_path: /training/"),
+            );
+        }
         if problems.is_empty() {
             Ok(config)
         } else {
             Err(problems)
         }
+    }
+
+    /// The 404 page's prefix for URLs: base_path with a trailing slash.
+    pub fn not_found_root(&self) -> Option<String> {
+        self.base_path.as_ref().map(|b| {
+            if b.ends_with('/') {
+                b.clone()
+            } else {
+                format!("{b}/")
+            }
+        })
     }
 
     /// The localStorage key of this portal's progress records.

@@ -40,7 +40,7 @@ enum RawAnswer {
 }
 
 /// What kind of control a question is answered with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum QuestionKind {
     Single,

@@ -50,7 +50,10 @@ fn base_context(site: &Site, page: &PageId, strings: &serde_json::Value) -> Valu
             lang => &site.config.language,
             progress_key => site.config.progress_key(),
         },
-        root => page.root_prefix(),
+        root => match (page, site.config.not_found_root()) {
+            (PageId::NotFound, Some(base)) => base,
+            _ => page.root_prefix().to_string(),
+        },
         ui => Value::from(Serde(strings)),
         nav_roles => Serde(roles),
         nav_pages => Serde(pages),

@@ -305,3 +305,26 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+#[test]
+fn not_found_page_uses_base_path_when_given() {
+    let site = built();
+    assert!(site
+        .read("public/404.html")
+        .contains("href=\"assets/css/kenshu.css\""));
+    let config = site.read("content/site.yaml") + "base_path: /kenshu/\n";
+    site.write("content/site.yaml", &config);
+    site.build().assert_success();
+    assert!(site
+        .read("public/404.html")
+        .contains("href=\"/kenshu/assets/css/kenshu.css\""));
+    assert!(
+        site.read("public/index.html")
+            .contains("href=\"assets/css/kenshu.css\""),
+        "other pages stay relative"
+    );
+    site.write("content/site.yaml", "title: T\nbase_path: kenshu\n");
+    site.check().assert_failure().assert_diagnostic(
+        "error: content/site.yaml:2:1: `base_path` \"kenshu\" must be a URL path starting with /",
+    );
+}

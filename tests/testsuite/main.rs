@@ -6,4 +6,5 @@
 mod common;
 
 mod build;
+mod content;
 mod errors;
