@@ -72,7 +72,7 @@ pub fn new_module(
     title: Option<&str>,
 ) -> Result<PathBuf, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    let text = source::load_text(root, Path::new(SKILLS_FILE)).map_err(|d| one(d))?;
+    let text = source::load_text(root, Path::new(SKILLS_FILE)).map_err(one)?;
     let framework = Framework::parse(&text, &mut diagnostics).ok_or_else(|| diagnostics.clone())?;
     if framework.skill(skill).is_none() {
         let message = unknown_id_message("skill", skill, framework.skill_ids());
