@@ -175,8 +175,8 @@ pub struct StepView<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub level: Option<u8>,
-    /// Ids of the curriculum modules that make the step (levels up to its level).
-    pub modules: Vec<&'a str>,
+    /// The curriculum modules that make the step (levels up to its level).
+    pub modules: Vec<Link<'a>>,
 }
 
 pub fn step_views<'a>(site: &'a Site, role: &'a Role) -> Vec<StepView<'a>> {
@@ -196,7 +196,11 @@ pub fn step_views<'a>(site: &'a Site, role: &'a Role) -> Vec<StepView<'a>> {
                     .iter()
                     .map(|&i| &site.modules[i])
                     .filter(|m| m.level <= level)
-                    .map(|m| m.id.as_str())
+                    .map(|m| Link {
+                        id: &m.id,
+                        title: &m.title,
+                        url: module_url(&m.id),
+                    })
                     .collect(),
                 None => Vec::new(),
             },

@@ -1,1 +1,306 @@
-// placeholder
+/*
+ * quiz.js — the self-check (理解度チェック) on module pages.
+ *
+ * Markup (templates/macros.html quiz_block, module.html quiz-summary):
+ *   fieldset.question#qN[data-kind="single|multiple|true-false|text"]
+ *     [data-truth="true|false"] (true-false)  [data-accepted='["..."]'] (text)
+ *     li.choice > input[data-correct="true|false"] + label + div.choice__feedback[hidden]
+ *     button.question__check[hidden]          shown by this script
+ *     div.question__result[role=status]       verdict, announced
+ *     div.question__explanation[hidden]       revealed after answering
+ *   section.quiz-summary[data-module-id][data-pass-score]
+ *     .quiz-summary__score[role=status]  .quiz-summary__best  button.quiz-summary__reset[hidden]
+ *
+ * Behaviour:
+ *   - "回答する" grades one question. Nothing chosen → a hint, nothing graded.
+ *   - Once graded, a question is locked for this attempt (inputs disabled, the
+ *     button stays focusable with aria-disabled="true" and reads 「回答済み」), so
+ *     the first answer is the one that counts and retrying cannot inflate a score.
+ *     "もう一度解く" (reset) starts a new attempt.
+ *   - After grading: fieldset gets data-result="correct|incorrect" and class
+ *     question--correct|question--incorrect; each relevant choice gets
+ *     span.choice__mark (✓ 正解… / ✗ 誤り…, text not colour); chosen choices'
+ *     feedback and the explanation are unhidden; text questions whose answer was
+ *     wrong show the first accepted answer.
+ *   - Text answers: NFKC, lower case, all white space removed, then compared
+ *     with each accepted answer treated the same way.
+ *   - When every question is graded: score = floor(correct × 100 / total);
+ *     passed when correct × 100 ≥ passScore × total. The summary (role=status)
+ *     announces it, section.quiz-summary gets data-state="passed|failed"
+ *     (else "incomplete"), and the attempt goes to kenshuStore (best kept).
+ *   - Enter in a text answer grades it. Pages without a summary (plain pages)
+ *     grade questions but record nothing.
+ */
+(function () {
+  "use strict";
+
+  var store = window.kenshuStore;
+  var strings = (window.KENSHU && window.KENSHU.strings) || {};
+  var format = store ? store.format : function (t) { return String(t); };
+  var summary = document.querySelector("section.quiz-summary");
+  var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question[data-kind]"));
+  var resetButton = summary && summary.querySelector(".quiz-summary__reset");
+  var results = {}; // question id → true (correct) / false (wrong) in this attempt
+  var recorded = false;
+
+  if (!questions.length) return;
+
+  /** Text answer comparison key: NFKC, case folded, white space ignored. */
+  function normalizeAnswer(text) {
+    var s = String(text);
+    if (s.normalize) s = s.normalize("NFKC");
+    return s.toLowerCase().replace(/\s+/g, "");
+  }
+
+  function inputsOf(q) {
+    return Array.prototype.slice.call(q.querySelectorAll("input"));
+  }
+
+  function acceptedOf(q) {
+    try {
+      var list = JSON.parse(q.getAttribute("data-accepted") || "[]");
+      return Array.isArray(list) ? list.map(String) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  /** Grades a question: true / false, or null when nothing was answered. */
+  function grade(q) {
+    var kind = q.getAttribute("data-kind");
+    var inputs = inputsOf(q);
+    if (kind === "text") {
+      var value = inputs[0] ? inputs[0].value : "";
+      if (!value.trim()) return null;
+      var given = normalizeAnswer(value);
+      return acceptedOf(q).some(function (a) {
+        return normalizeAnswer(a) === given;
+      });
+    }
+    var chosen = inputs.filter(function (i) { return i.checked; });
+    if (!chosen.length) return null;
+    if (kind === "true-false") return chosen[0].value === q.getAttribute("data-truth");
+    if (kind === "single") return chosen[0].getAttribute("data-correct") === "true";
+    return inputs.every(function (i) {
+      return i.checked === (i.getAttribute("data-correct") === "true");
+    });
+  }
+
+  function isRight(q, input) {
+    if (q.getAttribute("data-kind") === "true-false") return input.value === q.getAttribute("data-truth");
+    return input.getAttribute("data-correct") === "true";
+  }
+
+  function addMark(li, kind, icon, text) {
+    var mark = document.createElement("span");
+    mark.className = "choice__mark choice__mark--" + kind;
+    var i = document.createElement("span");
+    i.className = "choice__icon";
+    i.setAttribute("aria-hidden", "true");
+    i.textContent = icon;
+    mark.appendChild(i);
+    mark.appendChild(document.createTextNode(text));
+    var label = li.querySelector("label");
+    li.insertBefore(mark, label ? label.nextSibling : null);
+  }
+
+  /** Marks choices: the right ones, and the wrong ones the learner chose. */
+  function markChoices(q) {
+    inputsOf(q).forEach(function (input) {
+      var li = input.closest(".choice");
+      if (!li || input.type === "text") return;
+      var right = isRight(q, input);
+      if (right && input.checked) addMark(li, "correct", "✓", strings.mark_correct_chosen);
+      else if (right) addMark(li, "correct", "✓", strings.mark_correct);
+      else if (input.checked) addMark(li, "wrong", "✗", strings.mark_wrong_chosen);
+      li.classList.add(right ? "choice--right" : "choice--wrong");
+      if (input.checked) {
+        li.classList.add("choice--chosen");
+        var feedback = li.querySelector(".choice__feedback");
+        if (feedback) feedback.hidden = false;
+      }
+    });
+  }
+
+  function setResult(q, parts) {
+    var box = q.querySelector(".question__result");
+    if (!box) return;
+    box.textContent = "";
+    parts.forEach(function (p) { box.appendChild(p); });
+  }
+
+  function paragraph(className, icon, text) {
+    var p = document.createElement("p");
+    p.className = className;
+    if (icon) {
+      var i = document.createElement("span");
+      i.className = "question__icon";
+      i.setAttribute("aria-hidden", "true");
+      i.textContent = icon;
+      p.appendChild(i);
+    }
+    p.appendChild(document.createTextNode(text));
+    return p;
+  }
+
+  function check(q) {
+    if (q.id in results) return;
+    var correct = grade(q);
+    if (correct === null) {
+      var hint = q.getAttribute("data-kind") === "text" ? strings.not_entered : strings.not_answered;
+      setResult(q, [paragraph("question__verdict question__verdict--missing", "!", hint)]);
+      return;
+    }
+    results[q.id] = correct;
+    var focusWasInside = q.contains(document.activeElement);
+    inputsOf(q).forEach(function (i) { i.disabled = true; });
+    markChoices(q);
+    q.setAttribute("data-result", correct ? "correct" : "incorrect");
+    q.classList.add(correct ? "question--correct" : "question--incorrect");
+    var parts = [
+      paragraph("question__verdict question__verdict--" + (correct ? "correct" : "incorrect"),
+        correct ? "✓" : "✗", correct ? strings.correct : strings.incorrect)
+    ];
+    var accepted = acceptedOf(q);
+    if (!correct && q.getAttribute("data-kind") === "text" && accepted.length) {
+      parts.push(paragraph("question__answer", "", format(strings.accepted_answer, { answer: accepted[0] })));
+    }
+    setResult(q, parts);
+    var explanation = q.querySelector(".question__explanation");
+    if (explanation) explanation.hidden = false;
+    var button = q.querySelector(".question__check");
+    if (button) {
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = strings.answered || button.textContent;
+      if (focusWasInside) button.focus();
+    }
+    if (resetButton) resetButton.hidden = false;
+    updateSummary();
+  }
+
+  function passScore() {
+    var el = summary || document.querySelector("[data-pass-score]");
+    var n = el ? parseInt(el.getAttribute("data-pass-score"), 10) : NaN;
+    return isNaN(n) ? 80 : n;
+  }
+
+  function moduleId() {
+    return summary ? summary.getAttribute("data-module-id") : null;
+  }
+
+  function updateSummary() {
+    if (!summary) return;
+    var total = questions.length;
+    var answered = Object.keys(results).length;
+    var scoreBox = summary.querySelector(".quiz-summary__score");
+    if (answered < total || !scoreBox) {
+      summary.setAttribute("data-state", "incomplete");
+      return;
+    }
+    var correct = Object.keys(results).filter(function (k) { return results[k]; }).length;
+    var percent = Math.floor((correct * 100) / total);
+    var passed = correct * 100 >= passScore() * total;
+    summary.setAttribute("data-state", passed ? "passed" : "failed");
+    summary.setAttribute("data-score", String(percent));
+    scoreBox.textContent = "";
+    scoreBox.appendChild(paragraph("quiz-summary__line", "", format(strings.score, { correct: correct, total: total, percent: percent })));
+    scoreBox.appendChild(paragraph("quiz-summary__verdict quiz-summary__verdict--" + (passed ? "passed" : "failed"),
+      passed ? "✓" : "✗", passed ? strings.passed : format(strings.not_passed, { pass: passScore() })));
+    if (!recorded && store && moduleId()) {
+      recorded = true;
+      store.recordAttempt(moduleId(), percent, passed);
+    }
+    showBest();
+  }
+
+  /** 「これまでの最高点」 line from the store. */
+  function showBest() {
+    if (!summary) return;
+    var line = summary.querySelector(".quiz-summary__best");
+    if (!line) return;
+    var record = store && moduleId() ? store.module(moduleId()) : null;
+    var text = "";
+    if (record && record.attempts > 0) {
+      text = format(strings.best, { best: record.bestScore });
+      if (record.passed && record.passedAt) {
+        text += "（" + format(strings.passed_on, { date: formatDate(record.passedAt) }) + "）";
+      }
+    }
+    if (store && !store.available) text = (text ? text + " " : "") + (strings.storage_unavailable || "");
+    line.textContent = text;
+  }
+
+  function formatDate(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return iso;
+    try {
+      return d.toLocaleDateString(strings.date_format || undefined);
+    } catch (e) {
+      return d.toISOString().slice(0, 10);
+    }
+  }
+
+  /** Starts a new attempt: everything back to unanswered, focus on the first question. */
+  function reset() {
+    results = {};
+    recorded = false;
+    questions.forEach(function (q) {
+      inputsOf(q).forEach(function (i) {
+        i.disabled = false;
+        i.checked = false;
+        if (i.type === "text") i.value = "";
+      });
+      q.removeAttribute("data-result");
+      q.classList.remove("question--correct", "question--incorrect");
+      Array.prototype.forEach.call(q.querySelectorAll(".choice__mark"), function (m) { m.parentNode.removeChild(m); });
+      Array.prototype.forEach.call(q.querySelectorAll(".choice"), function (li) {
+        li.classList.remove("choice--right", "choice--wrong", "choice--chosen");
+      });
+      Array.prototype.forEach.call(q.querySelectorAll(".choice__feedback, .question__explanation"), function (el) {
+        el.hidden = true;
+      });
+      setResult(q, []);
+      var button = q.querySelector(".question__check");
+      if (button) {
+        button.removeAttribute("aria-disabled");
+        button.textContent = button.getAttribute("data-label") || button.textContent;
+      }
+    });
+    if (summary) {
+      summary.setAttribute("data-state", "incomplete");
+      summary.removeAttribute("data-score");
+      var scoreBox = summary.querySelector(".quiz-summary__score");
+      if (scoreBox) scoreBox.textContent = "";
+      if (resetButton) resetButton.hidden = true;
+    }
+    showBest();
+    var first = questions[0].querySelector("input");
+    if (first) first.focus();
+  }
+
+  questions.forEach(function (q) {
+    var button = q.querySelector(".question__check");
+    if (!button) return;
+    button.setAttribute("data-label", button.textContent);
+    // Forms restored by the browser's back/forward cache would look answered but are not graded.
+    inputsOf(q).forEach(function (i) {
+      i.checked = false;
+      if (i.type === "text") i.value = "";
+    });
+    button.hidden = false;
+    button.addEventListener("click", function () { check(q); });
+    q.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && e.target.type === "text") {
+        e.preventDefault();
+        check(q);
+      }
+    });
+  });
+
+  if (summary) {
+    summary.setAttribute("data-state", "incomplete");
+    if (resetButton) resetButton.addEventListener("click", reset);
+    showBest();
+    if (store) store.onChange(showBest);
+  }
+})();
