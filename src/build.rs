@@ -6,7 +6,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::{self, WriteError};
-use crate::render::{OutputFile, Renderer};
+use crate::render::{OutputFile, RenderFailure, Renderer};
 use crate::site::{load_site, LoadOptions, Site};
 use crate::theme::load_theme;
 use std::path::{Path, PathBuf};
@@ -98,13 +98,21 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let (site, renderer, mut diagnostics) =
         prepare(&options.root, options.drafts).map_err(BuildError::Invalid)?;
-    let Some(files) = render_all(&site, &renderer, &mut diagnostics) else {
-        return Err(BuildError::Invalid(diagnostics));
+    // Each file is written as soon as it is rendered, so memory does not grow
+    // with the output; on any error the staging folder is dropped unused.
+    let staging = output::Staging::create(&out).map_err(BuildError::Write)?;
+    let files = match renderer.render_site_with(&site, |file| staging.write(&file)) {
+        Ok(count) => count,
+        Err(RenderFailure::Pages(problems)) => {
+            problems.into_iter().for_each(|d| diagnostics.push(d));
+            return Err(BuildError::Invalid(diagnostics));
+        }
+        Err(RenderFailure::Sink(err)) => return Err(BuildError::Write(err)),
     };
-    output::write_site(&out, &files).map_err(BuildError::Write)?;
+    staging.commit().map_err(BuildError::Write)?;
     Ok(BuildReport {
         diagnostics,
-        files: files.len(),
+        files,
         modules: site.modules.len(),
         elapsed: started.elapsed(),
     })

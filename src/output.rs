@@ -41,35 +41,95 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 
 /// Writes `files` into `out`, replacing its previous contents atomically.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(at(parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.kenshu-staging-{}", std::process::id()));
-    remove_if_exists(&staging)?;
-    let written = write_all(&staging, files);
-    if let Err(err) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    swap_into_place(&staging, out, parent, &name)
+    let staging = Staging::create(out)?;
+    write_all(&staging.dir, files)?;
+    staging.commit()
 }
 
-/// Writes every file under `dir`, creating folders first.
+/// A staging folder beside the output folder, filled file by file and then
+/// swapped into place.
+///
+/// Files can be written from many threads as soon as they are rendered, so
+/// a build need not hold the whole site in memory. Dropping the staging
+/// folder without [`Staging::commit`] removes it and leaves the previous
+/// output as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates an empty staging folder for `out`.
+    pub fn create(out: &Path) -> Result<Staging, WriteError> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(at(parent))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.kenshu-staging-{}", std::process::id()));
+        remove_if_exists(&dir)?;
+        fs::create_dir_all(&dir).map_err(at(&dir))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            parent: parent.to_path_buf(),
+            name,
+            committed: false,
+        })
+    }
+
+    /// Writes one file, creating its folder when it does not exist yet.
+    pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let path = self.dir.join(&file.path);
+        match write_file(&path, &file.contents) {
+            Err(err) if err.source.kind() == io::ErrorKind::NotFound => {
+                if let Some(folder) = path.parent() {
+                    fs::create_dir_all(folder).map_err(at(folder))?;
+                }
+                write_file(&path, &file.contents)
+            }
+            other => other,
+        }
+    }
+
+    /// Replaces the output folder with the staging folder.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let swapped = swap_into_place(&self.dir, &self.out, &self.parent, &self.name);
+        // On failure, dropping removes what is left of the staging folder.
+        self.committed = swapped.is_ok();
+        swapped
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes every file under `dir`, creating folders first. Both run in
+/// parallel: a site has a folder per page, so folders cost as much as files.
 pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let folders: BTreeSet<PathBuf> = files
+    let folders: BTreeSet<&Path> = files
         .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
+        .filter_map(|f| Path::new(&f.path).parent())
         .collect();
     fs::create_dir_all(dir).map_err(at(dir))?;
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(at(folder))?;
-    }
+    folders.par_iter().try_for_each(|folder| {
+        let folder = dir.join(folder);
+        // create_dir_all tolerates another thread creating a shared parent.
+        fs::create_dir_all(&folder).map_err(at(&folder))
+    })?;
     files
         .par_iter()
         .try_for_each(|file| write_file(&dir.join(&file.path), &file.contents))
@@ -104,7 +164,24 @@ fn swap_into_place(
             source,
         });
     }
-    fs::remove_dir_all(&old).map_err(at(&old))
+    remove_tree(&old, 2).map_err(at(&old))
+}
+
+/// Removes a folder and everything in it, the first `parallel_levels`
+/// levels of folders in parallel (the old output has a folder per page).
+fn remove_tree(path: &Path, parallel_levels: u32) -> io::Result<()> {
+    if parallel_levels == 0 {
+        return fs::remove_dir_all(path);
+    }
+    let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path(), parallel_levels - 1)
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(path)
 }
 
 fn remove_if_exists(path: &Path) -> Result<(), WriteError> {
@@ -139,6 +216,45 @@ mod tests {
         assert!(!out.join("old.html").exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders must be cleaned up");
+    }
+
+    #[test]
+    fn staging_writes_nested_files_and_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            &out,
+            &[file("a/b/c/old.html", "x"), file("index.html", "1")],
+        )
+        .unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("modules/m/index.html", "m")).unwrap();
+        staging.write(&file("index.html", "2")).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
+        staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(
+            fs::read_to_string(out.join("modules/m/index.html")).unwrap(),
+            "m"
+        );
+        assert!(!out.join("a").exists(), "the old tree is removed whole");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn dropped_staging_leaves_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("index.html", "good")]).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("index.html", "new")).unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "staging removed"
+        );
     }
 
     #[test]

@@ -374,11 +374,14 @@ fn body_of(text: &str, first_line: usize) -> &str {
 }
 
 fn render_question(mut q: Question, allow_html: bool) -> Question {
-    q.prompt = markdown::render_inline(&q.prompt, allow_html);
-    q.explanation = markdown::render_inline(&q.explanation, allow_html);
+    let render = |text: &mut String| {
+        *text = markdown::render_inline_owned(std::mem::take(text), allow_html);
+    };
+    render(&mut q.prompt);
+    render(&mut q.explanation);
     for choice in &mut q.choices {
-        choice.text = markdown::render_inline(&choice.text, allow_html);
-        choice.feedback = markdown::render_inline(&choice.feedback, allow_html);
+        render(&mut choice.text);
+        render(&mut choice.feedback);
     }
     q
 }

@@ -105,10 +105,22 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
     pages
 }
 
+/// Why [`Renderer::render_site_with`] stopped.
+#[derive(Debug)]
+pub enum RenderFailure<E> {
+    /// Every page that could not be rendered.
+    Pages(Vec<Diagnostic>),
+    /// The sink refused a file.
+    Sink(E),
+}
+
 /// Compiled templates and the theme's strings.
 pub struct Renderer {
     env: Environment<'static>,
     theme: Theme,
+    /// The theme's UI strings as a template value, converted once: pages
+    /// share it instead of converting the strings for every page.
+    ui: Value,
 }
 
 impl Renderer {
@@ -125,7 +137,8 @@ impl Renderer {
             }
         }
         if problems.is_empty() {
-            Ok(Renderer { env, theme })
+            let ui = Value::from(minijinja::value::Serde(&theme.strings));
+            Ok(Renderer { env, theme, ui })
         } else {
             Err(problems)
         }
@@ -137,7 +150,64 @@ impl Renderer {
 
     /// Renders every page and collects every other output file.
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        let results: Vec<Result<OutputFile, Diagnostic>> = all_pages(site)
+        // The search index is one long task: build it while pages render.
+        let (pages, index) = rayon::join(
+            || self.render_pages(site, &all_pages(site)),
+            || search::index_files(site),
+        );
+        let mut files = pages?;
+        files.extend(self.asset_files(site));
+        files.extend(index);
+        files.extend(copied_files(site));
+        Ok(files)
+    }
+
+    /// Renders the whole site like [`Renderer::render_site`], but hands each
+    /// file to `sink` (from several threads) as soon as it is made instead of
+    /// collecting them, so memory does not grow with the size of the output.
+    /// Returns how many files were handed over.
+    pub fn render_site_with<E: Send>(
+        &self,
+        site: &Site,
+        sink: impl Fn(OutputFile) -> Result<(), E> + Sync,
+    ) -> Result<usize, RenderFailure<E>> {
+        let problems = std::sync::Mutex::new(Vec::new());
+        let pages = all_pages(site);
+        let render = || {
+            pages
+                .par_iter()
+                .try_for_each(|page| match self.render_page(site, page) {
+                    Ok(file) => sink(file),
+                    Err(d) => {
+                        problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+                        Ok(())
+                    }
+                })
+        };
+        let (rendered, index) = rayon::join(render, || search::index_files(site));
+        rendered.map_err(RenderFailure::Sink)?;
+        let problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
+        if !problems.is_empty() {
+            return Err(RenderFailure::Pages(problems));
+        }
+        let mut rest = self.asset_files(site);
+        rest.extend(index);
+        rest.extend(copied_files(site));
+        let count = pages.len() + rest.len();
+        rest.into_par_iter()
+            .try_for_each(&sink)
+            .map_err(RenderFailure::Sink)?;
+        Ok(count)
+    }
+
+    /// Renders the given pages in parallel (the preview server renders only
+    /// the pages an edit touches); reports every page that fails.
+    pub fn render_pages(
+        &self,
+        site: &Site,
+        pages: &[PageId],
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let results: Vec<Result<OutputFile, Diagnostic>> = pages
             .par_iter()
             .map(|page| self.render_page(site, page))
             .collect();
@@ -149,18 +219,16 @@ impl Renderer {
                 Err(d) => problems.push(d),
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
+        if problems.is_empty() {
+            Ok(files)
+        } else {
+            Err(problems)
         }
-        files.extend(self.asset_files(site));
-        files.extend(search::index_files(site));
-        files.extend(copied_files(site));
-        Ok(files)
     }
 
     /// Renders one page.
     pub fn render_page(&self, site: &Site, page: &PageId) -> Result<OutputFile, Diagnostic> {
-        let (template, context) = pages::context(site, page, &self.theme.strings);
+        let (template, context) = pages::context(site, page, &self.ui);
         let html = self
             .env
             .get_template(template)
@@ -260,24 +328,79 @@ fn escape_html(
 ) -> Result<(), minijinja::Error> {
     match value.as_str() {
         Some(text) if !value.is_safe() && *state.auto_escape() != minijinja::AutoEscape::None => {
-            let mut escaped = String::with_capacity(text.len() + 16);
-            for c in text.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    other => escaped.push(other),
-                }
-            }
-            out.write_str(&escaped).map_err(minijinja::Error::from)
+            write_escaped(out, text).map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
+/// Writes `text` with `& < > " '` escaped, copying the runs between them
+/// as they are (most values have nothing to escape).
+fn write_escaped(out: &mut minijinja::Output, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..index])?;
+        out.write_str(entity)?;
+        start = index + 1;
+    }
+    out.write_str(&text[start..])
+}
+
 /// Marks HTML produced by kenshu itself as safe for templates.
 pub fn safe(html: &str) -> Value {
     Value::from_safe_string(html.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::{load_site, LoadOptions};
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    #[test]
+    fn streaming_render_gives_the_same_files_as_collecting() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, diagnostics) = load_site(root, LoadOptions::default());
+        let site = site.unwrap_or_else(|| panic!("shipped site: {diagnostics:?}"));
+        let theme = crate::theme::load_theme(root, "default", "ja").expect("theme");
+        let renderer = Renderer::new(theme).expect("templates");
+        let mut collected = renderer.render_site(&site).expect("render");
+        let streamed = Mutex::new(Vec::new());
+        let count = renderer
+            .render_site_with(&site, |file| {
+                streamed.lock().expect("lock").push(file);
+                Ok::<(), ()>(())
+            })
+            .expect("render");
+        let mut streamed = streamed.into_inner().expect("lock");
+        collected.sort_by(|a, b| a.path.cmp(&b.path));
+        streamed.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(count, collected.len());
+        assert!(collected.len() > 40);
+        assert!(
+            collected == streamed,
+            "streamed files differ from collected ones"
+        );
+    }
+
+    #[test]
+    fn escaping_keeps_slashes_and_escapes_the_five_characters() {
+        let mut env = Environment::new();
+        env.set_formatter(escape_html);
+        env.add_template("t.html", "{{ v }}").expect("template");
+        let html = env
+            .get_template("t.html")
+            .and_then(|t| t.render(minijinja::context! { v => "a/b <c> & \"d\" 'e' 日本" }))
+            .expect("render");
+        assert_eq!(html, "a/b &lt;c&gt; &amp; &quot;d&quot; &#39;e&#39; 日本");
+    }
 }

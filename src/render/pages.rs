@@ -9,8 +9,8 @@ use minijinja::{context, Value};
 use serde::Serialize;
 
 /// Template name and context for one page.
-pub fn context(site: &Site, page: &PageId, strings: &serde_json::Value) -> (&'static str, Value) {
-    let base = base_context(site, page, strings);
+pub fn context(site: &Site, page: &PageId, ui: &Value) -> (&'static str, Value) {
+    let base = base_context(site, page, ui);
     let (template, specific) = match page {
         PageId::Home => ("home.html", home(site)),
         PageId::Role(id) => ("role.html", role(site, id)),
@@ -32,7 +32,7 @@ struct NavPage<'a> {
     url: String,
 }
 
-fn base_context(site: &Site, page: &PageId, strings: &serde_json::Value) -> Value {
+fn base_context(site: &Site, page: &PageId, ui: &Value) -> Value {
     let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
     let pages: Vec<NavPage> = site
         .pages
@@ -54,7 +54,7 @@ fn base_context(site: &Site, page: &PageId, strings: &serde_json::Value) -> Valu
             (PageId::NotFound, Some(base)) => base,
             _ => page.root_prefix().to_string(),
         },
-        ui => Value::from(Serde(strings)),
+        ui => ui.clone(),
         nav_roles => Serde(roles),
         nav_pages => Serde(pages),
         page_kind => page_kind(page),
@@ -354,7 +354,6 @@ fn resources(site: &Site) -> Value {
 struct ProgressRole<'a> {
     card: RoleCard<'a>,
     steps: Vec<StepView<'a>>,
-    modules: Vec<ModuleCard<'a>>,
 }
 
 fn progress(site: &Site) -> Value {
@@ -365,10 +364,6 @@ fn progress(site: &Site) -> Value {
         .map(|r| ProgressRole {
             card: role_card(site, r),
             steps: step_views(site, r),
-            modules: site.curricula[&r.id]
-                .iter()
-                .map(|&i| module_card(site, &site.modules[i]))
-                .collect(),
         })
         .collect();
     let modules: Vec<Link> = site
