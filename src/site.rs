@@ -87,12 +87,31 @@ impl Site {
 /// cannot do without (site.yaml, skills.yaml) is missing or unreadable.
 pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let site = load(root, options, &mut diagnostics);
+    let site = load(root, options, None, &mut diagnostics);
     diagnostics.sort();
     (site, diagnostics)
 }
 
-fn load(root: &Path, options: LoadOptions, diagnostics: &mut Diagnostics) -> Option<Site> {
+/// [`load_site`] for repeated loads of one site (the preview server): files
+/// whose text is unchanged since the last load reuse what `cache` kept.
+/// The result is the same as a fresh [`load_site`].
+pub fn load_site_cached(
+    root: &Path,
+    options: LoadOptions,
+    cache: &mut LoadCache,
+) -> (Option<Site>, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let site = load(root, options, Some(cache), &mut diagnostics);
+    diagnostics.sort();
+    (site, diagnostics)
+}
+
+fn load(
+    root: &Path,
+    options: LoadOptions,
+    mut cache: Option<&mut LoadCache>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Site> {
     if !root.join("content").is_dir() {
         diagnostics.push(
             Diagnostic::error(
@@ -127,7 +146,7 @@ fn load(root: &Path, options: LoadOptions, diagnostics: &mut Diagnostics) -> Opt
         .as_deref()
         .and_then(|text| Framework::parse(text, diagnostics));
     let resources_text = read_optional(root, RESOURCES_FILE, diagnostics);
-    let files = content::discover(root, diagnostics);
+    let mut files = content::discover(root, diagnostics);
     let framework = framework?;
     let catalogue = Catalogue::parse(&resources_text, &framework, diagnostics);
     // Without a valid site.yaml, go on with the defaults to find every other problem.
@@ -138,9 +157,15 @@ fn load(root: &Path, options: LoadOptions, diagnostics: &mut Diagnostics) -> Opt
         &framework,
         &catalogue,
         skills_text.as_deref().unwrap_or(""),
-        options,
+        Loading {
+            options,
+            cache: cache.as_deref_mut(),
+        },
         diagnostics,
     );
+    if let Some(cache) = cache {
+        cache.remember(std::mem::take(&mut files.modules));
+    }
     Some(assemble(
         root, config?, framework, catalogue, modules, pages, files,
     ))
@@ -170,6 +195,12 @@ fn read_optional(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Stri
         .unwrap_or_default()
 }
 
+/// How documents are loaded: the options, and what a previous load kept.
+struct Loading<'a> {
+    options: LoadOptions,
+    cache: Option<&'a mut LoadCache>,
+}
+
 /// Parses headers, checks cross-references, then renders bodies.
 fn load_documents(
     files: &ContentFiles,
@@ -177,11 +208,14 @@ fn load_documents(
     framework: &Framework,
     catalogue: &Catalogue,
     skills_text: &str,
-    options: LoadOptions,
+    mut loading: Loading,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Module>, Vec<Page>) {
-    let (mut headers, unparsed) = content::parse_module_headers(&files.modules, diagnostics);
-    headers.retain(|h| options.drafts || !h.front.draft);
+    let (mut headers, unparsed) = match loading.cache.as_deref_mut() {
+        Some(cache) => cache.parse_module_headers(&files.modules, diagnostics),
+        None => content::parse_module_headers(&files.modules, diagnostics),
+    };
+    headers.retain(|h| loading.options.drafts || !h.front.draft);
     let page_headers = content::parse_page_headers(&files.pages, diagnostics);
     let unparsed_ids: HashSet<String> = unparsed.iter().map(|p| content::file_stem(p)).collect();
     validate::check_unique_ids(&headers, diagnostics);
@@ -201,13 +235,16 @@ fn load_documents(
         .chain(&files.pages)
         .map(|f| (f.path.as_path(), f))
         .collect();
-    let rendered: Vec<(Module, Vec<Diagnostic>)> = headers
-        .into_par_iter()
-        .map(|h| {
-            let file = by_path[h.path.as_path()];
-            build_module(h, file, config, &targets)
-        })
-        .collect();
+    let rendered: Vec<(Module, Vec<Diagnostic>)> = match loading.cache {
+        Some(cache) => cache.build_modules(headers, &by_path, config, &targets),
+        None => headers
+            .into_par_iter()
+            .map(|h| {
+                let file = by_path[h.path.as_path()];
+                build_module(h, file, config, &targets)
+            })
+            .collect(),
+    };
     let mut modules = Vec::with_capacity(rendered.len());
     for (module, problems) in rendered {
         problems.into_iter().for_each(|d| diagnostics.push(d));
@@ -369,5 +406,135 @@ fn assemble(
         media: used_media,
         statics: files.statics,
         module_index,
+    }
+}
+
+/// What one load keeps for the next, so that a reload parses and renders
+/// only the module files that changed (the preview server's incremental
+/// rebuilds; see [`load_site_cached`]).
+///
+/// A module is reused when its file's text is exactly the text it was built
+/// from and the settings and link targets that shape every body are the
+/// same; anything else is parsed and rendered again. Hand a loaded site back
+/// with [`LoadCache::recycle`] so that its modules are reused without a copy.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    /// Module file texts of the last load, by path.
+    texts: HashMap<PathBuf, String>,
+    /// Headers parsed from those texts (files that parsed without errors).
+    headers: HashMap<PathBuf, ModuleHeader>,
+    /// Modules handed back by `recycle`, and the diagnostics of their bodies.
+    modules: HashMap<PathBuf, Module>,
+    problems: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// The settings and link targets the cached bodies were rendered with.
+    shaped_by: Option<(SiteConfig, LinkTargets)>,
+    /// Module files the last load built anew.
+    built: Vec<PathBuf>,
+}
+
+impl LoadCache {
+    /// Hands a site's modules back for the next load to reuse.
+    pub fn recycle(&mut self, site: Site) {
+        for module in site.modules {
+            if self.texts.contains_key(&module.path) {
+                self.modules.insert(module.path.clone(), module);
+            }
+        }
+    }
+
+    /// The module files whose pages the last load built anew.
+    pub fn built(&self) -> &[PathBuf] {
+        &self.built
+    }
+
+    /// Whether the last load read a module file at `path`.
+    pub fn knows(&self, path: &Path) -> bool {
+        self.texts.contains_key(path)
+    }
+
+    fn unchanged(&self, file: &SourceFile) -> bool {
+        self.texts.get(&file.path) == Some(&file.text)
+    }
+
+    /// [`content::parse_module_headers`], reusing the headers of unchanged files.
+    fn parse_module_headers(
+        &mut self,
+        files: &[SourceFile],
+        diagnostics: &mut Diagnostics,
+    ) -> (Vec<ModuleHeader>, Vec<PathBuf>) {
+        let fresh: Vec<SourceFile> = files
+            .iter()
+            .filter(|f| !(self.unchanged(f) && self.headers.contains_key(&f.path)))
+            .cloned()
+            .collect();
+        let (parsed, unparsed) = content::parse_module_headers(&fresh, diagnostics);
+        for path in &unparsed {
+            self.headers.remove(path);
+        }
+        for header in parsed {
+            self.headers.insert(header.path.clone(), header);
+        }
+        // In discovery order, as a fresh load has them.
+        let headers = files
+            .iter()
+            .filter_map(|f| self.headers.get(&f.path).cloned())
+            .collect();
+        (headers, unparsed)
+    }
+
+    /// Builds the modules of changed files; takes the others from the cache.
+    fn build_modules(
+        &mut self,
+        headers: Vec<ModuleHeader>,
+        by_path: &HashMap<&Path, &SourceFile>,
+        config: &SiteConfig,
+        targets: &LinkTargets,
+    ) -> Vec<(Module, Vec<Diagnostic>)> {
+        let same_shape = self.shaped_by.as_ref().is_some_and(|(c, t)| {
+            c == config && t.pages == targets.pages && t.media == targets.media
+        });
+        if !same_shape {
+            self.modules.clear();
+            self.problems.clear();
+            self.shaped_by = Some((config.clone(), targets.clone()));
+        }
+        let mut reused = Vec::new();
+        let mut fresh = Vec::new();
+        for header in headers {
+            let file = by_path[header.path.as_path()];
+            let cached = self
+                .unchanged(file)
+                .then(|| self.modules.remove(&header.path))
+                .flatten();
+            match cached {
+                Some(module) => {
+                    let problems = self.problems.get(&module.path).cloned();
+                    reused.push((module, problems.unwrap_or_default()));
+                }
+                None => fresh.push(header),
+            }
+        }
+        let built: Vec<(Module, Vec<Diagnostic>)> = fresh
+            .into_par_iter()
+            .map(|h| {
+                let file = by_path[h.path.as_path()];
+                build_module(h, file, config, targets)
+            })
+            .collect();
+        self.built = built.iter().map(|(m, _)| m.path.clone()).collect();
+        for (module, problems) in &built {
+            self.problems.insert(module.path.clone(), problems.clone());
+        }
+        reused.extend(built);
+        reused
+    }
+
+    /// Keeps the texts of this load's module files.
+    fn remember(&mut self, files: Vec<SourceFile>) {
+        self.texts = files.into_iter().map(|f| (f.path, f.text)).collect();
+        let texts = &self.texts;
+        self.headers.retain(|path, _| texts.contains_key(path));
+        self.modules.retain(|path, _| texts.contains_key(path));
+        self.problems.retain(|path, _| texts.contains_key(path));
     }
 }

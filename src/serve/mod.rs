@@ -1,18 +1,347 @@
-//! `kenshu serve`: the authors' live preview (placeholder until the server lands).
+//! `kenshu serve`: the authors' live preview.
+//!
+//! It builds the site into a temporary folder (never the site's `public/`,
+//! so a preview cannot overwrite a real build), serves that folder over HTTP
+//! on the loopback address, watches `content/` and `themes/`, and after each
+//! change rebuilds what the change touches and makes every open page reload.
+//! A change that breaks the site leaves the last good build in place; the
+//! errors are printed here and shown on the open pages until fixed.
+//!
+//! The parts: `watch` turns file events into batches of changes,
+//! `rebuild` rebuilds as little as a batch needs (`affected` tells which
+//! pages an edit touches, `store` writes only changed files), `http` serves
+//! files (resolved by `paths`, which refuses anything outside the output
+//! folder), and `live` tells open pages about rebuilds.
 
-use std::net::IpAddr;
-use std::path::PathBuf;
+/// Prints a line to stdout. The server runs on when nobody reads its
+/// output any more (a closed pipe), where `println!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `say!` for stderr.
+macro_rules! complain {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+mod affected;
+mod http;
+mod live;
+mod paths;
+mod rebuild;
+mod store;
+mod watch;
+
+pub use watch::{classify, ChangeKind, Changes};
+
+use crate::build::BuildError;
+use crate::diagnostics::Diagnostics;
+use live::Live;
+use rebuild::Preview;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub root: PathBuf,
     pub bind: IpAddr,
+    /// 0 picks a free port; the URL printed says which.
     pub port: u16,
     pub drafts: bool,
+    /// Open the portal in the default browser.
     pub open: bool,
+    /// Output folder; a temporary folder when `None`.
     pub out: Option<PathBuf>,
 }
 
-pub fn run(_options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
-    Err("serve is not implemented yet".into())
+/// What the main loop waits for.
+enum Signal {
+    Changed(Changes),
+    WatchFailed(String),
+    Stop,
+}
+
+/// Runs the preview until Ctrl-C.
+pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| format!("cannot open site folder {}: {e}", options.root.display()))?;
+    let output = Output::choose(&root, options.out.as_deref())?;
+    let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    let url = format!("http://{address}/");
+    let (sender, signals) = mpsc::channel();
+    let stop_sender = sender.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop_sender.send(Signal::Stop);
+    })?;
+    let _watcher = watch::watch(&root, move |batch| {
+        let _ = sender.send(match batch {
+            Ok(changes) => Signal::Changed(changes),
+            Err(message) => Signal::WatchFailed(message),
+        });
+    })?;
+    // Changes saved during the first build are queued, not lost.
+    let live = Arc::new(Live::default());
+    let mut preview = Preview::new(&root, options.drafts, &output.dir);
+    apply(&mut preview, &live, &Changes::default(), None);
+    let stop = Arc::new(AtomicBool::new(false));
+    let context = Arc::new(http::Context {
+        out: output.dir.canonicalize()?,
+        live: Arc::clone(&live),
+    });
+    let workers = http::start(Arc::new(server), context, Arc::clone(&stop));
+    announce(&url, &root, &output, options.bind);
+    if options.open {
+        open_browser(&url);
+    }
+    watch_loop(&signals, &mut preview, &live);
+    say!("stopping");
+    stop.store(true, Ordering::SeqCst);
+    live.close();
+    workers.into_iter().for_each(|w| {
+        let _ = w.join();
+    });
+    Ok(())
+}
+
+/// Rebuilds after each batch of changes until told to stop.
+fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
+    while let Ok(signal) = signals.recv() {
+        match signal {
+            Signal::Changed(mut changes) => {
+                // Batches that queued up during the last rebuild go together.
+                let mut stop = false;
+                while let Ok(more) = signals.try_recv() {
+                    match more {
+                        Signal::Changed(next) => {
+                            changes.kinds.extend(next.kinds);
+                            changes.paths.extend(next.paths);
+                        }
+                        Signal::WatchFailed(message) => complain!("warning: {message}"),
+                        Signal::Stop => stop = true,
+                    }
+                }
+                changes.retain(|path| preview.matters(path));
+                if !changes.is_empty() {
+                    let saved = changes.saved_at(preview.root());
+                    apply(preview, live, &changes, saved);
+                }
+                if stop {
+                    return;
+                }
+            }
+            Signal::WatchFailed(message) => complain!("warning: {message}"),
+            Signal::Stop => return,
+        }
+    }
+}
+
+/// Rebuilds, prints what happened and tells open pages.
+fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<SystemTime>) {
+    let started = Instant::now();
+    match preview.rebuild(changes) {
+        Ok(rebuilt) => {
+            print_diagnostics(&rebuilt.diagnostics);
+            live.succeeded(rebuilt.written > 0, saved);
+            let what = describe(changes, rebuilt.modules);
+            let mut line = format!(
+                "{what}: rendered {} page(s), wrote {} file(s) in {} ms",
+                rebuilt.pages,
+                rebuilt.written,
+                started.elapsed().as_millis()
+            );
+            if let Some(since) = saved.and_then(|s| SystemTime::now().duration_since(s).ok()) {
+                line.push_str(&format!(" (save → reload sent: {} ms)", since.as_millis()));
+            }
+            say!("{line}");
+            let indexing = Instant::now();
+            match preview.write_search_index() {
+                Ok(0) => {}
+                Ok(n) => say!(
+                    "  search index: wrote {n} file(s) in {} ms",
+                    indexing.elapsed().as_millis()
+                ),
+                Err(err) => complain!("error: {err}"),
+            }
+        }
+        Err(BuildError::Invalid(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            live.failed(&diagnostics);
+            complain!(
+                "build failed: {} error(s); still serving the last good build",
+                diagnostics.error_count()
+            );
+        }
+        Err(BuildError::Write(err)) => complain!("error: {err}"),
+    }
+}
+
+fn describe(changes: &Changes, modules: usize) -> String {
+    match changes.paths.len() {
+        0 => format!("built {modules} modules"),
+        1 => format!(
+            "changed {}",
+            changes
+                .paths
+                .iter()
+                .next()
+                .map_or(String::new(), |p| p.display().to_string())
+        ),
+        n => format!("{n} files changed"),
+    }
+}
+
+fn print_diagnostics(diagnostics: &Diagnostics) {
+    for diagnostic in diagnostics.iter() {
+        complain!("{diagnostic}");
+    }
+}
+
+/// The warning for an address other machines can reach.
+fn exposure_warning(bind: IpAddr) -> Option<String> {
+    (!bind.is_loopback()).then(|| {
+        format!(
+            "warning: serving on {bind}, reachable from other machines. This is a preview server \
+             for authors, not a production server: publish the output of `kenshu build` \
+             (public/) with nginx, Apache or IIS instead."
+        )
+    })
+}
+
+fn announce(url: &str, root: &Path, output: &Output, bind: IpAddr) {
+    if let Some(warning) = exposure_warning(bind) {
+        complain!("{warning}");
+    }
+    let watched: Vec<String> = watch::watched_dirs(root)
+        .iter()
+        .map(|d| format!("{}/", d.strip_prefix(root).unwrap_or(d).display()))
+        .collect();
+    say!("Serving {url}");
+    say!("  output: {}", output.dir.display());
+    say!(
+        "  watching {} — press Ctrl-C to stop",
+        watched.join(" and ")
+    );
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "windows") {
+        ("cmd", vec!["/C", "start", "", url])
+    } else if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(err) = std::process::Command::new(opener.0).args(&opener.1).spawn() {
+        complain!(
+            "warning: cannot open a browser ({}: {err}); open {url} yourself",
+            opener.0
+        );
+    }
+}
+
+/// The preview's output folder, and whether it is ours to delete.
+struct Output {
+    dir: PathBuf,
+    /// A temporary folder made for this run, removed at the end.
+    temporary: Option<PathBuf>,
+}
+
+impl Output {
+    fn choose(root: &Path, out: Option<&Path>) -> Result<Output, String> {
+        match out {
+            Some(out) => {
+                std::fs::create_dir_all(out)
+                    .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+                let dir = out
+                    .canonicalize()
+                    .map_err(|e| format!("cannot open {}: {e}", out.display()))?;
+                let sources = ["content", "themes"].map(|d| root.join(d));
+                if root.starts_with(&dir) || sources.iter().any(|s| dir.starts_with(s)) {
+                    return Err(format!(
+                        "--out {} would overwrite or mix with the site's sources; choose a folder of its own",
+                        out.display()
+                    ));
+                }
+                Ok(Output {
+                    dir,
+                    temporary: None,
+                })
+            }
+            None => {
+                let base =
+                    std::env::temp_dir().join(format!("kenshu-serve-{}", std::process::id()));
+                let dir = base.join("site");
+                std::fs::create_dir_all(&dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                Ok(Output {
+                    dir,
+                    temporary: Some(base),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for Output {
+    /// A temporary output folder goes when the server stops, however it stops.
+    fn drop(&mut self) {
+        if let Some(base) = &self.temporary {
+            if let Err(err) = std::fs::remove_dir_all(base) {
+                complain!("warning: cannot remove {}: {err}", base.display());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_addresses_beyond_this_machine_are_warned_about() {
+        for quiet in ["127.0.0.1", "127.0.0.2", "::1"] {
+            assert_eq!(exposure_warning(quiet.parse().unwrap()), None, "{quiet}");
+        }
+        for exposed in ["0.0.0.0", "192.168.1.10", "::"] {
+            let warning = exposure_warning(exposed.parse().unwrap()).unwrap();
+            assert!(warning.contains("not a production server"), "{warning}");
+        }
+    }
+
+    #[test]
+    fn out_must_not_hold_or_sit_in_the_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for bad in [
+            root.clone(),
+            root.join("content/out"),
+            dir.path().to_path_buf(),
+        ] {
+            assert!(
+                Output::choose(&root, Some(&bad)).is_err(),
+                "{}",
+                bad.display()
+            );
+        }
+        let fine = Output::choose(&root, Some(&root.join("preview"))).unwrap();
+        assert!(fine.temporary.is_none());
+    }
 }

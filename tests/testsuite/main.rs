@@ -5,6 +5,9 @@
 
 mod common;
 
+mod browser;
 mod build;
 mod content;
+mod corpus;
 mod errors;
+mod serve;

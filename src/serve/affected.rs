@@ -1,0 +1,289 @@
+//! Which pages an edit touches.
+//!
+//! A module's own page shows its body; other pages show only its "card"
+//! (title, summary, level, duration, skills, number of questions) or its
+//! place in a curriculum. A [`SiteShape`] records exactly what other pages
+//! show, so comparing the shapes before and after an edit tells which pages
+//! must be rendered again: editing a module's text re-renders its own page;
+//! editing its title also re-renders the pages that list it (its skills, its
+//! roles, the modules that name it as a prerequisite, home, the skill matrix
+//! and the progress page). Whatever changes the structure of the site (a
+//! module or page added, removed or renamed, a curriculum reordered, a page
+//! title in the navigation, media added) re-renders everything.
+
+use crate::render::PageId;
+use crate::site::Site;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// What other pages show of one module.
+#[derive(Debug, Clone, PartialEq)]
+struct ModuleShape {
+    path: PathBuf,
+    title: String,
+    summary: String,
+    level: u8,
+    duration: Option<u32>,
+    skills: Vec<String>,
+    prerequisites: Vec<String>,
+    resources: Vec<String>,
+    updated: Option<String>,
+    pass_score: u8,
+    question_count: usize,
+}
+
+/// What other pages show of a standalone page (the navigation).
+#[derive(Debug, Clone, PartialEq)]
+struct PageShape {
+    slug: String,
+    title: String,
+    weight: i32,
+}
+
+/// The parts of a site that pages show of each other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteShape {
+    /// Module id → shape.
+    modules: BTreeMap<String, ModuleShape>,
+    pages: Vec<PageShape>,
+    /// Role id → module ids in study order.
+    curricula: BTreeMap<String, Vec<String>>,
+    media: Vec<PathBuf>,
+    statics: Vec<PathBuf>,
+    /// Source path → the page made from it.
+    sources: HashMap<PathBuf, PageId>,
+}
+
+/// The pages to render again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Affected {
+    All,
+    Pages(BTreeSet<PageId>),
+}
+
+impl SiteShape {
+    pub fn of(site: &Site) -> SiteShape {
+        let modules = site
+            .modules
+            .iter()
+            .map(|m| {
+                let shape = ModuleShape {
+                    path: m.path.clone(),
+                    title: m.title.clone(),
+                    summary: m.summary.clone(),
+                    level: m.level,
+                    duration: m.duration,
+                    skills: m.skills.clone(),
+                    prerequisites: m.prerequisites.clone(),
+                    resources: m.resources.clone(),
+                    updated: m.updated.clone(),
+                    pass_score: m.pass_score,
+                    question_count: m.body.question_count(),
+                };
+                (m.id.clone(), shape)
+            })
+            .collect();
+        let curricula = site
+            .curricula
+            .iter()
+            .map(|(role, order)| {
+                let ids = order.iter().map(|&i| site.modules[i].id.clone()).collect();
+                (role.clone(), ids)
+            })
+            .collect();
+        let sources = site
+            .modules
+            .iter()
+            .map(|m| (m.path.clone(), PageId::Module(m.id.clone())))
+            .chain(
+                site.pages
+                    .iter()
+                    .map(|p| (p.path.clone(), PageId::Page(p.slug.clone()))),
+            )
+            .collect();
+        SiteShape {
+            modules,
+            pages: site
+                .pages
+                .iter()
+                .map(|p| PageShape {
+                    slug: p.slug.clone(),
+                    title: p.title.clone(),
+                    weight: p.weight,
+                })
+                .collect(),
+            curricula,
+            media: site.media.clone(),
+            statics: site.statics.clone(),
+            sources,
+        }
+    }
+
+    /// Whether a file (relative to the site root) was one of the site's sources.
+    pub fn has_source(&self, path: &Path) -> bool {
+        self.sources.contains_key(path)
+            || self.media.iter().any(|m| m == path)
+            || self.statics.iter().any(|s| s == path)
+    }
+
+    /// Whether pages link to the same set of pages and files.
+    fn same_structure(&self, other: &SiteShape) -> bool {
+        self.modules.keys().eq(other.modules.keys())
+            && self.pages == other.pages
+            && self.curricula == other.curricula
+            && self.media == other.media
+            && self.statics == other.statics
+    }
+
+    /// The roles whose curriculum includes a module.
+    fn roles_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.curricula
+            .iter()
+            .filter(move |(_, ids)| ids.iter().any(|m| m == id))
+            .map(|(role, _)| role)
+    }
+}
+
+/// The pages to render again after an edit, given the shapes before and
+/// after it and the source files whose text changed.
+pub fn affected(old: &SiteShape, new: &SiteShape, changed: &BTreeSet<PathBuf>) -> Affected {
+    if !old.same_structure(new) {
+        return Affected::All;
+    }
+    let mut pages: BTreeSet<PageId> = changed
+        .iter()
+        .filter_map(|path| new.sources.get(path).cloned())
+        .collect();
+    for (id, shape) in &new.modules {
+        let before = &old.modules[id];
+        if before == shape {
+            continue;
+        }
+        pages.insert(PageId::Module(id.clone()));
+        pages.extend([PageId::Home, PageId::SkillMatrix, PageId::Progress]);
+        pages.extend(new.roles_of(id).map(|r| PageId::Role(r.clone())));
+        pages.extend(
+            before
+                .skills
+                .iter()
+                .chain(&shape.skills)
+                .map(|s| PageId::Skill(s.clone())),
+        );
+        pages.extend(
+            new.modules
+                .iter()
+                .filter(|(_, m)| m.prerequisites.contains(id))
+                .map(|(other, _)| PageId::Module(other.clone())),
+        );
+    }
+    Affected::Pages(pages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(title: &str, skills: &[&str], prerequisites: &[&str]) -> ModuleShape {
+        ModuleShape {
+            path: PathBuf::from(format!("content/modules/{title}.md")),
+            title: title.into(),
+            summary: String::new(),
+            level: 1,
+            duration: Some(30),
+            skills: skills.iter().map(|s| s.to_string()).collect(),
+            prerequisites: prerequisites.iter().map(|s| s.to_string()).collect(),
+            resources: Vec::new(),
+            updated: None,
+            pass_score: 80,
+            question_count: 1,
+        }
+    }
+
+    /// Modules a (skill s1), b (skill s2, after a); role r studies both.
+    fn shape() -> SiteShape {
+        let modules = BTreeMap::from([
+            ("a".to_string(), module("a", &["s1"], &[])),
+            ("b".to_string(), module("b", &["s2"], &["a"])),
+        ]);
+        let sources = modules
+            .iter()
+            .map(|(id, m)| (m.path.clone(), PageId::Module(id.clone())))
+            .collect();
+        SiteShape {
+            modules,
+            pages: Vec::new(),
+            curricula: BTreeMap::from([("r".to_string(), vec!["a".into(), "b".into()])]),
+            media: Vec::new(),
+            statics: Vec::new(),
+            sources,
+        }
+    }
+
+    fn pages(affected: Affected) -> BTreeSet<PageId> {
+        match affected {
+            Affected::Pages(pages) => pages,
+            Affected::All => panic!("expected some pages, got all"),
+        }
+    }
+
+    #[test]
+    fn a_body_edit_renders_only_its_own_page() {
+        let old = shape();
+        let changed = BTreeSet::from([PathBuf::from("content/modules/b.md")]);
+        assert_eq!(
+            pages(affected(&old, &old.clone(), &changed)),
+            BTreeSet::from([PageId::Module("b".into())])
+        );
+    }
+
+    #[test]
+    fn a_title_edit_renders_every_page_that_lists_the_module() {
+        let old = shape();
+        let mut new = old.clone();
+        new.modules.get_mut("a").unwrap().title = "A2".into();
+        let changed = BTreeSet::from([PathBuf::from("content/modules/a.md")]);
+        assert_eq!(
+            pages(affected(&old, &new, &changed)),
+            BTreeSet::from([
+                PageId::Home,
+                PageId::Role("r".into()),
+                PageId::Module("a".into()),
+                PageId::Module("b".into()),
+                PageId::SkillMatrix,
+                PageId::Skill("s1".into()),
+                PageId::Progress,
+            ])
+        );
+    }
+
+    #[test]
+    fn moving_a_module_to_another_skill_renders_both_skill_pages() {
+        let old = shape();
+        let mut new = old.clone();
+        new.modules.get_mut("b").unwrap().skills = vec!["s3".into()];
+        let found = pages(affected(&old, &new, &BTreeSet::new()));
+        assert!(found.contains(&PageId::Skill("s2".into())));
+        assert!(found.contains(&PageId::Skill("s3".into())));
+        assert!(!found.contains(&PageId::Skill("s1".into())));
+    }
+
+    #[test]
+    fn structural_changes_render_everything() {
+        let old = shape();
+        let mut added = old.clone();
+        added.modules.insert("c".into(), module("c", &["s1"], &[]));
+        assert_eq!(affected(&old, &added, &BTreeSet::new()), Affected::All);
+        let mut reordered = old.clone();
+        reordered
+            .curricula
+            .insert("r".into(), vec!["b".into(), "a".into()]);
+        assert_eq!(affected(&old, &reordered, &BTreeSet::new()), Affected::All);
+        let mut nav = old.clone();
+        nav.pages.push(PageShape {
+            slug: "guide".into(),
+            title: "Guide".into(),
+            weight: 0,
+        });
+        assert_eq!(affected(&old, &nav, &BTreeSet::new()), Affected::All);
+    }
+}

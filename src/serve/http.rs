@@ -1,0 +1,295 @@
+//! The preview's HTTP side: files of the output folder, and `/__kenshu/`.
+//!
+//! A fixed pool of [`WORKERS`] threads takes requests from tiny_http (which
+//! reads them on threads of its own, so a client that is slow to send does
+//! not hold a worker). A reload stream is handed to a thread of its own at
+//! once (see [`Live`]), so open pages never take a worker from page requests.
+//!
+//! Every HTML page is sent with `<script src="/__kenshu/livereload.js">`
+//! added before `</body>`; the files on disk never contain it. Responses say
+//! `Cache-Control: no-store` so a reload always shows the new build, and HTML
+//! comes with the portal's `Content-Security-Policy: default-src 'self'`, so
+//! the preview breaks where production would.
+
+use super::live::Live;
+use super::paths::{self, Target};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use tiny_http::{Method, Request, Server};
+
+/// Threads answering page requests.
+pub const WORKERS: usize = 8;
+/// The reserved path prefix of the preview's own endpoints.
+pub const RESERVED: &str = "/__kenshu/";
+
+const LIVERELOAD_JS: &str = include_str!("livereload.js");
+const OVERLAY_CSS: &str = include_str!("overlay.css");
+/// Shown for a missing page when the site has no 404.html (no good build yet).
+const FALLBACK_HTML: &str =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<title>kenshu serve</title>\n</head>\n<body>\n<h1>kenshu serve</h1>\n\
+<p>No page here yet: the site has not built. See the terminal.</p>\n</body>\n</html>\n";
+
+/// What request handlers share.
+pub struct Context {
+    /// The output folder, canonical.
+    pub out: PathBuf,
+    pub live: Arc<Live>,
+}
+
+/// Starts the worker threads; they stop soon after `stop` is set.
+pub fn start(
+    server: Arc<Server>,
+    context: Arc<Context>,
+    stop: Arc<AtomicBool>,
+) -> Vec<JoinHandle<()>> {
+    (0..WORKERS)
+        .filter_map(|i| {
+            let (server, context, stop) = (server.clone(), context.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name(format!("kenshu-http-{i}"))
+                .spawn(move || work(&server, &context, &stop))
+                .ok()
+        })
+        .collect()
+}
+
+fn work(server: &Server, context: &Arc<Context>, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        match server.recv_timeout(Duration::from_millis(200)) {
+            Ok(Some(request)) => handle(context, request),
+            Ok(None) => {}
+            Err(err) => complain!("warning: preview server: {err}"),
+        }
+    }
+}
+
+/// Answers one request.
+pub fn handle(context: &Arc<Context>, request: Request) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let reply =
+            Reply::text(405, "only GET and HEAD are supported\n").with("Allow", "GET, HEAD");
+        return reply.send(request);
+    }
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+    if let Some(name) = path.strip_prefix(RESERVED) {
+        return reserved(context, request, name, query);
+    }
+    match paths::resolve(&context.out, path) {
+        Target::File(file) => send_file(context, request, &file, 200),
+        Target::Redirect(mut location) => {
+            if !query.is_empty() && !query.contains(|c: char| c.is_control()) {
+                location = format!("{location}?{query}");
+            }
+            Reply::text(301, "moved\n")
+                .with("Location", location)
+                .send(request);
+        }
+        Target::Missing => not_found(context, request),
+        Target::Refused(status) => Reply::text(status, "refused\n").send(request),
+    }
+}
+
+fn reserved(context: &Arc<Context>, request: Request, name: &str, query: &str) {
+    let reply = match name {
+        "livereload.js" => Reply::new(200, LIVERELOAD_JS.into(), "text/javascript; charset=utf-8"),
+        "overlay.css" => Reply::new(200, OVERLAY_CSS.into(), "text/css; charset=utf-8"),
+        "status" => Reply::new(
+            200,
+            context.live.status_json().into_bytes(),
+            "application/json; charset=utf-8",
+        ),
+        "events" => return events(context, request, query),
+        _ => Reply::text(404, "not found\n"),
+    };
+    reply.send(request);
+}
+
+/// Hands an event stream to a thread of its own, if there is room.
+fn events(context: &Arc<Context>, request: Request, query: &str) {
+    let page_generation = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("g="))
+        .and_then(|g| g.parse::<u64>().ok());
+    let stream = context.live.open_stream();
+    let spawned = std::thread::Builder::new()
+        .name("kenshu-events".into())
+        .spawn(move || {
+            let mut out = request.into_writer();
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
+                        Cache-Control: no-store\r\nConnection: close\r\n\r\n";
+            if out.write_all(head.as_bytes()).is_ok() {
+                let _ = stream.run(&mut out, page_generation);
+            }
+        });
+    if let Err(err) = spawned {
+        complain!("warning: preview server: cannot start an event stream: {err}");
+    }
+}
+
+fn send_file(context: &Context, request: Request, file: &Path, status: u16) {
+    let Ok(bytes) = std::fs::read(file) else {
+        return Reply::text(404, "not found\n").send(request);
+    };
+    let content_type = paths::content_type(file);
+    let reply = if content_type.starts_with("text/html") {
+        let html = inject(bytes, context.live.generation(), status == 404);
+        Reply::new(status, html, content_type).with("Content-Security-Policy", "default-src 'self'")
+    } else {
+        Reply::new(status, bytes, content_type)
+    };
+    reply.send(request);
+}
+
+fn not_found(context: &Context, request: Request) {
+    let page = context.out.join("404.html");
+    if page.is_file() {
+        return send_file(context, request, &page, 404);
+    }
+    let html = inject(FALLBACK_HTML.into(), context.live.generation(), false);
+    Reply::new(404, html, "text/html; charset=utf-8").send(request);
+}
+
+/// Adds the live-reload script before `</body>`; for the 404 page, which
+/// is served at any depth, also a `<base>` so its relative links work.
+pub fn inject(mut html: Vec<u8>, generation: u64, add_base: bool) -> Vec<u8> {
+    let script =
+        format!("<script src=\"{RESERVED}livereload.js?g={generation}\" defer></script>\n");
+    let at = rfind(&html, b"</body>").unwrap_or(html.len());
+    html.splice(at..at, script.into_bytes());
+    if add_base && rfind(&html, b"<base ").is_none() {
+        if let Some(head) = rfind(&html, b"<head>") {
+            let at = head + "<head>".len();
+            html.splice(at..at, b"\n<base href=\"/\">".iter().copied());
+        }
+    }
+    html
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// A response, written to the socket in one piece, after which the
+/// connection is closed.
+///
+/// Why not tiny_http's own responses: they write the head and the body
+/// separately, so on a kept-alive connection every response after the first
+/// waited ~40 ms (Nagle's algorithm against the browser's delayed ACK). Why
+/// `Connection: close`: tiny_http reads each connection on a pool thread for
+/// as long as it is open, and when a browser opens several connections at
+/// once its pool can queue one behind a kept-alive connection, where the
+/// request waits until another connection closes (seen as pages that never
+/// finish loading). A connection per request costs next to nothing on the
+/// loopback interface.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, body: Vec<u8>, content_type: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![
+                ("Content-Type", content_type.to_string()),
+                ("Cache-Control", "no-store".into()),
+                ("X-Content-Type-Options", "nosniff".into()),
+                ("Connection", "close".into()),
+            ],
+            body,
+        }
+    }
+
+    fn text(status: u16, message: &str) -> Reply {
+        Reply::new(
+            status,
+            message.as_bytes().to_vec(),
+            "text/plain; charset=utf-8",
+        )
+    }
+
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The bytes on the wire; a HEAD request gets the head only.
+    fn encode(&self, head_only: bool) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256 + self.body.len());
+        let reason = match self.status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            400 => "Bad Request",
+            403 => "Forbidden",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            _ => "",
+        };
+        let _ = write!(out, "HTTP/1.1 {} {reason}\r\n", self.status);
+        for (name, value) in &self.headers {
+            let _ = write!(out, "{name}: {value}\r\n");
+        }
+        let _ = write!(out, "Content-Length: {}\r\n\r\n", self.body.len());
+        if !head_only {
+            out.extend_from_slice(&self.body);
+        }
+        out
+    }
+
+    fn send(self, request: Request) {
+        let bytes = self.encode(*request.method() == Method::Head);
+        let mut out = request.into_writer();
+        let _ = out.write_all(&bytes).and_then(|()| out.flush());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_end_of_body() {
+        let html = b"<html><head><title>t</title></head><body><p>x</p></body></html>".to_vec();
+        let out = String::from_utf8(inject(html, 7, false)).unwrap();
+        assert_eq!(
+            out,
+            "<html><head><title>t</title></head><body><p>x</p>\
+             <script src=\"/__kenshu/livereload.js?g=7\" defer></script>\n</body></html>"
+        );
+    }
+
+    #[test]
+    fn the_404_page_gets_a_base_for_its_relative_links() {
+        let html = b"<html><head><title>t</title></head><body></body></html>".to_vec();
+        let out = String::from_utf8(inject(html, 0, true)).unwrap();
+        assert!(
+            out.starts_with("<html><head>\n<base href=\"/\"><title>"),
+            "{out}"
+        );
+        assert!(!out.contains("style"), "no inline style");
+    }
+
+    #[test]
+    fn replies_are_one_piece_with_their_length_and_head_has_no_body() {
+        let reply = Reply::text(404, "gone\n");
+        let wire = String::from_utf8(reply.encode(false)).unwrap();
+        assert!(wire.starts_with("HTTP/1.1 404 Not Found\r\n"), "{wire}");
+        assert!(wire.contains("Content-Type: text/plain; charset=utf-8\r\n"));
+        assert!(wire.ends_with("Content-Length: 5\r\n\r\ngone\n"), "{wire}");
+        let head = String::from_utf8(reply.encode(true)).unwrap();
+        assert!(head.ends_with("Content-Length: 5\r\n\r\n"), "{head}");
+    }
+
+    #[test]
+    fn a_page_without_body_end_gets_the_script_at_the_end() {
+        let out = String::from_utf8(inject(b"<p>x</p>".to_vec(), 1, false)).unwrap();
+        assert!(out.starts_with("<p>x</p><script src="), "{out}");
+    }
+}

@@ -1,0 +1,227 @@
+//! Rebuilding the preview after a change, as little as the change needs.
+//!
+//! A [`Preview`] keeps what the last build made: the loaded site (so that
+//! unchanged modules are not parsed or rendered again, see
+//! [`LoadCache`]), the compiled theme, the [`SiteShape`] of the site on disk
+//! and the bytes of every output file (so only changed files are written).
+//!
+//! - A content change reloads the site from the cache and renders only the
+//!   pages the change touches ([`affected`]).
+//! - A theme change recompiles the theme; if templates or strings changed,
+//!   every page is rendered again, otherwise only the assets are rewritten.
+//! - A configuration change (site.yaml, skills.yaml, resources.yaml) drops
+//!   the cache and rebuilds everything.
+//!
+//! A rebuild with errors writes nothing: the last good site stays on disk
+//! and the changes are remembered until a rebuild succeeds. The search index
+//! covers the whole site and is the slowest part, so it is written in a
+//! second step, [`Preview::write_search_index`], after open pages have been
+//! told to reload.
+
+use super::affected::{affected, Affected, SiteShape};
+use super::store::{Scope, Store};
+use super::watch::{ChangeKind, Changes};
+use crate::build::BuildError;
+use crate::diagnostics::Diagnostics;
+use crate::output::WriteError;
+use crate::render::{all_pages, copied_files, OutputFile, PageId, Renderer};
+use crate::search;
+use crate::site::{load_site_cached, LoadCache, LoadOptions, Site};
+use crate::theme::load_theme;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Where the search index lives in the output; written on its own.
+const SEARCH_DIR: &str = "assets/search/";
+
+/// What a successful rebuild did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Pages rendered.
+    pub pages: usize,
+    /// Files written or deleted.
+    pub written: usize,
+    pub modules: usize,
+    /// Warnings (a successful build has no errors).
+    pub diagnostics: Diagnostics,
+}
+
+/// The preview's build state between rebuilds.
+pub struct Preview {
+    root: PathBuf,
+    options: LoadOptions,
+    cache: LoadCache,
+    /// The last site that built, until the next rebuild recycles it.
+    site: Option<Site>,
+    renderer: Option<Renderer>,
+    /// The shape of the site on disk.
+    shape: Option<SiteShape>,
+    store: Store,
+    /// Sources changed since the last good build.
+    pending: BTreeSet<PathBuf>,
+    /// Every page must be rendered at the next good build.
+    render_all: bool,
+    /// The theme changed since it was last compiled without errors.
+    theme_stale: bool,
+    search_stale: bool,
+}
+
+impl Preview {
+    pub fn new(root: &Path, drafts: bool, out: &Path) -> Preview {
+        Preview {
+            root: root.to_path_buf(),
+            options: LoadOptions { drafts },
+            cache: LoadCache::default(),
+            site: None,
+            renderer: None,
+            shape: None,
+            store: Store::new(out),
+            pending: BTreeSet::new(),
+            render_all: true,
+            theme_stale: true,
+            search_stale: true,
+        }
+    }
+
+    /// The site folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether a changed path matters: it exists, or it was a source of the
+    /// last build (it was deleted). A temp file that an editor or a tool
+    /// created and removed again during the save is neither.
+    pub fn matters(&self, path: &Path) -> bool {
+        self.root.join(path).exists()
+            || super::watch::classify(path) != Some(ChangeKind::Content)
+            || self.shape.as_ref().is_some_and(|s| s.has_source(path))
+            || self.cache.knows(path)
+    }
+
+    /// Builds what `changes` touch (everything, the first time).
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, BuildError> {
+        self.pending.extend(changes.paths.iter().cloned());
+        if changes.has(ChangeKind::Config) {
+            self.cache = LoadCache::default();
+            self.render_all = true;
+        }
+        if changes.has(ChangeKind::Content) || changes.has(ChangeKind::Config) {
+            self.search_stale = true;
+        }
+        if changes.has(ChangeKind::Theme) || changes.has(ChangeKind::Config) {
+            self.theme_stale = true;
+        }
+        if let Some(previous) = self.site.take() {
+            self.cache.recycle(previous);
+        }
+        let (site, mut diagnostics) = load_site_cached(&self.root, self.options, &mut self.cache);
+        let Some(site) = site else {
+            return Err(BuildError::Invalid(diagnostics));
+        };
+        if diagnostics.has_errors() {
+            return Err(self.give_back(site, diagnostics));
+        }
+        if self.theme_stale {
+            if let Err(problems) = self.reload_theme(&site) {
+                problems.into_iter().for_each(|d| diagnostics.push(d));
+                return Err(self.give_back(site, diagnostics));
+            }
+        }
+        let shape = SiteShape::of(&site);
+        let (pages, everything) = self.pages_to_render(&site, &shape);
+        let files = match self.render(&site, &pages) {
+            Ok(files) => files,
+            Err(problems) => {
+                problems.into_iter().for_each(|d| diagnostics.push(d));
+                return Err(self.give_back(site, diagnostics));
+            }
+        };
+        let written = self.write(files, everything).map_err(BuildError::Write)?;
+        self.shape = Some(shape);
+        self.pending.clear();
+        self.render_all = false;
+        let modules = site.modules.len();
+        self.site = Some(site);
+        Ok(Rebuilt {
+            pages: pages.len(),
+            written,
+            modules,
+            diagnostics,
+        })
+    }
+
+    /// Writes the search index if content changed since it was last written;
+    /// returns how many of its files changed.
+    pub fn write_search_index(&mut self) -> Result<usize, WriteError> {
+        let Some(site) = self.site.as_ref().filter(|_| self.search_stale) else {
+            return Ok(0);
+        };
+        let files = search::index_files(site);
+        let written = self.store.sync(files, Scope::Under(SEARCH_DIR))?;
+        self.search_stale = false;
+        Ok(written)
+    }
+
+    /// Keeps a site that did not build for the cache, and reports why.
+    fn give_back(&mut self, site: Site, diagnostics: Diagnostics) -> BuildError {
+        self.cache.recycle(site);
+        BuildError::Invalid(diagnostics)
+    }
+
+    /// Compiles the theme again; every page is rendered again when its
+    /// templates or strings changed.
+    fn reload_theme(&mut self, site: &Site) -> Result<(), Vec<crate::Diagnostic>> {
+        let theme = load_theme(&self.root, &site.config.theme, &site.config.language)?;
+        let same = self.renderer.as_ref().is_some_and(|old| {
+            old.theme().templates == theme.templates && old.theme().strings == theme.strings
+        });
+        self.renderer = Some(Renderer::new(theme)?);
+        if !same {
+            self.render_all = true;
+        }
+        self.theme_stale = false;
+        Ok(())
+    }
+
+    /// The pages to render, and whether they are all of them.
+    fn pages_to_render(&self, site: &Site, shape: &SiteShape) -> (Vec<PageId>, bool) {
+        let old = match &self.shape {
+            Some(old) if !self.render_all => old,
+            _ => return (all_pages(site), true),
+        };
+        let mut changed = self.pending.clone();
+        changed.extend(self.cache.built().iter().cloned());
+        match affected(old, shape, &changed) {
+            Affected::All => (all_pages(site), true),
+            Affected::Pages(pages) => (pages.into_iter().collect(), false),
+        }
+    }
+
+    /// The given pages, the theme's assets and the copied files.
+    fn render(
+        &self,
+        site: &Site,
+        pages: &[PageId],
+    ) -> Result<Vec<OutputFile>, Vec<crate::Diagnostic>> {
+        let Some(renderer) = &self.renderer else {
+            return Ok(Vec::new());
+        };
+        let mut files = renderer.render_pages(site, pages)?;
+        files.extend(renderer.asset_files(site));
+        files.extend(copied_files(site));
+        Ok(files)
+    }
+
+    fn write(&mut self, files: Vec<OutputFile>, everything: bool) -> Result<usize, WriteError> {
+        if self.store.is_empty() {
+            self.store.replace(files)
+        } else if everything {
+            self.store.sync(files, Scope::AllBut(SEARCH_DIR))
+        } else {
+            self.store.sync(files, Scope::Update)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

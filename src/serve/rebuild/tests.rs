@@ -1,0 +1,265 @@
+//! An incremental rebuild must leave the output exactly as a full build of
+//! the same sources would: every edit below is followed by a comparison of
+//! the whole output folder with a fresh `build_site`.
+
+use super::*;
+use crate::build::{build_site, BuildOptions};
+use std::collections::BTreeMap;
+use std::fs;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&fixture) {
+            let entry = entry.unwrap();
+            let target = root.join(entry.path().strip_prefix(&fixture).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&target).unwrap();
+            } else {
+                fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        let out = dir.path().join("preview");
+        Fixture {
+            _dir: dir,
+            root,
+            out,
+        }
+    }
+
+    fn write(&self, relative: &str, text: &str) -> Changes {
+        let path = self.root.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        Changes::of(&self.root, [path.as_path()])
+    }
+
+    fn edit(&self, relative: &str, from: &str, to: &str) -> Changes {
+        let text = fs::read_to_string(self.root.join(relative)).unwrap();
+        assert!(text.contains(from), "{relative} has no {from:?}");
+        self.write(relative, &text.replacen(from, to, 1))
+    }
+
+    fn remove(&self, relative: &str) -> Changes {
+        let path = self.root.join(relative);
+        fs::remove_file(&path).unwrap();
+        Changes::of(&self.root, [path.as_path()])
+    }
+
+    /// Asserts that the preview output equals a fresh full build.
+    #[track_caller]
+    fn assert_matches_full_build(&self, step: &str) {
+        let full = self.root.parent().unwrap().join("full");
+        let options = BuildOptions {
+            root: self.root.clone(),
+            out: Some(full.clone()),
+            drafts: false,
+        };
+        build_site(&options).unwrap_or_else(|e| panic!("{step}: full build failed: {e:?}"));
+        let expected = files_of(&full);
+        let actual = files_of(&self.out);
+        let missing: Vec<_> = expected
+            .keys()
+            .filter(|k| !actual.contains_key(*k))
+            .collect();
+        let extra: Vec<_> = actual
+            .keys()
+            .filter(|k| !expected.contains_key(*k))
+            .collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{step}: missing {missing:?}, extra {extra:?}"
+        );
+        for (path, bytes) in &expected {
+            assert!(
+                actual[path] == *bytes,
+                "{step}: {path} differs from a full build"
+            );
+        }
+    }
+}
+
+fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(dir).unwrap();
+            let name = relative.to_string_lossy().replace('\\', "/");
+            (name, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn rebuild(preview: &mut Preview, changes: &Changes) -> Rebuilt {
+    let rebuilt = preview
+        .rebuild(changes)
+        .unwrap_or_else(|e| panic!("rebuild failed: {e:?}"));
+    preview.write_search_index().unwrap();
+    rebuilt
+}
+
+#[test]
+fn incremental_rebuilds_match_full_builds() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+    site.assert_matches_full_build("first build");
+
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法と条例を学びます。",
+    );
+    let rebuilt = rebuild(&mut preview, &body);
+    assert_eq!(rebuilt.pages, 1, "a body edit renders its own page only");
+    site.assert_matches_full_build("body edit");
+
+    let title = site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: セキュリティの基本",
+    );
+    let rebuilt = rebuild(&mut preview, &title);
+    assert!(
+        rebuilt.pages > 1,
+        "a title edit renders the pages that list the module"
+    );
+    site.assert_matches_full_build("title edit");
+
+    let level = site.edit(
+        "content/modules/security/privacy.md",
+        "level: 1",
+        "level: 2",
+    );
+    rebuild(&mut preview, &level);
+    site.assert_matches_full_build("level edit");
+
+    let skills = site.edit(
+        "content/modules/tools/spreadsheet.md",
+        "skills: [tool-spreadsheet]",
+        "skills: [tool-spreadsheet, privacy]",
+    );
+    rebuild(&mut preview, &skills);
+    site.assert_matches_full_build("skills edit");
+
+    let added = site.write(
+        "content/modules/tools/new-one.md",
+        "---\ntitle: 新しいモジュール\nskills: [privacy]\nlevel: 1\n---\n\n本文です。\n",
+    );
+    rebuild(&mut preview, &added);
+    site.assert_matches_full_build("module added");
+
+    let removed = site.remove("content/modules/tools/new-one.md");
+    rebuild(&mut preview, &removed);
+    site.assert_matches_full_build("module removed");
+
+    let page = site.edit(
+        "content/pages/guide.md",
+        "title: 使い方",
+        "title: ポータルの使い方",
+    );
+    rebuild(&mut preview, &page);
+    site.assert_matches_full_build("page title edit");
+
+    let media = site.write("content/modules/security/diagram.png", "not really a png");
+    rebuild(&mut preview, &media);
+    site.assert_matches_full_build("media edit");
+}
+
+#[test]
+fn errors_keep_the_last_good_output_until_fixed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+    let before = files_of(&site.out);
+
+    // An edit to one module, then an error in another: nothing is written.
+    let good = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を詳しく学びます。",
+    );
+    let bad = site.edit("content/modules/security/basics.md", "level: 1", "level: 9");
+    let mut both = good.clone();
+    both.paths.extend(bad.paths);
+    match preview.rebuild(&both) {
+        Err(BuildError::Invalid(d)) => assert!(d.has_errors()),
+        other => panic!("expected errors, got {other:?}"),
+    }
+    assert_eq!(
+        files_of(&site.out),
+        before,
+        "a failed rebuild writes nothing"
+    );
+
+    // The fix builds both edits, the earlier one included.
+    let fixed = site.edit("content/modules/security/basics.md", "level: 9", "level: 1");
+    rebuild(&mut preview, &fixed);
+    site.assert_matches_full_build("fixed");
+}
+
+#[test]
+fn theme_and_config_changes_rebuild_everything() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+
+    let builtin = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    let template = site.write(
+        "themes/default/templates/page.html",
+        &builtin.replacen("{% block content %}", "{% block content %}<p>custom</p>", 1),
+    );
+    rebuild(&mut preview, &template);
+    site.assert_matches_full_build("template edit");
+    assert!(fs::read_to_string(site.out.join("guide/index.html"))
+        .unwrap()
+        .contains("<p>custom</p>"));
+
+    let config = site.edit("content/site.yaml", "title: ", "title: 新");
+    let rebuilt = rebuild(&mut preview, &config);
+    assert!(rebuilt.pages > 5);
+    site.assert_matches_full_build("site.yaml edit");
+}
+
+#[test]
+fn a_broken_template_fails_every_rebuild_until_fixed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+    let before = files_of(&site.out);
+
+    let broken = site.write("themes/default/templates/page.html", "{% block content %");
+    assert!(preview.rebuild(&broken).is_err());
+    // A content edit alone must not build with the old, good theme.
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    assert!(preview.rebuild(&body).is_err(), "the theme is still broken");
+    assert_eq!(files_of(&site.out), before);
+
+    std::fs::remove_file(site.root.join("themes/default/templates/page.html")).unwrap();
+    let fixed = Changes::of(
+        &site.root,
+        [site
+            .root
+            .join("themes/default/templates/page.html")
+            .as_path()],
+    );
+    rebuild(&mut preview, &fixed);
+    site.assert_matches_full_build("theme fixed");
+}

@@ -1,0 +1,306 @@
+//! Watching the sources: raw file-system events → one batch of changes.
+//!
+//! Saving a file is rarely one event. An editor may write a swap file, move
+//! the original to a backup, write the new text and set its permissions, all
+//! within a millisecond or two; `git checkout` touches many files at once.
+//! Events therefore pass three stages, the way Zola's `fs_utils.rs` does it:
+//!
+//! 1. [`is_change`] keeps only event kinds that can change a file's contents
+//!    (reads are reported too, and kenshu reads every file on each rebuild, so
+//!    letting them through would rebuild forever);
+//! 2. notify-debouncer-mini folds a burst of events into one batch;
+//! 3. [`classify`] drops editor temp files and sorts the remaining paths into
+//!    [`ChangeKind`]s, which decide how much has to be rebuilt.
+
+use crate::config::SITE_FILE;
+use crate::content::is_ignored;
+use crate::framework::SKILLS_FILE;
+use crate::resources::RESOURCES_FILE;
+use notify::{Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// How long the sources must be quiet before a burst of events is rebuilt.
+pub const QUIET: Duration = Duration::from_millis(30);
+
+/// What kind of source changed; it decides how much is rebuilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// A module, page or media file: only the pages that show it.
+    Content,
+    /// A template, asset or string file of the theme.
+    Theme,
+    /// site.yaml, skills.yaml or resources.yaml: everything.
+    Config,
+}
+
+/// One debounced batch of changes.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Changes {
+    pub kinds: BTreeSet<ChangeKind>,
+    /// Changed paths relative to the site root, with `/` separators.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    pub fn has(&self, kind: ChangeKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    /// Keeps the paths `keep` accepts; the kinds follow the paths kept.
+    pub fn retain(&mut self, keep: impl Fn(&Path) -> bool) {
+        self.paths.retain(|p| keep(p));
+        self.kinds = self.paths.iter().filter_map(|p| classify(p)).collect();
+    }
+
+    /// When the change was saved: the newest modification time among the
+    /// changed files that still exist.
+    pub fn saved_at(&self, root: &Path) -> Option<SystemTime> {
+        self.paths
+            .iter()
+            .filter_map(|p| root.join(p).metadata().ok()?.modified().ok())
+            .filter(|t| *t <= SystemTime::now())
+            .max()
+    }
+
+    /// Sorts a batch of changed absolute paths; paths kenshu does not read are dropped.
+    pub fn of<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
+        let mut changes = Changes::default();
+        for path in paths {
+            let Some(relative) = path.strip_prefix(root).ok() else {
+                continue;
+            };
+            if let Some(kind) = classify(relative) {
+                changes.kinds.insert(kind);
+                changes.paths.insert(relative.to_path_buf());
+            }
+        }
+        changes
+    }
+}
+
+/// Whether an event kind can change what a file holds (reads and opens cannot).
+pub fn is_change(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
+    )
+}
+
+/// The kind of change at `relative` (a path below the site root), or `None`
+/// for files kenshu does not read: editor temp files, hidden files, and
+/// anything outside content/ and themes/.
+pub fn classify(relative: &Path) -> Option<ChangeKind> {
+    let mut names = Vec::new();
+    for component in relative.components() {
+        match component {
+            Component::Normal(name) => names.push(name.to_str()?),
+            _ => return None,
+        }
+    }
+    if names
+        .iter()
+        .any(|name| is_ignored(name) || is_editor_temp(name))
+    {
+        return None;
+    }
+    let joined = names.join("/");
+    if [SITE_FILE, SKILLS_FILE, RESOURCES_FILE].contains(&joined.as_str()) {
+        return Some(ChangeKind::Config);
+    }
+    match names.first().copied() {
+        Some("content") => Some(ChangeKind::Content),
+        Some("themes") => Some(ChangeKind::Theme),
+        _ => None,
+    }
+}
+
+/// Temp files that [`is_ignored`] does not know: vim's write test file,
+/// JetBrains' safe-write copies, Kate's swap files, backup copies.
+fn is_editor_temp(name: &str) -> bool {
+    name == "4913"
+        || name.ends_with(".swx")
+        || name.ends_with(".kate-swp")
+        || name.ends_with(".bak")
+        || name.ends_with(".bck")
+        || name.contains("___jb_")
+}
+
+/// A notify watcher that passes on only events which can change a file.
+pub struct ChangeWatcher(RecommendedWatcher);
+
+impl Watcher for ChangeWatcher {
+    fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
+        let filter = move |event: notify::Result<Event>| {
+            if event.as_ref().map_or(true, |e| is_change(&e.kind)) {
+                handler.handle_event(event);
+            }
+        };
+        RecommendedWatcher::new(filter, config).map(ChangeWatcher)
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        self.0.watch(path, mode)
+    }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        self.0.unwatch(path)
+    }
+
+    fn kind() -> notify::WatcherKind {
+        RecommendedWatcher::kind()
+    }
+}
+
+/// Watches content/ and themes/ below `root` (canonical) and sends one
+/// [`Changes`] per quiet burst; batches with nothing kenshu reads are dropped.
+pub fn watch<F>(root: &Path, mut on_batch: F) -> Result<Debouncer<ChangeWatcher>, String>
+where
+    F: FnMut(Result<Changes, String>) + Send + 'static,
+{
+    let base = root.to_path_buf();
+    let handler = move |result: DebounceEventResult| match result {
+        Ok(events) => {
+            let changes = Changes::of(&base, events.iter().map(|e| e.path.as_path()));
+            if !changes.is_empty() {
+                on_batch(Ok(changes));
+            }
+        }
+        Err(err) => on_batch(Err(format!("watching files failed: {err}"))),
+    };
+    let config = Config::default().with_timeout(QUIET);
+    let mut debouncer = new_debouncer_opt::<_, ChangeWatcher>(config, handler)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    for dir in watched_dirs(root) {
+        debouncer
+            .watcher()
+            .watch(&dir, RecursiveMode::Recursive)
+            .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+    }
+    Ok(debouncer)
+}
+
+/// The folders a preview watches: content/, and themes/ when the site has one.
+pub fn watched_dirs(root: &Path) -> Vec<PathBuf> {
+    ["content", "themes"]
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|dir| dir.is_dir())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind, RemoveKind};
+
+    fn kind_of(path: &str) -> Option<ChangeKind> {
+        classify(Path::new(path))
+    }
+
+    #[test]
+    fn sources_are_sorted_by_what_they_rebuild() {
+        assert_eq!(kind_of("content/modules/a.md"), Some(ChangeKind::Content));
+        assert_eq!(kind_of("content/pages/guide.md"), Some(ChangeKind::Content));
+        assert_eq!(
+            kind_of("content/static/logo.png"),
+            Some(ChangeKind::Content)
+        );
+        assert_eq!(kind_of("content/site.yaml"), Some(ChangeKind::Config));
+        assert_eq!(kind_of("content/skills.yaml"), Some(ChangeKind::Config));
+        assert_eq!(kind_of("content/resources.yaml"), Some(ChangeKind::Config));
+        assert_eq!(
+            kind_of("themes/default/templates/base.html"),
+            Some(ChangeKind::Theme)
+        );
+        assert_eq!(
+            kind_of("themes/default/i18n/ja.yaml"),
+            Some(ChangeKind::Theme)
+        );
+        // A yaml file elsewhere under content/ is content, not configuration.
+        assert_eq!(
+            kind_of("content/modules/site.yaml"),
+            Some(ChangeKind::Content)
+        );
+    }
+
+    #[test]
+    fn editor_temp_files_are_dropped() {
+        for path in [
+            "content/modules/.a.md.swp",
+            "content/modules/a.md.swx",
+            "content/modules/a.md~",
+            "content/modules/#a.md#",
+            "content/modules/.#a.md",
+            "content/modules/4913",
+            "content/modules/a.md.tmp",
+            "content/modules/.a.md.kate-swp",
+            "content/modules/a.md___jb_tmp___",
+            "content/modules/a.md.bak",
+            "content/.git/index",
+            "themes/default/templates/.base.html.swp",
+        ] {
+            assert_eq!(kind_of(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn paths_outside_content_and_themes_are_dropped() {
+        for path in [
+            "public/index.html",
+            "README.md",
+            "site.yaml",
+            "../content/a.md",
+        ] {
+            assert_eq!(kind_of(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_batch_keeps_relative_paths_of_sources_only() {
+        let root = Path::new("/site");
+        let changes = Changes::of(
+            root,
+            [
+                Path::new("/site/content/modules/a.md"),
+                Path::new("/site/content/modules/.a.md.swp"),
+                Path::new("/site/content/skills.yaml"),
+                Path::new("/elsewhere/content/modules/b.md"),
+            ],
+        );
+        assert_eq!(
+            changes.kinds,
+            BTreeSet::from([ChangeKind::Content, ChangeKind::Config])
+        );
+        assert_eq!(
+            changes.paths,
+            BTreeSet::from([
+                PathBuf::from("content/modules/a.md"),
+                PathBuf::from("content/skills.yaml")
+            ])
+        );
+        let temp_only = Changes::of(root, [Path::new("/site/content/modules/4913")]);
+        assert!(temp_only.is_empty());
+    }
+
+    #[test]
+    fn reads_are_not_changes() {
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Content
+        ))));
+        assert!(is_change(&EventKind::Remove(RemoveKind::File)));
+    }
+}
