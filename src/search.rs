@@ -257,7 +257,7 @@ fn documents(site: &Site) -> Vec<SearchDoc<'_>> {
     }
     for resource in &site.catalogue.resources {
         docs.push(SearchDoc {
-            url: "resources/index.html".into(),
+            url: format!("resources/index.html#resource-{}", resource.id),
             title: &resource.title,
             kind: "resource",
             summary: Cow::Owned(format!("{} — {}", resource.provider, resource.description)),

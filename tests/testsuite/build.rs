@@ -177,6 +177,8 @@ fn search_index_holds_japanese_bigrams() {
     for bigram in ["\"三層\"", "\"層分\"", "\"分離\"", "\"bp\"", "\"pr\""] {
         assert!(index.contains(bigram), "bigram {bigram} not indexed");
     }
+    // A resource found by search leads to its own card in the catalogue.
+    assert!(index.contains("resources/index.html#resource-manabi-dx"));
 }
 
 #[test]

@@ -141,8 +141,13 @@ impl Server {
 
     /// Stops the server as Ctrl-C does and returns its exit status.
     fn interrupt(&mut self) -> std::process::ExitStatus {
+        self.signal("-INT")
+    }
+
+    /// Sends a signal (`-INT`, `-TERM`) and waits for the server to exit.
+    fn signal(&mut self, signal: &str) -> std::process::ExitStatus {
         let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status();
         let started = Instant::now();
         while started.elapsed() < DEADLINE {
@@ -520,6 +525,21 @@ fn ctrl_c_stops_cleanly_and_removes_the_temporary_output() {
         "a preview never writes public/"
     );
     let status = server.interrupt();
+    assert!(
+        status.success(),
+        "exit status {status}\n{}",
+        server.output()
+    );
+    assert!(!out.exists(), "{} was left behind", out.display());
+}
+
+#[test]
+fn sigterm_also_stops_cleanly() {
+    let site = TestSite::fixture("basic");
+    let mut server = Server::start(&site, &[]);
+    let line = server.wait_for_line("output: ");
+    let out = PathBuf::from(line.trim().trim_start_matches("output: "));
+    let status = server.signal("-TERM");
     assert!(
         status.success(),
         "exit status {status}\n{}",
