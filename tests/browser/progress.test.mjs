@@ -166,3 +166,45 @@ test('a malformed file is refused with its reason and changes nothing', { timeou
   watch.assertClean();
   await watch.context.close();
 });
+
+test('records survive a rebuild that removed, renamed or added modules; corrupt storage does not crash', { timeout: TEST_TIMEOUT }, async () => {
+  const watched = await watchedContext(browser);
+  const { module, role } = moduleAndRole();
+  // A record written by an earlier build: one module that still exists,
+  // one that was removed (or renamed away), and learner details.
+  const page = await open(watched.context, 'index.html');
+  await page.evaluate(({ id }) => {
+    const now = new Date().toISOString();
+    const record = (passed, score) => ({ passed, bestScore: score, lastScore: score, attempts: 1, passedAt: passed ? now : null, updatedAt: now });
+    window.localStorage.setItem(
+      window.KENSHU.progressKey,
+      JSON.stringify({
+        schema: 1,
+        learner: { name: '研修 花子', staffNumber: '', department: '' },
+        modules: { [id]: record(true, 100), 'module-removed-since': record(true, 90) },
+      }),
+    );
+  }, { id: module.id });
+  await page.close();
+
+  const rolePage = await open(watched.context, role.url);
+  const status = rolePage.locator(`[data-module-status="${module.id}"]`).first();
+  assert.equal(await status.getAttribute('data-status'), 'passed', 'the surviving module keeps its record');
+  const bar = rolePage.locator(`[data-role-progress="${role.id}"]`).first();
+  assert.equal(await bar.getAttribute('data-done'), '1', 'a removed module is not counted');
+  assert.equal(await bar.getAttribute('data-total'), String(role.modules.length));
+  await rolePage.close();
+
+  // The record of the removed module is kept (it may come back under its id).
+  const progressPage = await open(watched.context, 'progress/index.html');
+  const { data } = await exportProgress(progressPage);
+  assert.ok(data.modules['module-removed-since'], 'records of removed modules are not thrown away');
+  assert.equal(data.modules[module.id].passed, true);
+
+  // Storage that is not JSON any more: the pages still work, starting empty.
+  await progressPage.evaluate(() => window.localStorage.setItem(window.KENSHU.progressKey, '{not json'));
+  const again = await open(watched.context, role.url);
+  assert.equal(await again.locator(`[data-module-status="${module.id}"]`).first().getAttribute('data-status'), 'none');
+  watched.assertClean('pages after a rebuild and with corrupt storage');
+  await watched.context.close();
+});
