@@ -6,14 +6,16 @@
 //! runs the Node tests in `tests/browser/` (`node --test`), which drive
 //! headless Chromium with playwright-core: quizzes, progress export and
 //! import, Japanese search, axe-core accessibility checks, no request leaving
-//! the site, and the site opened from `file://`.
+//! the site, and the site opened from `file://`. The Node tests also get
+//! the kenshu binary and a fixture site, to drive the live preview
+//! (`kenshu serve`) in the browser.
 //!
 //! It needs Debian's `chromium` and `nginx`, Node.js, and the npm packages of
 //! `tests/browser` (`npm ci --prefix tests/browser`); `.ci/run` installs them
 //! all. Without them the test fails and says what to install: a browser test
 //! that skips itself would let CI pass without testing the browser code.
 
-use crate::common::{repo_root, TestSite};
+use crate::common::{kenshu_bin, repo_root, TestSite};
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -295,6 +297,8 @@ fn run_node_tests(node: &Path, base_url: &str, public: &Path) -> i32 {
         .current_dir(repo_root())
         .env("KENSHU_BASE_URL", base_url)
         .env("KENSHU_PUBLIC_DIR", public)
+        .env("KENSHU_BIN", kenshu_bin())
+        .env("KENSHU_FIXTURE", repo_root().join("tests/fixtures/basic"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
