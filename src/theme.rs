@@ -24,6 +24,9 @@ pub struct Theme {
     pub strings: serde_json::Value,
     /// Files the theme was read from on disk (for watching).
     pub dir: Option<PathBuf>,
+    /// Template name → the file it came from, for diagnostics: the site's own
+    /// theme file, or the built-in default theme's.
+    pub template_paths: BTreeMap<String, PathBuf>,
 }
 
 /// Loads the theme named in site.yaml for the given language.
@@ -52,6 +55,7 @@ pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<
     let strings = load_strings(root, on_disk.as_deref(), language).map_err(|d| vec![d]);
     match strings {
         Ok(strings) if problems.is_empty() => Ok(Theme {
+            template_paths: template_paths(root, on_disk.as_deref(), &templates),
             templates,
             assets,
             strings,
@@ -63,6 +67,27 @@ pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<
             Err(problems)
         }
     }
+}
+
+fn template_paths(
+    root: &Path,
+    dir: Option<&Path>,
+    templates: &BTreeMap<String, String>,
+) -> BTreeMap<String, PathBuf> {
+    let builtin = Path::new("themes/default/templates");
+    templates
+        .keys()
+        .map(|name| {
+            let on_disk = dir
+                .map(|d| d.join("templates").join(name))
+                .filter(|p| p.is_file());
+            let path = match on_disk {
+                Some(path) => source::relative_path(root, &path),
+                None => builtin.join(name),
+            };
+            (name.clone(), path)
+        })
+        .collect()
 }
 
 fn builtin_files(folder: &str) -> Vec<(String, Vec<u8>)> {

@@ -133,7 +133,7 @@ impl Renderer {
         let mut problems = Vec::new();
         for (name, source) in &theme.templates {
             if let Err(err) = env.add_template_owned(name.clone(), source.clone()) {
-                problems.push(template_error(&err));
+                problems.push(template_error(&err, &theme.template_paths));
             }
         }
         if problems.is_empty() {
@@ -233,7 +233,7 @@ impl Renderer {
             .env
             .get_template(template)
             .and_then(|t| t.render(context))
-            .map_err(|err| template_error(&err))?;
+            .map_err(|err| template_error(&err, &self.theme.template_paths))?;
         Ok(OutputFile {
             path: page.output_path(),
             contents: Contents::Bytes(html.into_bytes()),
@@ -299,7 +299,11 @@ fn decoded(url: &str) -> String {
         .into_owned()
 }
 
-fn template_error(err: &minijinja::Error) -> Diagnostic {
+/// A template error at the template's file (the site's theme or the built-in one).
+fn template_error(
+    err: &minijinja::Error,
+    paths: &std::collections::BTreeMap<String, PathBuf>,
+) -> Diagnostic {
     let name = err.name().unwrap_or("template");
     let line = err.line().unwrap_or(1);
     let mut message = format!("template error: {}", err.kind());
@@ -312,11 +316,11 @@ fn template_error(err: &minijinja::Error) -> Diagnostic {
         message.push_str(&format!(" ({inner})"));
         source = inner.source();
     }
-    Diagnostic::error(
-        format!("themes/default/templates/{name}"),
-        Location::new(line, 1),
-        message,
-    )
+    let path = paths
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("themes/default/templates").join(name));
+    Diagnostic::error(path, Location::new(line, 1), message)
 }
 
 /// Escapes text for HTML, leaving `/` alone (minijinja's default escapes it,
