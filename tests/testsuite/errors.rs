@@ -365,13 +365,13 @@ fn template_errors_name_the_site_theme_file_and_line() {
         "themes/mine/templates/404.html",
         "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ ui.no_such.key }}</p>\n{% endblock %}\n",
     );
-    site.build()
-        .assert_failure()
-        .assert_diagnostic("error: themes/mine/templates/404.html:3:1: template error: undefined value");
+    site.build().assert_failure().assert_diagnostic(
+        "error: themes/mine/templates/404.html:3:1: template error: undefined value",
+    );
     site.write("themes/mine/templates/404.html", "{% if %}\n");
-    site.check()
-        .assert_failure()
-        .assert_diagnostic("error: themes/mine/templates/404.html:1:1: template error: syntax error");
+    site.check().assert_failure().assert_diagnostic(
+        "error: themes/mine/templates/404.html:1:1: template error: syntax error",
+    );
     site.write("content/site.yaml", "title: T\ntheme: missing\n");
     site.check()
         .assert_failure()
