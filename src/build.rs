@@ -6,7 +6,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::{self, WriteError};
-use crate::render::{OutputFile, RenderFailure, Renderer};
+use crate::render::{RenderFailure, Renderer};
 use crate::site::{load_site, LoadOptions, Site};
 use crate::theme::load_theme;
 use std::path::{Path, PathBuf};
@@ -69,21 +69,6 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Renderer, Diagnostics
 pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
     match prepare(root, drafts) {
         Ok((_, _, diagnostics)) | Err(diagnostics) => diagnostics,
-    }
-}
-
-/// Renders the whole site in memory.
-pub fn render_all(
-    site: &Site,
-    renderer: &Renderer,
-    diagnostics: &mut Diagnostics,
-) -> Option<Vec<OutputFile>> {
-    match renderer.render_site(site) {
-        Ok(files) => Some(files),
-        Err(problems) => {
-            problems.into_iter().for_each(|d| diagnostics.push(d));
-            None
-        }
     }
 }
 

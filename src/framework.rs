@@ -6,7 +6,7 @@
 //! by passing modules, the others are experience goals. This module parses the
 //! file, checks its internal references, and resolves inheritance.
 
-use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics, Location};
+use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics};
 use crate::source::{parse_yaml, SourceText};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -355,11 +355,6 @@ pub fn is_valid_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-/// Location helper for callers that only know an id.
-pub fn locate_id(text: &str, id: &str) -> Location {
-    SourceText::new(Path::new(SKILLS_FILE), text).find_id(id)
 }
 
 #[cfg(test)]

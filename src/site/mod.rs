@@ -392,11 +392,8 @@ fn assemble(
             module_roles[i].push(role.id.clone());
         }
     }
-    let used_media: Vec<PathBuf> = {
-        let mut media: Vec<PathBuf> = files.media;
-        media.sort();
-        media
-    };
+    let mut media = files.media;
+    media.sort();
     Site {
         root: root.to_path_buf(),
         config,
@@ -407,7 +404,7 @@ fn assemble(
         curricula,
         skill_modules,
         module_roles,
-        media: used_media,
+        media,
         statics: files.statics,
         module_index,
     }

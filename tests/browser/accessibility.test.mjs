@@ -12,8 +12,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
-import { TEST_TIMEOUT, headerSearch, launchBrowser, modulesWithQuestions, open, roles, sitePages, watchedContext } from './support.mjs';
+import { before, test } from 'node:test';
+import { TEST_TIMEOUT, headerSearch, modulesWithQuestions, open, roles, sitePages, useBrowser } from './support.mjs';
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
@@ -25,14 +25,11 @@ const axeSource = (() => {
   }
 })();
 
-let browser;
+/** One browser and one watched context for every page checked here. */
+const openContext = useBrowser();
 let watch;
 before(async () => {
-  browser = await launchBrowser();
-  watch = await watchedContext(browser);
-});
-after(async () => {
-  await browser?.close();
+  watch = await openContext();
 });
 
 /** Runs axe on the page and returns its violations. */

@@ -4,19 +4,14 @@
 // a folder (file://), search included.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { BASE_URL, PUBLIC_URL, TEST_TIMEOUT, headerSearch, launchBrowser, open, sitePages, watchedContext } from './support.mjs';
+import { test } from 'node:test';
+import { BASE_URL, PUBLIC_URL, TEST_TIMEOUT, headerSearch, open, sitePages, useBrowser } from './support.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+/** One browser for this file's tests; each test opens its own watched context. */
+const openContext = useBrowser();
 
 test('every page loads only from the site, within its CSP, without errors', { timeout: TEST_TIMEOUT * 2 }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const pages = sitePages();
   assert.ok(pages.length >= 10, `only ${pages.length} pages built`);
   const page = await open(watch.context, 'index.html');
@@ -40,7 +35,7 @@ test('every page loads only from the site, within its CSP, without errors', { ti
 });
 
 test('the portal works from file:// and its search finds 三層分離', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser, { allowed: PUBLIC_URL });
+  const watch = await openContext({ allowed: PUBLIC_URL });
   const page = await open(watch.context, `${PUBLIC_URL}index.html`);
   assert.ok(await page.evaluate(() => Boolean(window.KENSHU && window.kenshuSearch)), 'scripts did not run from file://');
   // Rules of a file:// stylesheet cannot be read from the page; its effect can.

@@ -4,26 +4,20 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   TEST_TIMEOUT,
   answerAllRightly,
   fill,
-  launchBrowser,
   moduleAndRole,
   open,
   textWhen,
   uiStrings,
-  watchedContext,
+  useBrowser,
 } from './support.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+/** One browser for this file's tests; each test opens its own watched context. */
+const openContext = useBrowser();
 
 const LEARNER = { name: '研修 太郎', staffNumber: 'A-01234', department: 'デジタル推進課' };
 
@@ -59,7 +53,7 @@ async function exportProgress(page) {
 }
 
 test('progress can be exported, cleared and imported back', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const { module } = moduleAndRole();
   const page = await pageWithProgress(watch.context, module);
   const strings = await uiStrings(page);
@@ -113,7 +107,7 @@ test('progress can be exported, cleared and imported back', { timeout: TEST_TIME
 });
 
 test('a malformed file is refused with its reason and changes nothing', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const { module } = moduleAndRole();
   const page = await pageWithProgress(watch.context, module);
   const strings = await uiStrings(page);
@@ -168,7 +162,7 @@ test('a malformed file is refused with its reason and changes nothing', { timeou
 });
 
 test('records survive a rebuild that removed, renamed or added modules; corrupt storage does not crash', { timeout: TEST_TIMEOUT }, async () => {
-  const watched = await watchedContext(browser);
+  const watched = await openContext();
   const { module, role } = moduleAndRole();
   // A record written by an earlier build: one module that still exists,
   // one that was removed (or renamed away), and learner details.

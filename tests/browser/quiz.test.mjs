@@ -2,27 +2,21 @@
 // that its role page shows it passed after a reload (themes/default/static/js/quiz.js).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   TEST_TIMEOUT,
   answerAllRightly,
   fill,
-  launchBrowser,
   modulesWithQuestions,
   moduleAndRole,
   open,
   textWhen,
   uiStrings,
-  watchedContext,
+  useBrowser,
 } from './support.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+/** One browser for this file's tests; each test opens its own watched context. */
+const openContext = useBrowser();
 
 /** A module with a single-choice question (its page has a quiz summary with a reset button). */
 function singleChoiceModule() {
@@ -32,7 +26,7 @@ function singleChoiceModule() {
 }
 
 test('a wrong answer, then a right one, gets the matching feedback', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const module = singleChoiceModule();
   const page = await open(watch.context, module.url);
   const strings = await uiStrings(page);
@@ -91,7 +85,7 @@ test('a wrong answer, then a right one, gets the matching feedback', { timeout: 
 });
 
 test('passing a module marks it passed on its role page after a reload', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const { module, role } = moduleAndRole();
   const page = await open(watch.context, module.url);
   const strings = await uiStrings(page);

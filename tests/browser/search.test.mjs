@@ -3,16 +3,11 @@
 // (themes/default/static/js/search.js).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { TEST_TIMEOUT, fill, headerSearch, launchBrowser, open, textWhen, uiStrings, watchedContext } from './support.mjs';
+import { test } from 'node:test';
+import { TEST_TIMEOUT, fill, headerSearch, open, textWhen, uiStrings, useBrowser } from './support.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+/** One browser for this file's tests; each test opens its own watched context. */
+const openContext = useBrowser();
 
 /** Words that the shipped modules teach, with a module that must be found. */
 const WORDS = [
@@ -43,7 +38,7 @@ async function assertFindsModules(context, word, links, module, where) {
 }
 
 test('the header search box finds modules as you type', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const page = await open(watch.context, 'index.html');
   const input = page.locator('#site-search-input');
   const popup = page.locator('#site-search-results');
@@ -69,7 +64,7 @@ test('the header search box finds modules as you type', { timeout: TEST_TIMEOUT 
 });
 
 test('the search page shows results for ?q=', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   for (const { word, module } of WORDS) {
     const page = await open(watch.context, `search/index.html?q=${encodeURIComponent(word)}`);
     const strings = await uiStrings(page);
@@ -88,7 +83,7 @@ test('the search page shows results for ?q=', { timeout: TEST_TIMEOUT }, async (
 });
 
 test('the search page says when nothing is found', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const page = await open(watch.context, `search/index.html?q=${encodeURIComponent('ぬゑゐゟ')}`);
   const strings = await uiStrings(page);
   const status = await textWhen(page.locator('.search-page__status'), (t) => t === strings.search_no_results);
@@ -99,7 +94,7 @@ test('the search page says when nothing is found', { timeout: TEST_TIMEOUT }, as
 });
 
 test('the browser hashes tokens to shards like search::shard_of', { timeout: TEST_TIMEOUT }, async () => {
-  const watch = await watchedContext(browser);
+  const watch = await openContext();
   const page = await open(watch.context, 'search/index.html');
   const shards = await page.evaluate(() => {
     const search = window.kenshuSearch;

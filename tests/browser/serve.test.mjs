@@ -16,8 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { after, before, test } from 'node:test';
-import { TEST_TIMEOUT, launchBrowser, open, watchedContext } from './support.mjs';
+import { test } from 'node:test';
+import { TEST_TIMEOUT, open, useBrowser } from './support.mjs';
 
 /** A hang guard for waits on the server (a rebuild, a reload), not a speed assertion. */
 const WAIT = 60_000;
@@ -106,13 +106,8 @@ class Preview {
   }
 }
 
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+/** One browser for this file's tests; each test opens its own watched context. */
+const openContext = useBrowser();
 
 /** The module page's h2 with exactly this text. */
 function heading(page, text) {
@@ -150,7 +145,7 @@ test(
     let exit;
     try {
       const url = await server.start();
-      watch = await watchedContext(browser, { allowed: url });
+      watch = await openContext({ allowed: url });
       const page = await open(watch.context, `${url}${MODULE_PAGE}`);
       await heading(page, HEADING).waitFor();
       assert.ok(

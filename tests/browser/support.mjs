@@ -15,6 +15,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { after } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 /** Debian's Chromium (package `chromium`); KENSHU_CHROMIUM overrides it. */
@@ -75,6 +76,23 @@ export async function launchBrowser() {
   }
   const { chromium } = await playwright();
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * One browser for the calling test file (launched when first needed, closed
+ * after its last test): returns a function that opens a new watched context
+ * in it, with the options of watchedContext().
+ */
+export function useBrowser() {
+  // Launched on first use, so it does not depend on the order of hooks.
+  let launching = null;
+  after(async () => {
+    if (launching) await (await launching).close();
+  });
+  return async (options) => {
+    launching ??= launchBrowser();
+    return watchedContext(await launching, options);
+  };
 }
 
 /**

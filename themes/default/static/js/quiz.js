@@ -91,15 +91,22 @@
     return input.getAttribute("data-correct") === "true";
   }
 
+  /** Appends an icon hidden from screen readers, then the text it stands for. */
+  function appendIconText(el, iconClass, icon, text) {
+    if (icon) {
+      var i = document.createElement("span");
+      i.className = iconClass;
+      i.setAttribute("aria-hidden", "true");
+      i.textContent = icon;
+      el.appendChild(i);
+    }
+    el.appendChild(document.createTextNode(text));
+  }
+
   function addMark(li, kind, icon, text) {
     var mark = document.createElement("span");
     mark.className = "choice__mark choice__mark--" + kind;
-    var i = document.createElement("span");
-    i.className = "choice__icon";
-    i.setAttribute("aria-hidden", "true");
-    i.textContent = icon;
-    mark.appendChild(i);
-    mark.appendChild(document.createTextNode(text));
+    appendIconText(mark, "choice__icon", icon, text);
     var label = li.querySelector("label");
     li.insertBefore(mark, label ? label.nextSibling : null);
   }
@@ -132,14 +139,7 @@
   function paragraph(className, icon, text) {
     var p = document.createElement("p");
     p.className = className;
-    if (icon) {
-      var i = document.createElement("span");
-      i.className = "question__icon";
-      i.setAttribute("aria-hidden", "true");
-      i.textContent = icon;
-      p.appendChild(i);
-    }
-    p.appendChild(document.createTextNode(text));
+    appendIconText(p, "question__icon", icon, text);
     return p;
   }
 
