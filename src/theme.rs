@@ -34,9 +34,13 @@ pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<
     let dir = root.join("themes").join(name);
     let on_disk = dir.is_dir().then_some(dir);
     if on_disk.is_none() && name != "default" {
+        // Only on this error path: read site.yaml again to point at `theme:`.
+        let config =
+            source::load_text(root, Path::new(crate::config::SITE_FILE)).unwrap_or_default();
+        let at = SourceText::new(Path::new(crate::config::SITE_FILE), &config).find("theme:");
         return Err(vec![Diagnostic::error(
             crate::config::SITE_FILE,
-            Location::START,
+            at,
             format!("theme \"{name}\" not found in themes/"),
         )
         .with_hint(

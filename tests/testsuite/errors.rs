@@ -375,5 +375,5 @@ fn template_errors_name_the_site_theme_file_and_line() {
     site.write("content/site.yaml", "title: T\ntheme: missing\n");
     site.check()
         .assert_failure()
-        .assert_diagnostic("error: content/site.yaml:1:1: theme \"missing\" not found in themes/");
+        .assert_diagnostic("error: content/site.yaml:2:1: theme \"missing\" not found in themes/");
 }
