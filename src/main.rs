@@ -5,6 +5,12 @@ use kenshu::cli::{Cli, Command, NewCommand};
 use kenshu::{build_site, check_site, scaffold, serve, BuildError, BuildOptions, Diagnostics};
 use std::process::ExitCode;
 
+/// mimalloc: the build allocates many small strings and values on two
+/// threads; it cut a 10,000-module build from 2.04 s to 1.71 s against the
+/// system allocator (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
