@@ -50,9 +50,10 @@ fn main() -> ExitCode {
         writing.1 += 1;
         result.map_err(|err| eprintln!("{err:?}")).is_ok()
     };
+    let values = kenshu::render::SiteValues::new(&site);
     for page in all_pages(&site) {
         let started = Instant::now();
-        let Ok(file) = renderer.render_page(&site, &page) else {
+        let Ok(file) = renderer.render_page_in(&site, &values, &page) else {
             eprintln!("page {page:?} failed");
             return ExitCode::FAILURE;
         };

@@ -22,6 +22,8 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
     /// UI strings for the site's language (`i18n/<lang>.yaml`).
     pub strings: serde_json::Value,
+    /// The file the strings came from, for diagnostics.
+    pub strings_path: PathBuf,
     /// Files the theme was read from on disk (for watching).
     pub dir: Option<PathBuf>,
     /// Template name → the file it came from, for diagnostics: the site's own
@@ -58,11 +60,12 @@ pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<
     }
     let strings = load_strings(root, on_disk.as_deref(), language).map_err(|d| vec![d]);
     match strings {
-        Ok(strings) if problems.is_empty() => Ok(Theme {
+        Ok((strings, strings_path)) if problems.is_empty() => Ok(Theme {
             template_paths: template_paths(root, on_disk.as_deref(), &templates),
             templates,
             assets,
             strings,
+            strings_path,
             dir: on_disk,
         }),
         Ok(_) => Err(problems),
@@ -165,18 +168,19 @@ fn load_strings(
     root: &Path,
     dir: Option<&Path>,
     language: &str,
-) -> Result<serde_json::Value, Diagnostic> {
+) -> Result<(serde_json::Value, PathBuf), Diagnostic> {
     let file = format!("i18n/{language}.yaml");
     if let Some(dir) = dir {
         let path = source::relative_path(root, &dir.join(&file));
         if root.join(&path).is_file() {
             let text = source::load_text(root, &path)?;
-            return parse_yaml(&SourceText::new(&path, &text));
+            return Ok((parse_yaml(&SourceText::new(&path, &text))?, path));
         }
     }
     let builtin = BUILTIN
         .get_file(&file)
         .or_else(|| BUILTIN.get_file("i18n/ja.yaml"));
     let text = builtin.and_then(|f| f.contents_utf8()).unwrap_or("{}");
-    parse_yaml(&SourceText::new(Path::new(&file), text))
+    let path = Path::new("themes/default").join(builtin.map_or(Path::new(&file), |f| f.path()));
+    Ok((parse_yaml(&SourceText::new(Path::new(&file), text))?, path))
 }

@@ -6,7 +6,11 @@
 //! Templates are compiled once, when the [`Renderer`] is made.
 
 mod pages;
+mod quiz;
 pub mod views;
+
+pub use pages::SiteValues;
+pub use quiz::{body_html, QuizStrings};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::media_url;
@@ -121,6 +125,8 @@ pub struct Renderer {
     /// The theme's UI strings as a template value, converted once: pages
     /// share it instead of converting the strings for every page.
     ui: Value,
+    /// The quiz words, for the quiz blocks written in Rust.
+    quiz: QuizStrings,
 }
 
 impl Renderer {
@@ -136,11 +142,18 @@ impl Renderer {
                 problems.push(template_error(&err, &theme.template_paths));
             }
         }
-        if problems.is_empty() {
-            let ui = Value::from(minijinja::value::Serde(&theme.strings));
-            Ok(Renderer { env, theme, ui })
-        } else {
-            Err(problems)
+        let quiz = quiz_strings(&theme).map_err(|d| problems.push(d)).ok();
+        match quiz {
+            Some(quiz) if problems.is_empty() => {
+                let ui = Value::from(minijinja::value::Serde(&theme.strings));
+                Ok(Renderer {
+                    env,
+                    theme,
+                    ui,
+                    quiz,
+                })
+            }
+            _ => Err(problems),
         }
     }
 
@@ -173,10 +186,11 @@ impl Renderer {
     ) -> Result<usize, RenderFailure<E>> {
         let problems = std::sync::Mutex::new(Vec::new());
         let pages = all_pages(site);
+        let values = SiteValues::new(site);
         let render = || {
             pages
                 .par_iter()
-                .try_for_each(|page| match self.render_page(site, page) {
+                .try_for_each(|page| match self.render_page_in(site, &values, page) {
                     Ok(file) => sink(file),
                     Err(d) => {
                         problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
@@ -207,9 +221,10 @@ impl Renderer {
         site: &Site,
         pages: &[PageId],
     ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let values = SiteValues::new(site);
         let results: Vec<Result<OutputFile, Diagnostic>> = pages
             .par_iter()
-            .map(|page| self.render_page(site, page))
+            .map(|page| self.render_page_in(site, &values, page))
             .collect();
         let mut files = Vec::with_capacity(results.len() + 64);
         let mut problems = Vec::new();
@@ -228,7 +243,23 @@ impl Renderer {
 
     /// Renders one page.
     pub fn render_page(&self, site: &Site, page: &PageId) -> Result<OutputFile, Diagnostic> {
-        let (template, context) = pages::context(site, page, &self.ui);
+        self.render_page_in(site, &SiteValues::new(site), page)
+    }
+
+    /// Renders one page with the template values every page of `site`
+    /// shares, made once by the caller.
+    pub fn render_page_in(
+        &self,
+        site: &Site,
+        values: &SiteValues,
+        page: &PageId,
+    ) -> Result<OutputFile, Diagnostic> {
+        let shared = pages::Shared {
+            ui: &self.ui,
+            quiz: &self.quiz,
+            site: values,
+        };
+        let (template, context) = pages::context(site, page, &shared);
         let html = self
             .env
             .get_template(template)
@@ -273,6 +304,23 @@ impl Renderer {
         });
         files
     }
+}
+
+/// The theme's `quiz:` strings, or an error at its strings file.
+fn quiz_strings(theme: &Theme) -> Result<QuizStrings, Diagnostic> {
+    let quiz = theme
+        .strings
+        .get("quiz")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    serde_json::from_value(quiz).map_err(|err| {
+        Diagnostic::error(
+            &theme.strings_path,
+            Location::START,
+            format!("the theme's strings have no usable `quiz:` section: {err}"),
+        )
+        .with_hint("copy the `quiz:` section of themes/default/i18n/ja.yaml and translate it")
+    })
 }
 
 /// Media beside modules and pages, and content/static, copied as they are.
@@ -340,7 +388,7 @@ fn escape_html(
 
 /// Writes `text` with `& < > " '` escaped, copying the runs between them
 /// as they are (most values have nothing to escape).
-fn write_escaped(out: &mut minijinja::Output, text: &str) -> std::fmt::Result {
+fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut start = 0;
     for (index, byte) in text.bytes().enumerate() {
         let entity = match byte {

@@ -1,5 +1,6 @@
 //! The template and context of each page type.
 
+use super::quiz::{body_html, QuizStrings};
 use super::views::*;
 use super::PageId;
 use crate::framework::Requirement;
@@ -8,19 +9,59 @@ use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::Serialize;
 
+/// Template values that are the same on every page of a site: made once per
+/// render instead of once per page.
+pub struct SiteValues {
+    site: Value,
+    nav_roles: Value,
+    nav_pages: Value,
+}
+
+impl SiteValues {
+    pub fn new(site: &Site) -> SiteValues {
+        let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
+        let pages: Vec<NavPage> = site
+            .pages
+            .iter()
+            .map(|p| NavPage {
+                title: &p.title,
+                url: format!("{}/index.html", p.slug),
+            })
+            .collect();
+        SiteValues {
+            site: context! {
+                title => &site.config.title,
+                organization => &site.config.organization,
+                description => &site.config.description,
+                lang => &site.config.language,
+                progress_key => site.config.progress_key(),
+            },
+            nav_roles: Value::from(Serde(roles)),
+            nav_pages: Value::from(Serde(pages)),
+        }
+    }
+}
+
+/// What a page's context is made from besides the site.
+pub struct Shared<'a> {
+    pub ui: &'a Value,
+    pub quiz: &'a QuizStrings,
+    pub site: &'a SiteValues,
+}
+
 /// Template name and context for one page.
-pub fn context(site: &Site, page: &PageId, ui: &Value) -> (&'static str, Value) {
-    let base = base_context(site, page, ui);
+pub fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Value) {
+    let base = base_context(site, page, shared);
     let (template, specific) = match page {
         PageId::Home => ("home.html", home(site)),
         PageId::Role(id) => ("role.html", role(site, id)),
-        PageId::Module(id) => ("module.html", module(site, id)),
+        PageId::Module(id) => ("module.html", module(site, id, shared.quiz)),
         PageId::SkillMatrix => ("skills.html", matrix(site)),
         PageId::Skill(id) => ("skill.html", skill(site, id)),
         PageId::Resources => ("resources.html", resources(site)),
         PageId::Search => ("search.html", context! {}),
         PageId::Progress => ("progress.html", progress(site)),
-        PageId::Page(slug) => ("page.html", standalone(site, slug)),
+        PageId::Page(slug) => ("page.html", standalone(site, slug, shared.quiz)),
         PageId::NotFound => ("404.html", context! {}),
     };
     (template, context! { ..specific, ..base })
@@ -32,31 +73,16 @@ struct NavPage<'a> {
     url: String,
 }
 
-fn base_context(site: &Site, page: &PageId, ui: &Value) -> Value {
-    let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
-    let pages: Vec<NavPage> = site
-        .pages
-        .iter()
-        .map(|p| NavPage {
-            title: &p.title,
-            url: format!("{}/index.html", p.slug),
-        })
-        .collect();
+fn base_context(site: &Site, page: &PageId, shared: &Shared) -> Value {
     context! {
-        site => context! {
-            title => &site.config.title,
-            organization => &site.config.organization,
-            description => &site.config.description,
-            lang => &site.config.language,
-            progress_key => site.config.progress_key(),
-        },
+        site => shared.site.site.clone(),
         root => match (page, site.config.not_found_root()) {
             (PageId::NotFound, Some(base)) => base,
             _ => page.root_prefix().to_string(),
         },
-        ui => ui.clone(),
-        nav_roles => Serde(roles),
-        nav_pages => Serde(pages),
+        ui => shared.ui.clone(),
+        nav_roles => shared.site.nav_roles.clone(),
+        nav_pages => shared.site.nav_pages.clone(),
         page_kind => page_kind(page),
     }
 }
@@ -185,7 +211,7 @@ fn role(site: &Site, id: &str) -> Value {
     }
 }
 
-fn module(site: &Site, id: &str) -> Value {
+fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
     let Some(position) = site.module_position(id) else {
         return context! {};
     };
@@ -216,7 +242,7 @@ fn module(site: &Site, id: &str) -> Value {
         module => Serde(module_card(site, module)),
         pass_score => module.pass_score,
         updated => Serde(&module.updated),
-        parts => Serde(body_parts(&module.body)),
+        body => safe_owned(body_html(&module.body, quiz)),
         headings => Serde(headings),
         prerequisites => Serde(prerequisites),
         roles => Serde(roles),
@@ -378,14 +404,18 @@ fn progress(site: &Site) -> Value {
     context! { roles => Serde(roles), modules => Serde(modules) }
 }
 
-fn standalone(site: &Site, slug: &str) -> Value {
+fn standalone(site: &Site, slug: &str, quiz: &QuizStrings) -> Value {
     let Some(page) = site.pages.iter().find(|p| p.slug == slug) else {
         return context! {};
     };
     let headings: Vec<_> = page.body.headings.iter().filter(|h| h.level == 2).collect();
     context! {
         page => context! { title => &page.title, summary => &page.summary },
-        parts => Serde(body_parts(&page.body)),
+        body => safe_owned(body_html(&page.body, quiz)),
         headings => Serde(headings),
     }
+}
+
+fn safe_owned(html: String) -> Value {
+    Value::from_safe_string(html)
 }

@@ -5,9 +5,7 @@
 //! site contains. URLs in views are relative to the site root; templates put
 //! the page's `root` prefix in front of them.
 
-use crate::content::{Body, Question};
 use crate::framework::{Requirement, Role};
-use crate::markdown::BodyPart;
 use crate::site::{Module, Site};
 use serde::Serialize;
 
@@ -74,54 +72,6 @@ pub fn module_card<'a>(site: &'a Site, module: &'a Module) -> ModuleCard<'a> {
         skills: module.skills.iter().map(|s| skill_link(site, s)).collect(),
         question_count: module.body.question_count(),
     }
-}
-
-/// A part of a body: either HTML or a block of numbered questions.
-#[derive(Serialize)]
-pub struct BodyPartView<'a> {
-    pub html: Option<&'a str>,
-    pub questions: Vec<QuestionView<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct QuestionView<'a> {
-    /// 1-based number across the whole module.
-    pub number: usize,
-    #[serde(flatten)]
-    pub question: &'a Question,
-    /// Accepted text answers as JSON, for the quiz script.
-    pub accepted_json: String,
-}
-
-pub fn body_parts(body: &Body) -> Vec<BodyPartView<'_>> {
-    let mut number = 0;
-    let mut numbers = Vec::new();
-    for block in &body.quizzes {
-        numbers.push(number);
-        number += block.len();
-    }
-    body.parts
-        .iter()
-        .map(|part| match part {
-            BodyPart::Html(html) => BodyPartView {
-                html: Some(html),
-                questions: Vec::new(),
-            },
-            BodyPart::Quiz(index) => BodyPartView {
-                html: None,
-                questions: body.quizzes[*index]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, question)| QuestionView {
-                        number: numbers[*index] + i + 1,
-                        question,
-                        accepted_json: serde_json::to_string(&question.accepted)
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            },
-        })
-        .collect()
 }
 
 #[derive(Serialize)]

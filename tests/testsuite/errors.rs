@@ -377,3 +377,16 @@ fn template_errors_name_the_site_theme_file_and_line() {
         .assert_failure()
         .assert_diagnostic("error: content/site.yaml:2:1: theme \"missing\" not found in themes/");
 }
+
+#[test]
+fn theme_strings_without_quiz_words_are_reported_at_the_strings_file() {
+    let site = TestSite::fixture("basic");
+    site.write("content/site.yaml", "title: T\ntheme: mine\n");
+    site.write(
+        "themes/mine/i18n/ja.yaml",
+        "common:\n  home: ホーム\nquiz:\n  question: 問\n",
+    );
+    site.check().assert_failure().assert_diagnostic(
+        "error: themes/mine/i18n/ja.yaml:1:1: the theme's strings have no usable `quiz:` section: missing field `check`",
+    );
+}
