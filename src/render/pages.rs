@@ -113,7 +113,8 @@ struct RoleCard<'a> {
     skill_count: usize,
     module_count: usize,
     minutes: u32,
-    module_ids: Vec<&'a str>,
+    /// Curriculum module ids joined by spaces.
+    module_ids: String,
 }
 
 fn role_card<'a>(site: &'a Site, role: &'a crate::framework::Role) -> RoleCard<'a> {
@@ -132,10 +133,7 @@ fn role_card<'a>(site: &'a Site, role: &'a crate::framework::Role) -> RoleCard<'
         skill_count: site.framework.skills_of_role(&role.id).len(),
         module_count: curriculum.len(),
         minutes: total_minutes(curriculum.iter().map(|&i| site.modules[i].duration)),
-        module_ids: curriculum
-            .iter()
-            .map(|&i| site.modules[i].id.as_str())
-            .collect(),
+        module_ids: joined_ids(curriculum.iter().map(|&i| &site.modules[i])),
     }
 }
 
@@ -176,9 +174,9 @@ fn role(site: &Site, id: &str) -> Value {
     let Some(role) = site.framework.role(id) else {
         return context! {};
     };
-    let curriculum: Vec<ModuleCard> = site.curricula[id]
+    let curriculum: Vec<ModuleRow> = site.curricula[id]
         .iter()
-        .map(|&i| module_card(site, &site.modules[i]))
+        .map(|&i| module_row(&site.modules[i]))
         .collect();
     let parent = role
         .extends
@@ -216,11 +214,11 @@ fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
         return context! {};
     };
     let module = &site.modules[position];
-    let prerequisites: Vec<ModuleCard> = module
+    let prerequisites: Vec<ModuleRow> = module
         .prerequisites
         .iter()
         .filter_map(|p| site.module(p))
-        .map(|m| module_card(site, m))
+        .map(module_row)
         .collect();
     let roles: Vec<Link> = site.module_roles[position]
         .iter()
@@ -333,12 +331,12 @@ fn skill(site: &Site, id: &str) -> Value {
             Some(context! { link => Serde(role_link(r)), requirement => Serde(requirement) })
         })
         .collect();
-    let modules: Vec<ModuleCard> = site
+    let modules: Vec<ModuleRow> = site
         .skill_modules
         .get(id)
         .into_iter()
         .flatten()
-        .map(|&i| module_card(site, &site.modules[i]))
+        .map(|&i| module_row(&site.modules[i]))
         .collect();
     let resources: Vec<ResourceView> = site
         .catalogue
@@ -401,7 +399,11 @@ fn progress(site: &Site) -> Value {
             url: module_url(&m.id),
         })
         .collect();
-    context! { roles => Serde(roles), modules => Serde(modules) }
+    context! {
+        roles => Serde(roles),
+        modules => Serde(modules),
+        module_ids => joined_ids(site.modules.iter()),
+    }
 }
 
 fn standalone(site: &Site, slug: &str, quiz: &QuizStrings) -> Value {

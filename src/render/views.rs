@@ -28,6 +28,40 @@ pub struct ModuleCard<'a> {
     pub question_count: usize,
 }
 
+/// A module as one line of a long list (curricula, skill pages): what a
+/// learner needs to pick it, without the card's summary and skills.
+#[derive(Serialize)]
+pub struct ModuleRow<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub level: u8,
+    pub duration: Option<u32>,
+}
+
+pub fn module_row(module: &Module) -> ModuleRow<'_> {
+    ModuleRow {
+        id: &module.id,
+        title: &module.title,
+        url: module_url(&module.id),
+        level: module.level,
+        duration: module.duration,
+    }
+}
+
+/// Module ids joined by spaces, for the `data-modules` lists that the
+/// progress script reads (one string instead of a value per module).
+pub fn joined_ids<'a>(modules: impl Iterator<Item = &'a Module>) -> String {
+    let mut ids = String::new();
+    for module in modules {
+        if !ids.is_empty() {
+            ids.push(' ');
+        }
+        ids.push_str(&module.id);
+    }
+    ids
+}
+
 pub fn module_url(id: &str) -> String {
     format!("modules/{id}/index.html")
 }
@@ -125,8 +159,10 @@ pub struct StepView<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub level: Option<u8>,
-    /// The curriculum modules that make the step (levels up to its level).
-    pub modules: Vec<Link<'a>>,
+    /// How many curriculum modules make the step (levels up to its level).
+    pub module_count: usize,
+    /// Their ids, joined by spaces.
+    pub module_ids: String,
 }
 
 pub fn step_views<'a>(site: &'a Site, role: &'a Role) -> Vec<StepView<'a>> {
@@ -137,23 +173,20 @@ pub fn step_views<'a>(site: &'a Site, role: &'a Role) -> Vec<StepView<'a>> {
         .unwrap_or(&[]);
     role.steps
         .iter()
-        .map(|step| StepView {
-            name: &step.name,
-            description: &step.description,
-            level: step.level,
-            modules: match step.level {
-                Some(level) => curriculum
+        .map(|step| {
+            let modules = || {
+                curriculum
                     .iter()
                     .map(|&i| &site.modules[i])
-                    .filter(|m| m.level <= level)
-                    .map(|m| Link {
-                        id: &m.id,
-                        title: &m.title,
-                        url: module_url(&m.id),
-                    })
-                    .collect(),
-                None => Vec::new(),
-            },
+                    .filter(move |m| step.level.is_some_and(|level| m.level <= level))
+            };
+            StepView {
+                name: &step.name,
+                description: &step.description,
+                level: step.level,
+                module_count: modules().count(),
+                module_ids: joined_ids(modules()),
+            }
         })
         .collect()
 }

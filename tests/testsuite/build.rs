@@ -104,6 +104,18 @@ fn role_pages_show_inherited_skills_and_study_order() {
         order.windows(2).all(|w| w[0] < w[1]),
         "curriculum not in study order: {order:?}"
     );
+    // Each module is linked once: the steps count their modules instead of
+    // listing them again, so a large curriculum stays one list long.
+    for m in [
+        "modules/basics/",
+        "modules/privacy/",
+        "modules/spreadsheet/",
+    ] {
+        let links = html
+            .matches(&format!("href=\"../../{m}index.html\""))
+            .count();
+        assert_eq!(links, 1, "{m} linked {links} times on the role page");
+    }
     assert!(html.contains("90分"), "total study time");
     let general = site.read("public/roles/general-staff/index.html");
     // Step1 has a level: it lists the modules that make it; Step2 is an experience goal.
