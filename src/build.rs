@@ -6,7 +6,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::output::{self, WriteError};
-use crate::render::{RenderFailure, Renderer};
+use crate::render::{all_pages, PageId, RenderFailure, Renderer};
 use crate::site::{load_site, LoadOptions, Site};
 use crate::theme::load_theme;
 use std::path::{Path, PathBuf};
@@ -65,11 +65,29 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Renderer, Diagnostics
     Ok((site, renderer, diagnostics))
 }
 
-/// Checks everything and writes nothing.
+/// Checks everything and writes nothing. Besides the sources, it renders
+/// one page of each kind, so a template that fails at run time (an
+/// undefined value, a wrong filter) is reported without a full build.
 pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
     match prepare(root, drafts) {
-        Ok((_, _, diagnostics)) | Err(diagnostics) => diagnostics,
+        Ok((site, renderer, mut diagnostics)) => {
+            let sample = one_page_of_each_kind(&site);
+            if let Err(problems) = renderer.render_pages(&site, &sample) {
+                problems.into_iter().for_each(|d| diagnostics.push(d));
+            }
+            diagnostics
+        }
+        Err(diagnostics) => diagnostics,
     }
+}
+
+/// The first page of every kind the site has.
+fn one_page_of_each_kind(site: &Site) -> Vec<PageId> {
+    let mut seen = std::collections::HashSet::new();
+    all_pages(site)
+        .into_iter()
+        .filter(|page| seen.insert(std::mem::discriminant(page)))
+        .collect()
 }
 
 /// Builds the site into its output folder; on any error writes nothing.

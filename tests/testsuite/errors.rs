@@ -368,6 +368,18 @@ fn template_errors_name_the_site_theme_file_and_line() {
     site.build().assert_failure().assert_diagnostic(
         "error: themes/mine/templates/404.html:3:1: template error: undefined value",
     );
+    // check renders one page of each kind, so it finds the error too.
+    site.check().assert_failure().assert_diagnostic(
+        "error: themes/mine/templates/404.html:3:1: template error: undefined value",
+    );
+    site.write(
+        "themes/mine/templates/module.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ module.no_such_field }}{% endblock %}\n",
+    );
+    site.check().assert_failure().assert_diagnostic(
+        "error: themes/mine/templates/module.html:2:1: template error: undefined value",
+    );
+    std::fs::remove_file(site.path("themes/mine/templates/module.html")).expect("remove");
     site.write("themes/mine/templates/404.html", "{% if %}\n");
     site.check().assert_failure().assert_diagnostic(
         "error: themes/mine/templates/404.html:1:1: template error: syntax error",
