@@ -279,23 +279,28 @@ fn documents(site: &Site) -> Vec<SearchDoc<'_>> {
 }
 
 /// The distinct tokens of a document, each shifted left by one with the
-/// low bit set when it occurs in the title; sorted by token.
+/// low bit set when it occurs in the title; in no particular order.
 fn document_tokens(doc: &SearchDoc) -> Vec<u64> {
-    let mut all = Vec::with_capacity(doc.body.iter().map(|t| t.len()).sum::<usize>() / 2);
-    for_each_token(doc.heading, |t| all.push(t << 1 | 1));
-    for part in &doc.body {
-        for_each_token(part, |t| all.push(t << 1));
+    thread_local! {
+        /// Token → in title, reused from document to document.
+        static SEEN: std::cell::RefCell<HashMap<Token, bool, BuildHasherDefault<TokenHasher>>> =
+            std::cell::RefCell::new(HashMap::default());
     }
-    all.sort_unstable();
-    let mut unique: Vec<u64> = Vec::with_capacity(all.len() / 2);
-    for value in all {
-        match unique.last_mut() {
-            // Same token: the title bit sorts last, so keep the later value.
-            Some(last) if *last >> 1 == value >> 1 => *last = value,
-            _ => unique.push(value),
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        seen.clear();
+        for_each_token(doc.heading, |t| {
+            seen.insert(t, true);
+        });
+        for part in &doc.body {
+            for_each_token(part, |t| {
+                seen.entry(t).or_insert(false);
+            });
         }
-    }
-    unique
+        seen.iter()
+            .map(|(&token, &in_title)| token << 1 | u64::from(in_title))
+            .collect()
+    })
 }
 
 /// Hashes packed tokens (already well spread) with one multiplication.
