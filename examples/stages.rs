@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let started = Instant::now();
-    let (site, renderer, _) = match prepare(Path::new(root), false) {
+    let (site, renderer, _) = match prepare(Path::new(root), Default::default()) {
         Ok(prepared) => prepared,
         Err(diagnostics) => {
             eprintln!("the site has errors: {diagnostics:?}");

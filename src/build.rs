@@ -45,8 +45,11 @@ pub struct BuildReport {
 }
 
 /// A loaded site with its compiled theme, or every reason it could not be made.
-pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Renderer, Diagnostics), Diagnostics> {
-    let (site, mut diagnostics) = load_site(root, LoadOptions { drafts });
+pub fn prepare(
+    root: &Path,
+    options: LoadOptions,
+) -> Result<(Site, Renderer, Diagnostics), Diagnostics> {
+    let (site, mut diagnostics) = load_site(root, options);
     let Some(site) = site else {
         return Err(diagnostics);
     };
@@ -69,7 +72,11 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Renderer, Diagnostics
 /// one page of each kind, so a template that fails at run time (an
 /// undefined value, a wrong filter) is reported without a full build.
 pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
-    match prepare(root, drafts) {
+    let options = LoadOptions {
+        drafts,
+        check_only: true,
+    };
+    match prepare(root, options) {
         Ok((site, renderer, mut diagnostics)) => {
             let sample = one_page_of_each_kind(&site);
             if let Err(problems) = renderer.render_pages(&site, &sample) {
@@ -99,8 +106,12 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         diagnostics.push(problem);
         return Err(BuildError::Invalid(diagnostics));
     }
+    let load = LoadOptions {
+        drafts: options.drafts,
+        check_only: false,
+    };
     let (site, renderer, mut diagnostics) =
-        prepare(&options.root, options.drafts).map_err(BuildError::Invalid)?;
+        prepare(&options.root, load).map_err(BuildError::Invalid)?;
     // Each file is written as soon as it is rendered, so memory does not grow
     // with the output; on any error the staging folder is dropped unused.
     let staging = output::Staging::create(&out).map_err(BuildError::Write)?;

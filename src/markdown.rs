@@ -35,6 +35,8 @@ pub struct MarkdownInput<'a> {
     /// Relative path from the output page to the site root, e.g. `../../`.
     pub root_prefix: &'a str,
     pub targets: &'a LinkTargets,
+    /// Report problems only: write no HTML and collect no plain text.
+    pub check_only: bool,
 }
 
 /// A piece of a rendered body: HTML, or the place of a quiz block.
@@ -177,7 +179,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
     }
 
     fn push_text(&mut self, text: &str) {
-        if self.out.plain_text.len() < 200_000 {
+        if self.out.plain_text.len() < 200_000 && !self.input.check_only {
             self.out.plain_text.push_str(text);
         }
     }
@@ -266,6 +268,10 @@ impl<'a, 'b> BodyState<'a, 'b> {
 
     fn flush(&mut self) {
         if self.html_events.is_empty() {
+            return;
+        }
+        if self.input.check_only {
+            self.html_events.clear();
             return;
         }
         let mut html = String::new();
@@ -534,6 +540,7 @@ mod tests {
             allow_html: false,
             root_prefix: "../../",
             targets,
+            check_only: false,
         })
     }
 

@@ -324,12 +324,22 @@ impl Body {
     }
 }
 
-/// Renders one body; `root_prefix` leads from its page back to the site root.
+/// How a body is rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyOptions<'a> {
+    /// Leads from the body's page back to the site root.
+    pub root_prefix: &'a str,
+    pub allow_html: bool,
+    /// Find the body's problems only: no HTML, no search text, quiz texts
+    /// left as written.
+    pub check_only: bool,
+}
+
+/// Renders one body.
 pub fn render_body(
     file: &SourceFile,
     first_line: usize,
-    root_prefix: &str,
-    allow_html: bool,
+    options: BodyOptions,
     targets: &LinkTargets,
 ) -> (Body, Vec<Diagnostic>) {
     let body_text = body_of(&file.text, first_line);
@@ -337,20 +347,25 @@ pub fn render_body(
         path: &file.path,
         body: body_text,
         first_line,
-        allow_html,
-        root_prefix,
+        allow_html: options.allow_html,
+        root_prefix: options.root_prefix,
         targets,
+        check_only: options.check_only,
     });
-    let quizzes = rendered
-        .quizzes
-        .into_iter()
-        .map(|block| {
-            block
-                .into_iter()
-                .map(|q| render_question(q, allow_html))
-                .collect()
-        })
-        .collect();
+    let quizzes = if options.check_only {
+        rendered.quizzes
+    } else {
+        rendered
+            .quizzes
+            .into_iter()
+            .map(|block| {
+                block
+                    .into_iter()
+                    .map(|q| render_question(q, options.allow_html))
+                    .collect()
+            })
+            .collect()
+    };
     let body = Body {
         parts: rendered.parts,
         quizzes,

@@ -70,7 +70,10 @@ impl Preview {
     pub fn new(root: &Path, drafts: bool, out: &Path) -> Preview {
         Preview {
             root: root.to_path_buf(),
-            options: LoadOptions { drafts },
+            options: LoadOptions {
+                drafts,
+                check_only: false,
+            },
             cache: LoadCache::default(),
             site: None,
             renderer: None,

@@ -118,7 +118,7 @@ impl LoadCache {
             .into_par_iter()
             .map(|h| {
                 let file = by_path[h.path.as_path()];
-                build_module(h, file, config, targets)
+                build_module(h, file, config, targets, false)
             })
             .collect();
         self.built = built.iter().map(|(m, _)| m.path.clone()).collect();

@@ -55,6 +55,10 @@ pub struct Page {
 pub struct LoadOptions {
     /// Include modules marked `draft: true`.
     pub drafts: bool,
+    /// Check bodies without keeping their HTML and search text (`kenshu
+    /// check` renders no body): the same diagnostics for less time and
+    /// memory. Such a site renders with empty bodies.
+    pub check_only: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -245,7 +249,7 @@ fn load_documents(
             .into_par_iter()
             .map(|h| {
                 let file = by_path[h.path.as_path()];
-                build_module(h, file, config, &targets)
+                build_module(h, file, config, &targets, loading.options.check_only)
             })
             .collect(),
     };
@@ -258,7 +262,8 @@ fn load_documents(
         .into_iter()
         .map(|h| {
             let file = by_path[h.path.as_path()];
-            let (page, problems) = build_page(h, file, config, &targets);
+            let (page, problems) =
+                build_page(h, file, config, &targets, loading.options.check_only);
             problems.into_iter().for_each(|d| diagnostics.push(d));
             page
         })
@@ -293,12 +298,16 @@ fn build_module(
     file: &SourceFile,
     config: &SiteConfig,
     targets: &LinkTargets,
+    check_only: bool,
 ) -> (Module, Vec<Diagnostic>) {
     let (body, problems) = content::render_body(
         file,
         header.body_first_line,
-        "../../",
-        config.markdown.allow_html,
+        content::BodyOptions {
+            root_prefix: "../../",
+            allow_html: config.markdown.allow_html,
+            check_only,
+        },
         targets,
     );
     let front = header.front;
@@ -324,12 +333,16 @@ fn build_page(
     file: &SourceFile,
     config: &SiteConfig,
     targets: &LinkTargets,
+    check_only: bool,
 ) -> (Page, Vec<Diagnostic>) {
     let (body, problems) = content::render_body(
         file,
         header.body_first_line,
-        "../",
-        config.markdown.allow_html,
+        content::BodyOptions {
+            root_prefix: "../",
+            allow_html: config.markdown.allow_html,
+            check_only,
+        },
         targets,
     );
     let page = Page {

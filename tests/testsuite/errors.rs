@@ -402,3 +402,34 @@ fn theme_strings_without_quiz_words_are_reported_at_the_strings_file() {
         "error: themes/mine/i18n/ja.yaml:1:1: the theme's strings have no usable `quiz:` section: missing field `check`",
     );
 }
+
+#[test]
+fn check_reports_exactly_what_build_reports() {
+    // check skips writing HTML and search text; it must find the same problems.
+    let body = "本文[リンク](../nowhere/gone.md)\n\n![図](missing.png)\n\n```quiz\n- question: 問い\n  choices:\n    - text: A\n    - text: B\n- question: 二問目\n  answer: [x\n```\n";
+    let site = site_with(
+        MODULE,
+        &module(
+            "title: 基本\nskills: [security-literacy, no-such-skill]\n",
+            body,
+        ),
+    );
+    let check = site.check();
+    let build = site.build();
+    check.assert_failure();
+    build.assert_failure();
+    let errors = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
+            .map(str::to_string)
+            .collect()
+    };
+    let found = errors(&check.stderr);
+    assert!(
+        found.len() >= 3,
+        "expected several problems:\n{}",
+        check.stderr
+    );
+    assert_eq!(found, errors(&build.stderr));
+}
