@@ -118,9 +118,14 @@ impl Preview {
             self.cache.recycle(previous);
         }
         let (site, mut diagnostics) = load_site_cached(&self.root, self.options, &mut self.cache);
-        let Some(site) = site else {
+        let Some(mut site) = site else {
             return Err(BuildError::Invalid(diagnostics));
         };
+        // The preview serves the portal at /, whatever path the intranet
+        // server uses (`base_path`), so its 404 page links from /.
+        if site.config.base_path.is_some() {
+            site.config.base_path = Some("/".into());
+        }
         if diagnostics.has_errors() {
             return Err(self.give_back(site, diagnostics));
         }

@@ -547,3 +547,27 @@ fn sigterm_also_stops_cleanly() {
     );
     assert!(!out.exists(), "{} was left behind", out.display());
 }
+
+#[test]
+fn the_404_page_links_from_the_preview_root_whatever_base_path_says() {
+    let (site, out) = site_with_out();
+    let config = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{config}\nbase_path: /training/\n"),
+    );
+    let server = Server::start(&site, &["--out", &out]);
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    let html = missing.body_text();
+    assert!(
+        html.contains("href=\"/assets/css/kenshu.css\""),
+        "links from /: {html}"
+    );
+    assert!(!html.contains("/training/"), "no intranet path: {html}");
+    // The built site keeps base_path for the intranet server.
+    site.build().assert_success();
+    assert!(site
+        .read("public/404.html")
+        .contains("href=\"/training/assets/css/kenshu.css\""));
+}
