@@ -407,8 +407,8 @@ fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result
 }
 
 /// Marks HTML produced by kenshu itself as safe for templates.
-pub fn safe(html: &str) -> Value {
-    Value::from_safe_string(html.to_string())
+fn safe(html: String) -> Value {
+    Value::from_safe_string(html)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use super::quiz::{body_html, QuizStrings};
 use super::views::*;
-use super::PageId;
+use super::{safe, PageId};
 use crate::framework::Requirement;
 use crate::site::Site;
 use minijinja::value::Serde;
@@ -240,7 +240,7 @@ fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
         module => Serde(module_card(site, module)),
         pass_score => module.pass_score,
         updated => Serde(&module.updated),
-        body => safe_owned(body_html(&module.body, quiz)),
+        body => safe(body_html(&module.body, quiz)),
         headings => Serde(headings),
         prerequisites => Serde(prerequisites),
         roles => Serde(roles),
@@ -413,11 +413,7 @@ fn standalone(site: &Site, slug: &str, quiz: &QuizStrings) -> Value {
     let headings: Vec<_> = page.body.headings.iter().filter(|h| h.level == 2).collect();
     context! {
         page => context! { title => &page.title, summary => &page.summary },
-        body => safe_owned(body_html(&page.body, quiz)),
+        body => safe(body_html(&page.body, quiz)),
         headings => Serde(headings),
     }
-}
-
-fn safe_owned(html: String) -> Value {
-    Value::from_safe_string(html)
 }

@@ -28,15 +28,16 @@ pub struct QuizStrings {
 /// The whole body as HTML: its Markdown parts as rendered, each quiz block
 /// as questions numbered across the body.
 pub fn body_html(body: &Body, strings: &QuizStrings) -> String {
-    let html_len: usize = body
+    // About 1.5 kB of markup a question.
+    let capacity: usize = body
         .parts
         .iter()
         .map(|part| match part {
             BodyPart::Html(html) => html.len(),
-            BodyPart::Quiz(_) => 1500 * body.question_count().min(20),
+            BodyPart::Quiz(index) => 1500 * body.quizzes[*index].len(),
         })
         .sum();
-    let mut out = String::with_capacity(html_len);
+    let mut out = String::with_capacity(capacity);
     let mut numbers = Vec::with_capacity(body.quizzes.len());
     let mut next = 1;
     for block in &body.quizzes {
