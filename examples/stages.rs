@@ -53,7 +53,7 @@ fn main() -> ExitCode {
     let values = kenshu::render::SiteValues::new(&site);
     for page in all_pages(&site) {
         let started = Instant::now();
-        let Ok(file) = renderer.render_page_in(&site, &values, &page) else {
+        let Ok(file) = renderer.render_page(&site, &values, &page) else {
             eprintln!("page {page:?} failed");
             return ExitCode::FAILURE;
         };
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
         .map(|_| {
             let started = Instant::now();
             for page in &sample {
-                let _ = renderer.render_page_in(&site, &values, page);
+                let _ = renderer.render_page(&site, &values, page);
             }
             started.elapsed()
         })

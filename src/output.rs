@@ -200,10 +200,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            contents: Contents::Bytes(text.as_bytes().to_vec()),
-        }
+        OutputFile::bytes(path, text)
     }
 
     #[test]

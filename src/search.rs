@@ -12,7 +12,7 @@
 //! (`file://`). The browser side is `themes/default/static/js/search.js`; it
 //! must hash bigrams exactly as [`shard_of`] does.
 
-use crate::render::{views, Contents, OutputFile};
+use crate::render::{views, OutputFile};
 use crate::site::Site;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -466,10 +466,7 @@ fn script_bytes(name: &str, json: &[u8]) -> OutputFile {
     script.extend_from_slice(prefix.as_bytes());
     script.extend_from_slice(json);
     script.extend_from_slice(b";\n");
-    OutputFile {
-        path: format!("assets/search/{name}.js"),
-        contents: Contents::Bytes(script),
-    }
+    OutputFile::bytes(format!("assets/search/{name}.js"), script)
 }
 
 #[cfg(test)]

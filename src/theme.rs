@@ -182,5 +182,5 @@ fn load_strings(
         .or_else(|| BUILTIN.get_file("i18n/ja.yaml"));
     let text = builtin.and_then(|f| f.contents_utf8()).unwrap_or("{}");
     let path = Path::new("themes/default").join(builtin.map_or(Path::new(&file), |f| f.path()));
-    Ok((parse_yaml(&SourceText::new(Path::new(&file), text))?, path))
+    Ok((parse_yaml(&SourceText::new(&path, text))?, path))
 }

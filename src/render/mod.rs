@@ -29,6 +29,16 @@ pub struct OutputFile {
     pub contents: Contents,
 }
 
+impl OutputFile {
+    /// A file made by kenshu, with these bytes.
+    pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: Contents::Bytes(bytes.into()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Contents {
     Bytes(Vec<u8>),
@@ -190,7 +200,7 @@ impl Renderer {
         let render = || {
             pages
                 .par_iter()
-                .try_for_each(|page| match self.render_page_in(site, &values, page) {
+                .try_for_each(|page| match self.render_page(site, &values, page) {
                     Ok(file) => sink(file),
                     Err(d) => {
                         problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
@@ -224,7 +234,7 @@ impl Renderer {
         let values = SiteValues::new(site);
         let results: Vec<Result<OutputFile, Diagnostic>> = pages
             .par_iter()
-            .map(|page| self.render_page_in(site, &values, page))
+            .map(|page| self.render_page(site, &values, page))
             .collect();
         let mut files = Vec::with_capacity(results.len() + 64);
         let mut problems = Vec::new();
@@ -241,14 +251,9 @@ impl Renderer {
         }
     }
 
-    /// Renders one page.
-    pub fn render_page(&self, site: &Site, page: &PageId) -> Result<OutputFile, Diagnostic> {
-        self.render_page_in(site, &SiteValues::new(site), page)
-    }
-
-    /// Renders one page with the template values every page of `site`
-    /// shares, made once by the caller.
-    pub fn render_page_in(
+    /// Renders one page, with the template values every page of `site`
+    /// shares (made once by the caller: `SiteValues::new(site)`).
+    pub fn render_page(
         &self,
         site: &Site,
         values: &SiteValues,
@@ -265,10 +270,7 @@ impl Renderer {
             .get_template(template)
             .and_then(|t| t.render(context))
             .map_err(|err| template_error(&err, &self.theme.template_paths))?;
-        Ok(OutputFile {
-            path: page.output_path(),
-            contents: Contents::Bytes(html.into_bytes()),
-        })
+        Ok(OutputFile::bytes(page.output_path(), html))
     }
 
     /// Theme assets, plus the script holding the UI strings for the browser.
@@ -277,10 +279,7 @@ impl Renderer {
             .theme
             .assets
             .iter()
-            .map(|(name, bytes)| OutputFile {
-                path: format!("assets/{name}"),
-                contents: Contents::Bytes(bytes.clone()),
-            })
+            .map(|(name, bytes)| OutputFile::bytes(format!("assets/{name}"), bytes.clone()))
             .collect();
         let strings = self
             .theme
@@ -298,10 +297,7 @@ impl Renderer {
             "window.KENSHU = {};\n",
             serde_json::to_string(&config).unwrap_or_default()
         );
-        files.push(OutputFile {
-            path: "assets/site-config.js".into(),
-            contents: Contents::Bytes(script.into_bytes()),
-        });
+        files.push(OutputFile::bytes("assets/site-config.js", script));
         files
     }
 }

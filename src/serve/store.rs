@@ -164,10 +164,7 @@ mod tests {
     use super::*;
 
     fn page(path: &str, text: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            contents: Contents::Bytes(text.as_bytes().to_vec()),
-        }
+        OutputFile::bytes(path, text)
     }
 
     #[test]

@@ -118,9 +118,7 @@ impl Server {
     fn wait_for_status(&self, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
         let started = Instant::now();
         loop {
-            let status: serde_json::Value =
-                serde_json::from_str(&self.get("/__kenshu/status").body_text())
-                    .expect("status JSON");
+            let status = self.status();
             if done(&status) {
                 return status;
             }
@@ -133,10 +131,13 @@ impl Server {
         }
     }
 
+    /// The server's `/__kenshu/status` report.
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.get("/__kenshu/status").body_text()).expect("status JSON")
+    }
+
     fn generation(&self) -> u64 {
-        let status: serde_json::Value =
-            serde_json::from_str(&self.get("/__kenshu/status").body_text()).unwrap();
-        status["generation"].as_u64().expect("generation")
+        self.status()["generation"].as_u64().expect("generation")
     }
 
     /// Stops the server as Ctrl-C does and returns its exit status.
