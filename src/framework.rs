@@ -69,6 +69,38 @@ pub struct Role {
     pub external: bool,
 }
 
+/// One level of the self-assessment scale (スキル水準の把握); levels are
+/// numbered 1..=N in file order.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleLevel {
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The scale used when skills.yaml has no `assessment_scale:`.
+pub fn default_assessment_scale() -> Vec<ScaleLevel> {
+    [
+        (
+            "未経験",
+            "このスキルについて学んだことも、業務で使ったこともない。",
+        ),
+        ("知識がある", "研修や自習で基本を学び、内容を説明できる。"),
+        ("業務で使える", "自分の業務で、必要なときに一人で使える。"),
+        (
+            "人に教えられる",
+            "周りの職員に教えたり、相談に乗ったりできる。",
+        ),
+    ]
+    .into_iter()
+    .map(|(label, description)| ScaleLevel {
+        label: label.into(),
+        description: description.into(),
+    })
+    .collect()
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrameworkFile {
@@ -76,6 +108,8 @@ struct FrameworkFile {
     skills: Vec<Skill>,
     #[serde(default)]
     roles: Vec<Role>,
+    #[serde(default)]
+    assessment_scale: Option<Vec<ScaleLevel>>,
 }
 
 /// Whether a role requires a skill itself or through the role it extends.
@@ -92,6 +126,8 @@ pub struct Framework {
     pub categories: Vec<Category>,
     pub skills: Vec<Skill>,
     pub roles: Vec<Role>,
+    /// The self-assessment scale, level 1 first (never empty).
+    pub assessment_scale: Vec<ScaleLevel>,
     /// For each role id: every skill it requires (in skill order) and how.
     pub role_skills: HashMap<String, Vec<(String, Requirement)>>,
     /// Role id → the chain of roles it extends, nearest first.
@@ -117,6 +153,10 @@ impl Framework {
             categories: file.categories,
             skills: file.skills,
             roles: file.roles,
+            assessment_scale: file
+                .assessment_scale
+                .filter(|scale| !scale.is_empty())
+                .unwrap_or_else(default_assessment_scale),
             ..Framework::default()
         };
         framework.index(&source, diagnostics);

@@ -59,6 +59,8 @@ pub struct Choice {
 /// One checked question, its texts still in Markdown.
 #[derive(Debug, Clone, Serialize)]
 pub struct Question {
+    /// Stable id (see [`question_ids`]), kept in learning records.
+    pub id: String,
     pub kind: QuestionKind,
     pub prompt: String,
     pub choices: Vec<Choice>,
@@ -92,6 +94,10 @@ pub fn parse_block(
             }
         }
     }
+    let ids = question_ids(questions.iter().map(|q| q.prompt.as_str()));
+    for (question, id) in questions.iter_mut().zip(ids) {
+        question.id = id;
+    }
     if raw_is_empty(&questions, &problems) {
         problems.push(
             Diagnostic::error(
@@ -107,6 +113,28 @@ pub fn parse_block(
     } else {
         Err(problems)
     }
+}
+
+/// Stable question ids for learning records: `q` and eight hex digits of
+/// FNV-1a over the prompt as written (NFC, trimmed); a prompt that repeats
+/// in one module gets `-2`, `-3`… They stay the same across builds while the
+/// question text is unchanged (docs/progress-format.md).
+pub fn question_ids<'a>(prompts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    prompts
+        .into_iter()
+        .map(|prompt| {
+            let normal: String = prompt.trim().nfc().collect();
+            let base = format!("q{:08x}", crate::config::fnv1a(normal.as_bytes()));
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            match *count {
+                1 => base,
+                n => format!("{base}-{n}"),
+            }
+        })
+        .collect()
 }
 
 fn raw_is_empty(questions: &[Question], problems: &[Diagnostic]) -> bool {
@@ -195,6 +223,7 @@ fn choice_question(
         QuestionKind::Multiple
     };
     Ok(Question {
+        id: String::new(),
         kind,
         prompt,
         choices,
@@ -221,6 +250,7 @@ fn answer_question(
         ));
     }
     Ok(Question {
+        id: String::new(),
         kind,
         prompt,
         choices: Vec::new(),
@@ -257,5 +287,16 @@ mod tests {
         let errs = parse("- question: ok\n  answer: true\n- question: a\n  choices:\n    - text: x\n    - text: y\n").unwrap_err();
         assert_eq!(errs[0].location, Location::new(12, 1));
         assert!(errs[0].message.contains("no correct choice"));
+    }
+
+    #[test]
+    fn question_ids_are_stable_hashes_of_the_prompt() {
+        let ids = question_ids([" 税とは？", "税とは？", "別の問い"]);
+        // FNV-1a 32 of "税とは？" in UTF-8, computed independently.
+        let expected = format!("q{:08x}", crate::config::fnv1a("税とは？".as_bytes()));
+        assert_eq!(ids[0], expected);
+        assert_eq!(ids[1], format!("{expected}-2"));
+        assert_ne!(ids[2], ids[0]);
+        assert_eq!(question_ids(["e\u{301}"]), question_ids(["\u{e9}"]), "NFC");
     }
 }

@@ -292,6 +292,7 @@ impl Renderer {
             "siteTitle": site.config.title,
             "organization": site.config.organization,
             "strings": strings,
+            "assessmentScale": site.framework.assessment_scale,
         });
         let script = format!(
             "window.KENSHU = {};\n",

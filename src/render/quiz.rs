@@ -79,8 +79,10 @@ fn write_question(out: &mut String, q: &Question, number: usize, strings: &QuizS
     };
     let _ = write!(
         out,
-        "<fieldset class=\"question\" id=\"{qid}\" data-kind=\"{kind}\""
+        "<fieldset class=\"question\" id=\"{qid}\" data-kind=\"{kind}\" data-question-id=\""
     );
+    text(out, &q.id);
+    out.push('"');
     match q.kind {
         QuestionKind::Text => {
             out.push_str(" data-accepted=\"");
@@ -192,6 +194,7 @@ mod tests {
 
     fn question(kind: QuestionKind) -> Question {
         Question {
+            id: "q00000000".into(),
             kind,
             prompt: "<em>P</em>".into(),
             choices: vec![
@@ -240,7 +243,9 @@ mod tests {
         let q1 = html.find("id=\"q1\"").expect("q1");
         let q2 = html.find("id=\"q2\"").expect("q2");
         let two = html.find("<p>two</p>").expect("second part");
-        let q3 = html.find("id=\"q3\" data-kind=\"true-false\" data-truth=\"false\"");
+        let q3 = html.find(
+            "id=\"q3\" data-kind=\"true-false\" data-question-id=\"q00000000\" data-truth=\"false\"",
+        );
         assert!(one < q1 && q1 < q2 && q2 < two && two < q3.expect("q3"));
         assert_eq!(html.matches("<fieldset").count(), 3);
         assert_eq!(html.matches("</fieldset>").count(), 3);
