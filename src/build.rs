@@ -141,14 +141,11 @@ fn unsafe_output(root: &Path, out: &Path) -> Option<Diagnostic> {
         return None;
     };
     if root.starts_with(&out_abs) {
-        return Some(
-            Diagnostic::error(
-                out.display().to_string(),
-                Location::START,
-                "the output folder contains the site's sources and would be replaced",
-            )
-            .with_hint("choose an output folder of its own, e.g. --out public"),
-        );
+        return Some(Diagnostic::error(
+            out.display().to_string(),
+            Location::START,
+            crate::msg!("output.contains-sources"),
+        ));
     }
     None
 }

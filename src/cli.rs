@@ -13,6 +13,18 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of messages (ja or en) [default: `language:` of site.yaml, else ja].
+    #[arg(long, global = true, value_parser = ["ja", "en"])]
+    pub lang: Option<String>,
+}
+
+/// How `check` prints what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per problem, with a hint line.
+    Text,
+    /// One JSON object per line: path, line, column, severity, code, message, hint.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -35,6 +47,9 @@ pub enum Command {
         root: PathBuf,
         #[arg(long)]
         drafts: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Preview the site: build, serve, and rebuild and reload on every change.
     Serve {
@@ -74,6 +89,9 @@ pub enum NewCommand {
         skill: String,
         #[arg(long)]
         title: Option<String>,
+        /// Module id, when the file name is not one (e.g. a Japanese file name you want a Latin id for).
+        #[arg(long)]
+        id: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },

@@ -4,7 +4,10 @@
 //! the authoring format, so a typo never passes silently.
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::source::{parse_yaml, SourceText};
+use crate::messages::Message;
+use crate::msg;
+use crate::source::SourceText;
+use crate::yaml::{self, Spots};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -64,56 +67,48 @@ impl SiteConfig {
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = Path::new(SITE_FILE);
         let source = SourceText::new(path, text);
-        let config: SiteConfig = parse_yaml(&source).map_err(|d| vec![d])?;
+        let node = yaml::parse(&source, false)?;
+        let config: SiteConfig = yaml::read(&source, &node).map_err(|d| vec![d])?;
+        let spots = Spots::of(&source, &node);
         let mut problems = Vec::new();
+        let mut error = |key: &str, message: Message| {
+            problems.push(Diagnostic::error(path, spots.value(key), message))
+        };
         if config.title.trim().is_empty() {
-            problems.push(
-                Diagnostic::error(path, source.find("title"), "`title` must not be empty")
-                    .with_hint("give the portal a name, e.g. title: デジタル人材育成ポータル"),
-            );
+            error("title", msg!("site.empty-title"));
         }
         if !(1..=100).contains(&config.pass_score) {
-            problems.push(
-                Diagnostic::error(
-                    path,
-                    source.find("pass_score"),
-                    format!(
-                        "`pass_score` must be between 1 and 100, not {}",
-                        config.pass_score
-                    ),
-                )
-                .with_hint("pass_score is a percentage, e.g. pass_score: 80"),
+            error(
+                "pass_score",
+                msg!("site.bad-pass-score", score = config.pass_score),
             );
         }
         if !is_language_tag(&config.language) {
-            problems.push(Diagnostic::error(
-                path,
-                source.find("language"),
-                format!(
-                    "`language` \"{}\" is not a language tag such as ja or en",
-                    config.language
-                ),
-            ));
+            error(
+                "language",
+                msg!("site.bad-language", language = &config.language),
+            );
         }
         if let Some(base) = config
             .base_path
             .as_deref()
             .filter(|b| !b.starts_with('/') || b.contains("://"))
         {
-            problems.push(
-                Diagnostic::error(
-                    path,
-                    source.find("base_path"),
-                    format!("`base_path` \"{base}\" must be a URL path starting with /"),
-                )
-                .with_hint("write the path the portal is served under, e.g. base_path: /training/"),
-            );
+            error("base_path", msg!("site.bad-base-path", base = base));
         }
         if problems.is_empty() {
             Ok(config)
         } else {
             Err(problems)
         }
+    }
+
+    /// Where `theme:` is written in site.yaml text, for a missing theme.
+    pub fn theme_location(text: &str) -> Location {
+        let source = SourceText::new(Path::new(SITE_FILE), text);
+        yaml::parse(&source, false)
+            .map(|node| Spots::of(&source, &node).value("theme"))
+            .unwrap_or(Location::START)
     }
 
     /// The 404 page's prefix for URLs: base_path with a trailing slash.
@@ -150,9 +145,22 @@ pub fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
-/// A location-free error for a missing file.
-pub fn missing_file(path: &str, hint: &str) -> Diagnostic {
-    Diagnostic::error(path, Location::START, "file not found").with_hint(hint.to_string())
+/// The language of a site's messages: `language:` in its site.yaml, or
+/// Japanese when there is no readable one.
+pub fn site_lang(root: &Path) -> crate::messages::Lang {
+    let text = crate::source::load_text(root, Path::new(SITE_FILE)).unwrap_or_default();
+    let source = SourceText::new(Path::new(SITE_FILE), &text);
+    let language = yaml::parse(&source, false).ok().and_then(|node| {
+        node.as_mapping()
+            .and_then(|m| m.get_scalar("language"))
+            .map(|s| s.as_str().to_string())
+    });
+    crate::messages::Lang::from_tag(language.as_deref().unwrap_or("ja"))
+}
+
+/// An error for a required file that does not exist.
+pub fn missing_file(path: &str) -> Diagnostic {
+    Diagnostic::error(path, Location::START, msg!("file.missing", path = path))
 }
 
 #[cfg(test)]
@@ -170,7 +178,8 @@ mod tests {
     #[test]
     fn out_of_range_pass_score_is_located() {
         let errors = SiteConfig::parse("title: T\npass_score: 120\n").unwrap_err();
-        assert_eq!(errors[0].location, Location::new(2, 1));
+        assert_eq!(errors[0].location, Location::new(2, 13));
+        assert_eq!(errors[0].code(), "site.bad-pass-score");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! [`Diagnostic`] carries the file, line and column it is about, and an
 //! optional hint that says how to fix it.
 
+use crate::messages::{word, Lang, Message};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -39,53 +40,98 @@ pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators.
     pub path: PathBuf,
     pub location: Location,
-    pub message: String,
-    /// How to fix it, when that is not obvious from the message.
-    pub hint: Option<String>,
+    /// What is wrong, as a catalogue code and arguments ([`crate::messages`]).
+    pub message: Message,
 }
 
 impl Diagnostic {
-    pub fn error(path: impl AsRef<Path>, location: Location, message: impl Into<String>) -> Self {
+    pub fn error(path: impl AsRef<Path>, location: Location, message: Message) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.as_ref().to_path_buf(),
             location,
-            message: message.into(),
-            hint: None,
+            message,
         }
     }
 
-    pub fn warning(path: impl AsRef<Path>, location: Location, message: impl Into<String>) -> Self {
+    pub fn warning(path: impl AsRef<Path>, location: Location, message: Message) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, location, message)
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
+    /// The catalogue code, e.g. `module.unknown-skill`.
+    pub fn code(&self) -> &'static str {
+        self.message.code
+    }
+
+    /// The message in words.
+    pub fn text(&self, lang: Lang) -> String {
+        self.message.text(lang)
+    }
+
+    /// How to fix it, in words, when the catalogue says.
+    pub fn hint(&self, lang: Lang) -> Option<String> {
+        self.message.hint(lang)
+    }
+
+    /// The path as printed: `/` separators, control characters (a newline
+    /// in a file name) escaped so that one diagnostic stays one line.
+    pub fn shown_path(&self) -> String {
+        self.path
+            .to_string_lossy()
+            .replace('\\', "/")
+            .chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect()
+    }
+
+    /// `エラー: path:line:col: message` and an indented hint line.
+    pub fn render(&self, lang: Lang) -> String {
+        let label = match self.severity {
+            Severity::Error => word(lang, "label.error"),
+            Severity::Warning => word(lang, "label.warning"),
+        };
+        let mut out = format!(
+            "{label}: {}:{}:{}: {}",
+            self.shown_path(),
+            self.location.line,
+            self.location.col,
+            self.text(lang)
+        );
+        if let Some(hint) = self.hint(lang) {
+            out.push_str(&format!("\n  {}: {hint}", word(lang, "label.hint")));
+        }
+        out
+    }
+
+    /// One JSON object: path, line, column, severity, code, message, hint.
+    pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        serde_json::json!({
+            "path": self.path.to_string_lossy().replace('\\', "/"),
+            "line": self.location.line,
+            "column": self.location.col,
+            "severity": match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            "code": self.code(),
+            "message": self.text(lang),
+            "hint": self.hint(lang),
+        })
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(
-            f,
-            "{label}: {}:{}:{}: {}",
-            self.path.display().to_string().replace('\\', "/"),
-            self.location.line,
-            self.location.col,
-            self.message
-        )?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
+        f.write_str(&self.render(Lang::default()))
     }
 }
 
@@ -163,15 +209,17 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
-/// `unknown skill "x"` plus `(did you mean "y"?)` when a close name exists.
-pub fn unknown_id_message<'a>(
-    kind: &str,
+/// `unknown-…` messages name the id and, when a close name exists, the
+/// name the author probably meant (`suggestion`, empty otherwise).
+pub fn unknown_id<'a>(
+    code: &'static str,
     id: &str,
     known: impl IntoIterator<Item = &'a str>,
-) -> String {
+) -> Message {
+    let message = Message::new(code).arg("id", id);
     match did_you_mean(id, known) {
-        Some(close) => format!("unknown {kind} \"{id}\" (did you mean \"{close}\"?)"),
-        None => format!("unknown {kind} \"{id}\""),
+        Some(close) => message.arg("suggestion", close),
+        None => message,
     }
 }
 
@@ -181,11 +229,15 @@ mod tests {
 
     #[test]
     fn display_names_path_line_column_and_hint() {
-        let d = Diagnostic::error("content/a.md", Location::new(3, 5), "bad").with_hint("fix it");
-        assert_eq!(
-            d.to_string(),
-            "error: content/a.md:3:5: bad\n  hint: fix it"
+        let d = Diagnostic::error(
+            "content/a.md",
+            Location::new(3, 5),
+            crate::msg!("front-matter.missing"),
         );
+        let text = d.render(Lang::En);
+        assert!(text.starts_with("error: content/a.md:3:5: "), "{text}");
+        assert!(text.contains("\n  hint: "), "{text}");
+        assert!(d.render(Lang::Ja).starts_with("エラー: content/a.md:3:5: "));
     }
 
     #[test]

@@ -6,8 +6,12 @@
 //! by passing modules, the others are experience goals. This module parses the
 //! file, checks its internal references, and resolves inheritance.
 
-use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics};
-use crate::source::{parse_yaml, SourceText};
+use crate::content::id_message;
+use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics};
+use crate::ids;
+use crate::msg;
+use crate::source::SourceText;
+use crate::yaml::{self, Fields, Spots};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -101,15 +105,15 @@ pub fn default_assessment_scale() -> Vec<ScaleLevel> {
     .collect()
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FrameworkFile {
-    categories: Vec<Category>,
-    skills: Vec<Skill>,
-    #[serde(default)]
-    roles: Vec<Role>,
-    #[serde(default)]
-    assessment_scale: Option<Vec<ScaleLevel>>,
+/// Deepest `extends` chain: real frameworks have two or three levels.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// Where the entries of skills.yaml were written.
+#[derive(Debug, Clone, Default)]
+struct FrameworkSpots {
+    categories: Vec<Spots>,
+    skills: Vec<Spots>,
+    roles: Vec<Spots>,
 }
 
 /// Whether a role requires a skill itself or through the role it extends.
@@ -126,6 +130,8 @@ pub struct Framework {
     pub categories: Vec<Category>,
     pub skills: Vec<Skill>,
     pub roles: Vec<Role>,
+    /// Where each skill's id is written in skills.yaml, in skill order.
+    pub skill_locations: Vec<crate::diagnostics::Location>,
     /// The self-assessment scale, level 1 first (never empty).
     pub assessment_scale: Vec<ScaleLevel>,
     /// For each role id: every skill it requires (in skill order) and how.
@@ -138,30 +144,61 @@ pub struct Framework {
 }
 
 impl Framework {
-    /// Parses skills.yaml; reports every problem it finds.
+    /// Parses skills.yaml; reports every problem it finds, each entry on its own.
     pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Framework> {
         let path = Path::new(SKILLS_FILE);
         let source = SourceText::new(path, text);
-        let file: FrameworkFile = match parse_yaml(&source) {
-            Ok(file) => file,
-            Err(d) => {
-                diagnostics.push(d);
+        let node = match yaml::parse(&source, false) {
+            Ok(node) => node,
+            Err(problems) => {
+                problems.into_iter().for_each(|d| diagnostics.push(d));
                 return None;
             }
         };
+        let keys = ["categories", "skills", "roles", "assessment_scale"];
+        let mut fields = match Fields::new(&source, &node, &keys) {
+            Ok(fields) => fields,
+            Err(problem) => {
+                diagnostics.push(problem);
+                return None;
+            }
+        };
+        let mut problems = Vec::new();
+        let (categories, category_spots) = list(&fields, "categories", &mut problems);
+        let (skills, skill_spots) = list(&fields, "skills", &mut problems);
+        let (roles, role_spots) = list(&fields, "roles", &mut problems);
+        let scale: Option<Vec<ScaleLevel>> = fields.get("assessment_scale");
+        for key in ["categories", "skills"] {
+            if fields.node(key).is_none() {
+                let at = fields.start();
+                problems.push(Diagnostic::error(
+                    path,
+                    at,
+                    msg!("yaml.missing-key", key = key),
+                ));
+            }
+        }
+        problems.extend(fields.finish());
+        problems.into_iter().for_each(|d| diagnostics.push(d));
+        let spots = FrameworkSpots {
+            categories: category_spots,
+            skills: skill_spots,
+            roles: role_spots,
+        };
+        let skill_locations = spots.skills.iter().map(|s| s.value("id")).collect();
         let mut framework = Framework {
-            categories: file.categories,
-            skills: file.skills,
-            roles: file.roles,
-            assessment_scale: file
-                .assessment_scale
+            skill_locations,
+            categories,
+            skills,
+            roles,
+            assessment_scale: scale
                 .filter(|scale| !scale.is_empty())
                 .unwrap_or_else(default_assessment_scale),
             ..Framework::default()
         };
-        framework.index(&source, diagnostics);
-        framework.check_references(&source, diagnostics);
-        framework.resolve_inheritance(&source, diagnostics);
+        framework.index(&spots, diagnostics);
+        framework.check_references(&spots, diagnostics);
+        framework.resolve_inheritance(&spots, diagnostics);
         Some(framework)
     }
 
@@ -201,85 +238,61 @@ impl Framework {
         self.roles.iter().map(|r| r.id.as_str())
     }
 
-    fn index(&mut self, source: &SourceText, diagnostics: &mut Diagnostics) {
-        self.category_index = index_ids(
-            self.categories.iter().map(|c| &c.id),
-            "category",
-            source,
-            diagnostics,
-        );
+    fn index(&mut self, spots: &FrameworkSpots, diagnostics: &mut Diagnostics) {
+        let categories = self.categories.iter().map(|c| &c.id).collect();
+        self.category_index =
+            index_ids(categories, &spots.categories, "kind.category", diagnostics);
         self.skill_index = index_ids(
-            self.skills.iter().map(|s| &s.id),
-            "skill",
-            source,
+            self.skills.iter().map(|s| &s.id).collect(),
+            &spots.skills,
+            "kind.skill",
             diagnostics,
         );
         self.role_index = index_ids(
-            self.roles.iter().map(|r| &r.id),
-            "role",
-            source,
+            self.roles.iter().map(|r| &r.id).collect(),
+            &spots.roles,
+            "kind.role",
             diagnostics,
         );
     }
 
-    fn check_references(&self, source: &SourceText, diagnostics: &mut Diagnostics) {
-        let path = source.path;
-        for skill in &self.skills {
+    fn check_references(&self, spots: &FrameworkSpots, diagnostics: &mut Diagnostics) {
+        let path = Path::new(SKILLS_FILE);
+        for (skill, at) in self.skills.iter().zip(&spots.skills) {
             if self.category(&skill.category).is_none() {
-                let at = source.find_in_entry(
-                    source.find_id(&skill.id),
-                    &format!("category: {}", skill.category),
-                );
-                let message = unknown_id_message(
-                    "category",
-                    &skill.category,
-                    self.categories.iter().map(|c| c.id.as_str()),
-                );
-                diagnostics.push(
-                    Diagnostic::error(path, at, message).with_hint("use an id from `categories:`"),
-                );
+                let known = self.categories.iter().map(|c| c.id.as_str());
+                let message = unknown_id("skills.unknown-category", &skill.category, known);
+                diagnostics.push(Diagnostic::error(path, at.value("category"), message));
             }
         }
-        for role in &self.roles {
-            let entry = source.find_id(&role.id);
-            for skill in &role.skills {
+        for (role, at) in self.roles.iter().zip(&spots.roles) {
+            for (index, skill) in role.skills.iter().enumerate() {
                 if self.skill(skill).is_none() {
-                    let message = unknown_id_message("skill", skill, self.skill_ids());
-                    diagnostics.push(
-                        Diagnostic::error(path, source.find_in_entry(entry, skill), message)
-                            .with_hint("use an id from `skills:` in skills.yaml"),
-                    );
+                    let message = unknown_id("skills.role-unknown-skill", skill, self.skill_ids());
+                    diagnostics.push(Diagnostic::error(path, at.item("skills", index), message));
                 }
             }
             if let Some(parent) = &role.extends {
                 if self.role(parent).is_none() {
-                    let message = unknown_id_message("role", parent, self.role_ids());
-                    let at = source.find_in_entry(entry, &format!("extends: {parent}"));
-                    diagnostics.push(
-                        Diagnostic::error(path, at, message)
-                            .with_hint("`extends` takes the id of another role"),
-                    );
+                    let message = unknown_id("skills.unknown-parent", parent, self.role_ids());
+                    diagnostics.push(Diagnostic::error(path, at.value("extends"), message));
                 }
             }
-            for step in &role.steps {
-                if let Some(level) = step.level {
-                    if !(1..=3).contains(&level) {
-                        let at = source.find_in_entry(entry, &format!("level: {level}"));
-                        diagnostics.push(Diagnostic::error(
-                            path,
-                            at,
-                            format!("step level must be 1, 2 or 3, not {level}"),
-                        ));
-                    }
+            for (index, step) in role.steps.iter().enumerate() {
+                if let Some(level) = step.level.filter(|l| !(1..=3).contains(l)) {
+                    let message = msg!("skills.bad-step-level", level = level);
+                    diagnostics.push(Diagnostic::error(path, at.item("steps", index), message));
                 }
             }
         }
     }
 
-    /// Follows `extends` chains, reporting cycles, and computes role_skills.
-    fn resolve_inheritance(&mut self, source: &SourceText, diagnostics: &mut Diagnostics) {
+    /// Follows `extends` chains, reporting cycles and chains deeper than
+    /// [`MAX_EXTENDS_DEPTH`], and computes role_skills.
+    fn resolve_inheritance(&mut self, spots: &FrameworkSpots, diagnostics: &mut Diagnostics) {
         let mut reported_cycle = HashSet::new();
-        for role in &self.roles {
+        for (role, at) in self.roles.iter().zip(&spots.roles) {
+            let at = at.value("extends");
             let mut chain: Vec<String> = Vec::new();
             let mut current = role.extends.clone();
             while let Some(parent) = current {
@@ -288,19 +301,14 @@ impl Framework {
                         let mut names = vec![role.id.clone()];
                         names.extend(chain.iter().cloned());
                         names.push(parent.clone());
-                        let at = source.find_in_entry(source.find_id(&role.id), "extends");
-                        diagnostics.push(
-                            Diagnostic::error(
-                                source.path,
-                                at,
-                                format!(
-                                    "roles extend each other in a cycle: {}",
-                                    names.join(" → ")
-                                ),
-                            )
-                            .with_hint("remove `extends` from one of these roles"),
-                        );
+                        let message = msg!("skills.extends-cycle", chain = names.join(" → "));
+                        diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
                     }
+                    break;
+                }
+                if chain.len() >= MAX_EXTENDS_DEPTH {
+                    let message = msg!("skills.extends-too-deep", max = MAX_EXTENDS_DEPTH);
+                    diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
                     break;
                 }
                 let next = self.role(&parent).and_then(|r| r.extends.clone());
@@ -353,48 +361,48 @@ fn cycle_key(role: &str, chain: &[String]) -> Vec<String> {
     members
 }
 
-/// Maps ids to positions, reporting duplicates and empty ids.
-fn index_ids<'a>(
-    ids: impl Iterator<Item = &'a String>,
-    kind: &str,
-    source: &SourceText,
+/// The entries of one top-level list of skills.yaml, with their spots.
+fn list<T: serde::de::DeserializeOwned>(
+    fields: &Fields,
+    key: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<T>, Vec<Spots>) {
+    match fields.node(key) {
+        Some(node) => yaml::entries(fields.source(), node, problems)
+            .into_iter()
+            .unzip(),
+        None => (Vec::new(), Vec::new()),
+    }
+}
+
+/// Maps ids to positions, reporting duplicates and unusable ids.
+fn index_ids(
+    ids: Vec<&String>,
+    spots: &[Spots],
+    kind: &'static str,
     diagnostics: &mut Diagnostics,
 ) -> HashMap<String, usize> {
-    let mut index = HashMap::new();
-    for (position, id) in ids.enumerate() {
-        if !is_valid_id(id) {
-            diagnostics.push(
-                Diagnostic::error(
-                    source.path,
-                    source.find(&format!("id: {id}")),
-                    format!("{kind} id \"{id}\" is not valid"),
-                )
-                .with_hint(
-                    "ids use lowercase ASCII letters, digits and hyphens, e.g. security-literacy",
-                ),
-            );
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (position, (id, at)) in ids.into_iter().zip(spots).enumerate() {
+        let at = at.value("id");
+        if let Err(problem) = ids::check(id) {
+            let message = id_message(msg!("skills.bad-id", id = id).arg("@kind", kind), problem);
+            diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
         }
-        if index.insert(id.clone(), position).is_some() {
-            let first = source.find_id(id);
-            let second = source.find_from(first.line + 1, &format!("id: {id}"));
-            diagnostics.push(
-                Diagnostic::error(source.path, second, format!("duplicate {kind} id \"{id}\""))
-                    .with_hint(format!(
-                        "ids must be unique; the first \"{id}\" is at line {}",
-                        first.line
-                    )),
-            );
+        if let Some(&first) = index.get(id.as_str()) {
+            let line = spots[first].value("id").line;
+            let message = msg!("skills.duplicate-id", id = id, line = line).arg("@kind", kind);
+            diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
+        } else {
+            index.insert(id.clone(), position);
         }
     }
     index
 }
 
-/// Ids become URL segments: lowercase ASCII letters, digits, `-` and `_`.
+/// Whether an id can be used (see [`crate::ids`]).
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    ids::is_valid(id)
 }
 
 #[cfg(test)]
@@ -423,7 +431,10 @@ mod tests {
         let text = TEXT.replace("    skills: [a]\n", "    extends: child\n    skills: [a]\n");
         let mut d = Diagnostics::new();
         Framework::parse(&text, &mut d).unwrap();
-        let cycles: Vec<_> = d.iter().filter(|x| x.message.contains("cycle")).collect();
+        let cycles: Vec<_> = d
+            .iter()
+            .filter(|x| x.code() == "skills.extends-cycle")
+            .collect();
         assert_eq!(cycles.len(), 1, "{d:?}");
     }
 }

@@ -17,7 +17,9 @@ pub mod content;
 pub mod curriculum;
 pub mod diagnostics;
 pub mod framework;
+pub mod ids;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod render;
 pub mod resources;
@@ -28,6 +30,7 @@ pub mod site;
 pub mod source;
 pub mod theme;
 pub mod validate;
+pub mod yaml;
 
 pub use build::{build_site, check_site, BuildError, BuildOptions, BuildReport};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};

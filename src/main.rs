@@ -1,8 +1,11 @@
 //! The `kenshu` binary: parses the command line, runs it, prints problems once.
 
 use clap::Parser;
-use kenshu::cli::{Cli, Command, NewCommand};
-use kenshu::{build_site, check_site, scaffold, serve, BuildError, BuildOptions, Diagnostics};
+use kenshu::cli::{Cli, Command, Format, NewCommand};
+use kenshu::messages::{Lang, Message};
+use kenshu::{build_site, check_site, msg, scaffold, serve, BuildError, BuildOptions, Diagnostics};
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// mimalloc: the build allocates many small strings and values on two
@@ -15,27 +18,41 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    let lang = language(&cli);
+    match run(cli.command, lang) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(detail) => {
+            say_err(&msg!("cli.error", detail = detail).text(lang));
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, String> {
-    match command {
-        Command::Build { root, out, drafts } => Ok(build(BuildOptions { root, out, drafts })),
-        Command::Check { root, drafts } => {
-            let diagnostics = check_site(&root, drafts);
-            print_diagnostics(&diagnostics);
-            if diagnostics.has_errors() {
-                return Ok(ExitCode::FAILURE);
-            }
-            println!("ok: no errors ({} warnings)", diagnostics.warning_count());
-            Ok(ExitCode::SUCCESS)
+/// `--lang`, else the site's `language:`, else Japanese.
+fn language(cli: &Cli) -> Lang {
+    if let Some(tag) = &cli.lang {
+        return Lang::from_tag(tag);
+    }
+    let root = match &cli.command {
+        Command::Build { root, .. } | Command::Check { root, .. } | Command::Serve { root, .. } => {
+            root.as_path()
         }
+        Command::New {
+            what: NewCommand::Module { root, .. },
+        } => root.as_path(),
+        Command::Init { .. } => Path::new("."),
+    };
+    kenshu::config::site_lang(root)
+}
+
+fn run(command: Command, lang: Lang) -> Result<ExitCode, String> {
+    match command {
+        Command::Build { root, out, drafts } => Ok(build(BuildOptions { root, out, drafts }, lang)),
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => Ok(check(&root, drafts, format, lang)),
         Command::Serve {
             root,
             bind,
@@ -51,6 +68,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 drafts,
                 open,
                 out,
+                lang,
             })
             .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
@@ -61,64 +79,112 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     path,
                     skill,
                     title,
+                    id,
                     root,
                 },
-        } => match scaffold::new_module(&root, &path, &skill, title.as_deref()) {
-            Ok(file) => {
-                println!("created {}", file.display());
-                Ok(ExitCode::SUCCESS)
+        } => {
+            let module = scaffold::NewModule {
+                path: &path,
+                skill: &skill,
+                title: title.as_deref(),
+                id: id.as_deref(),
+            };
+            match scaffold::new_module(&root, &module) {
+                Ok(file) => {
+                    say(&msg!("cli.created", path = file.display()).text(lang));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diagnostics) => {
+                    print_diagnostics(&diagnostics, lang);
+                    Ok(ExitCode::FAILURE)
+                }
             }
-            Err(diagnostics) => {
-                print_diagnostics(&diagnostics);
-                Ok(ExitCode::FAILURE)
-            }
-        },
+        }
         Command::Init { dir } => match scaffold::init_site(&dir) {
             Ok(files) => {
-                files
-                    .iter()
-                    .for_each(|f| println!("created {}", f.display()));
-                println!("next: kenshu build --root {}", dir.display());
+                for file in &files {
+                    say(&msg!("cli.created", path = file.display()).text(lang));
+                }
+                say(&msg!("cli.init-next", dir = dir.display()).text(lang));
                 Ok(ExitCode::SUCCESS)
             }
             Err(d) => {
-                eprintln!("{d}");
+                say_err(&d.render(lang));
                 Ok(ExitCode::FAILURE)
             }
         },
     }
 }
 
-fn build(options: BuildOptions) -> ExitCode {
+fn check(root: &Path, drafts: bool, format: Format, lang: Lang) -> ExitCode {
+    let diagnostics = check_site(root, drafts);
+    if format == Format::Json {
+        for diagnostic in diagnostics.iter() {
+            say(&diagnostic.to_json(lang).to_string());
+        }
+    } else {
+        print_diagnostics(&diagnostics, lang);
+        let counts = |code| summary(code, &diagnostics).text(lang);
+        if diagnostics.has_errors() {
+            say_err(&counts("cli.check-failed"));
+        } else {
+            say(&counts("cli.check-ok"));
+        }
+    }
+    if diagnostics.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn summary(code: &'static str, diagnostics: &Diagnostics) -> Message {
+    Message::new(code)
+        .arg("errors", diagnostics.error_count())
+        .arg("warnings", diagnostics.warning_count())
+}
+
+fn build(options: BuildOptions, lang: Lang) -> ExitCode {
     match build_site(&options) {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics);
-            println!(
-                "built {} modules, {} files into {} in {} ms",
-                report.modules,
-                report.files,
-                options.out_dir().display(),
-                report.elapsed.as_millis()
+            print_diagnostics(&report.diagnostics, lang);
+            let message = msg!(
+                "cli.built",
+                modules = report.modules,
+                files = report.files,
+                out = options.out_dir().display(),
+                ms = report.elapsed.as_millis()
             );
+            say(&message.text(lang));
             ExitCode::SUCCESS
         }
         Err(BuildError::Invalid(diagnostics)) => {
-            print_diagnostics(&diagnostics);
-            eprintln!(
-                "build failed: {} error(s); the previous output was left as it was",
-                diagnostics.error_count()
-            );
+            print_diagnostics(&diagnostics, lang);
+            say_err(&summary("cli.build-failed", &diagnostics).text(lang));
             ExitCode::FAILURE
         }
         Err(BuildError::Write(err)) => {
-            eprintln!("error: {err}");
+            say_err(&msg!("cli.error", detail = err).text(lang));
             ExitCode::FAILURE
         }
     }
 }
 
-fn print_diagnostics(diagnostics: &Diagnostics) {
+fn print_diagnostics(diagnostics: &Diagnostics, lang: Lang) {
     for diagnostic in diagnostics.iter() {
-        eprintln!("{diagnostic}");
+        say_err(&diagnostic.render(lang));
     }
+}
+
+/// Prints a line to standard output; a closed pipe (`kenshu check | head`)
+/// ends the program quietly instead of panicking.
+fn say(line: &str) {
+    if writeln!(std::io::stdout().lock(), "{line}").is_err() {
+        std::process::exit(0);
+    }
+}
+
+/// Prints a line to standard error, quietly giving up on a closed pipe.
+fn say_err(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -11,6 +11,8 @@
 
 use crate::content::quiz::{self, Question};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::messages::Message;
+use crate::msg;
 use pulldown_cmark::{
     html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -24,6 +26,12 @@ pub struct LinkTargets {
     pub pages: HashMap<PathBuf, String>,
     /// Non-Markdown files under content/ that are copied to `media/`.
     pub media: HashSet<PathBuf>,
+    /// Files under content/static, published at the same path under the root.
+    pub statics: HashSet<PathBuf>,
+    /// Modules left out because they are drafts.
+    pub drafts: HashSet<PathBuf>,
+    /// The site root, to tell a file that exists but is not published.
+    pub root: PathBuf,
 }
 
 /// Everything the renderer needs to know about the file being rendered.
@@ -60,6 +68,8 @@ pub struct RenderedBody {
     pub headings: Vec<Heading>,
     pub plain_text: String,
     pub media: Vec<PathBuf>,
+    /// Links to headings, checked when every page's headings are known.
+    pub fragments: Vec<FragmentLink>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -92,6 +102,8 @@ pub fn render_body(input: &MarkdownInput) -> RenderedBody {
         html_events: Vec::new(),
         slugs: HashMap::new(),
         demote,
+        in_code: false,
+        checked_line: 0,
     };
     let mut iter = events.into_iter();
     while let Some((event, range)) = iter.next() {
@@ -111,6 +123,10 @@ struct BodyState<'a, 'b> {
     html_events: Vec<Event<'b>>,
     slugs: HashMap<String, usize>,
     demote: bool,
+    /// Inside a code block, where `](` is code, not a broken link.
+    in_code: bool,
+    /// The last source line checked for an unparsed link.
+    checked_line: usize,
 }
 
 impl<'a, 'b> BodyState<'a, 'b> {
@@ -163,7 +179,22 @@ impl<'a, 'b> BodyState<'a, 'b> {
             Event::Html(text) | Event::InlineHtml(text) if !self.input.allow_html => {
                 self.html_events.push(Event::Text(text));
             }
-            Event::Text(ref text) | Event::Code(ref text) => {
+            Event::Text(ref text) => {
+                if !self.in_code {
+                    self.check_unparsed_link(range.start);
+                }
+                self.push_text(text);
+                self.html_events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code = true;
+                self.html_events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                self.html_events.push(event);
+            }
+            Event::Code(ref text) => {
                 self.push_text(text);
                 self.html_events.push(event);
             }
@@ -282,58 +313,210 @@ impl<'a, 'b> BodyState<'a, 'b> {
 
     /// Rewrites a relative link; reports it when its target does not exist.
     fn resolve(&mut self, dest: CowStr<'b>, offset: usize, is_image: bool) -> CowStr<'b> {
-        if is_external(&dest) || dest.starts_with('#') || dest.is_empty() {
+        let location = self.lines.locate(offset);
+        if let Some(scheme) = script_scheme(&dest) {
+            let message = msg!("link.script", scheme = scheme);
+            self.report(location, message);
+            return "#".into();
+        }
+        if is_external(&dest) || dest.is_empty() {
+            return dest;
+        }
+        if let Some(fragment) = dest.strip_prefix('#') {
+            let fragment = decode(fragment);
+            self.out.fragments.push(FragmentLink {
+                target: None,
+                fragment,
+                location,
+            });
             return dest;
         }
         let (target, fragment) = match dest.split_once('#') {
             Some((t, f)) => (t, Some(f)),
             None => (&*dest, None),
         };
-        let target = percent_encoding::percent_decode_str(target)
-            .decode_utf8_lossy()
-            .to_string();
-        let location = self.lines.locate(offset);
-        if target.starts_with('/') {
-            self.out.diagnostics.push(
-                Diagnostic::error(self.input.path, location, format!("link \"{dest}\" starts at the server root"))
-                    .with_hint("use a path relative to this file, so the portal works under any URL path and from a shared folder"),
+        let target = decode(target);
+        if target.contains('\\') {
+            self.report(
+                location,
+                msg!(
+                    "link.backslash",
+                    dest = &*dest,
+                    fixed = target.replace('\\', "/")
+                ),
             );
             return dest;
         }
+        if target.starts_with('/') {
+            self.report(location, msg!("link.absolute", dest = &*dest));
+            return dest;
+        }
         let base = self.input.path.parent().unwrap_or(Path::new(""));
-        let resolved = normalize(&base.join(&target));
+        let joined = base.join(&target);
+        if escapes(&joined) {
+            self.report(location, msg!("link.outside", dest = &*dest));
+            return dest;
+        }
+        let resolved = normalize(&joined);
         let suffix = fragment.map(|f| format!("#{f}")).unwrap_or_default();
-        if let Some(url) = self.input.targets.pages.get(&resolved) {
+        let targets = self.input.targets;
+        if let Some(url) = targets.pages.get(&resolved) {
+            if let Some(fragment) = fragment {
+                self.out.fragments.push(FragmentLink {
+                    target: Some(resolved.clone()),
+                    fragment: decode(fragment),
+                    location,
+                });
+            }
             return format!("{}{}{}", self.input.root_prefix, url, suffix).into();
         }
-        if self.input.targets.media.contains(&resolved) {
-            let url = media_url(&resolved);
-            self.out.media.push(resolved);
-            return format!("{}{}{}", self.input.root_prefix, url, suffix).into();
-        }
-        let (what, hint) = if is_image {
-            (
-                "missing image",
-                "put the image file beside the module, or correct the path",
-            )
-        } else if target.ends_with(".md") {
-            ("broken link", "link to an existing module or page file, relative to this file (e.g. ../security/basics.md)")
+        let url = if targets.media.contains(&resolved) {
+            self.out.media.push(resolved.clone());
+            Some(media_url(&resolved))
+        } else if targets.statics.contains(&resolved) {
+            Some(static_url(&resolved))
         } else {
-            (
-                "broken link",
-                "the file does not exist under content/; correct the path",
-            )
+            None
         };
-        self.out.diagnostics.push(
-            Diagnostic::error(
-                self.input.path,
-                location,
-                format!("{what}: \"{dest}\" (looked for {})", resolved.display()),
-            )
-            .with_hint(hint),
-        );
+        if let Some(url) = url {
+            return format!("{}{}{}", self.input.root_prefix, url, suffix).into();
+        }
+        let looked_for = resolved.display().to_string();
+        let message = if targets.drafts.contains(&resolved) {
+            msg!("link.draft", dest = &*dest)
+        } else if targets.root.join(&resolved).exists() {
+            msg!("link.not-published", dest = &*dest, path = looked_for)
+        } else if is_image {
+            msg!("link.missing-image", dest = &*dest, path = looked_for)
+        } else if target.ends_with(".md") {
+            msg!("link.missing-page", dest = &*dest, path = looked_for)
+        } else {
+            msg!("link.missing-file", dest = &*dest, path = looked_for)
+        };
+        self.report(location, message);
         dest
     }
+
+    /// `![図](構成図 (1).png)`: a destination with spaces is not a link in
+    /// Markdown and would be printed as text; say how to write it.
+    fn check_unparsed_link(&mut self, offset: usize) {
+        let line_no = self.lines.locate(offset).line;
+        if line_no == self.checked_line {
+            return;
+        }
+        self.checked_line = line_no;
+        let line_start = self.input.body[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.input.body[offset..]
+            .find('\n')
+            .map_or(self.input.body.len(), |i| offset + i);
+        let line = &self.input.body[line_start..line_end];
+        let mut search = 0;
+        while let Some(found) = line[search..].find("](") {
+            let open = search + found;
+            let dest = balanced_destination(&line[open + 2..]);
+            search = open + 2;
+            let title = dest
+                .split_once(' ')
+                .is_some_and(|(_, rest)| rest.starts_with(['"', '\'']));
+            if dest.contains(' ') && !dest.starts_with('<') && !title {
+                let location = self.lines.locate(line_start + open);
+                let fixed = dest.replace(' ', "%20");
+                self.report(location, msg!("link.spaces", dest = dest, fixed = fixed));
+            }
+        }
+    }
+
+    fn report(&mut self, location: Location, message: Message) {
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(self.input.path, location, message));
+    }
+}
+
+/// A link to a heading (`#見出し`, `page.md#見出し`), checked once every
+/// page's headings are known.
+#[derive(Debug, Clone)]
+pub struct FragmentLink {
+    /// The linked source file, or `None` for this file.
+    pub target: Option<PathBuf>,
+    pub fragment: String,
+    pub location: Location,
+}
+
+/// The text up to the `)` that closes a link destination (parentheses
+/// inside it balanced, as in `構成図 (1).png`).
+fn balanced_destination(text: &str) -> &str {
+    let mut depth = 1;
+    for (index, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return &text[..index];
+                }
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// `javascript:`, `vbscript:` or `data:` (any case, spaces and control
+/// characters ignored as browsers do): links that run code or hide content
+/// when the portal is opened from a shared folder, where no CSP applies.
+fn script_scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .into_iter()
+        .find(|scheme| cleaned.starts_with(scheme))
+        .map(|scheme| scheme.trim_end_matches(':').to_string())
+}
+
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .to_string()
+}
+
+/// Whether `..` leads above the site root.
+fn escapes(path: &Path) -> bool {
+    let mut depth: i64 = 0;
+    for component in path.components() {
+        match component {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// URL (relative to the site root) of a file under content/static.
+pub fn static_url(source: &Path) -> String {
+    let inner = source
+        .strip_prefix(crate::content::STATIC_DIR)
+        .unwrap_or(source);
+    encode_path(inner)
+}
+
+fn encode_path(path: &Path) -> String {
+    let encoded: Vec<String> = path
+        .components()
+        .map(|c| {
+            let segment = c.as_os_str().to_string_lossy();
+            percent_encoding::utf8_percent_encode(&segment, URL_SEGMENT).to_string()
+        })
+        .collect();
+    encoded.join("/")
 }
 
 /// Characters escaped in a URL path segment (non-ASCII is always escaped).
@@ -355,15 +538,7 @@ const URL_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// URL (relative to the site root) of a media file copied from content/.
 pub fn media_url(source: &Path) -> String {
     let inner = source.strip_prefix("content").unwrap_or(source);
-    let path: Vec<String> = inner
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .collect();
-    let encoded: Vec<String> = path
-        .iter()
-        .map(|segment| percent_encoding::utf8_percent_encode(segment, URL_SEGMENT).to_string())
-        .collect();
-    format!("media/{}", encoded.join("/"))
+    format!("media/{}", encode_path(inner))
 }
 
 fn is_external(dest: &str) -> bool {

@@ -4,9 +4,13 @@
 //! other bodies (J-LIS, IPA, JMOOC…). Modules cite them by id; the portal
 //! lists them in a catalogue grouped by provider.
 
-use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics};
-use crate::framework::{is_valid_id, Framework};
-use crate::source::{parse_yaml, SourceText};
+use crate::content::id_message;
+use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics};
+use crate::framework::Framework;
+use crate::ids;
+use crate::msg;
+use crate::source::SourceText;
+use crate::yaml::{self, Spots};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -46,90 +50,75 @@ impl Catalogue {
         self.resources.iter().map(|r| r.id.as_str())
     }
 
-    /// Parses resources.yaml (a missing file is an empty catalogue).
+    /// Parses resources.yaml (a missing file is an empty catalogue);
+    /// every entry is checked on its own.
     pub fn parse(text: &str, framework: &Framework, diagnostics: &mut Diagnostics) -> Catalogue {
         let path = Path::new(RESOURCES_FILE);
         let source = SourceText::new(path, text);
-        let resources: Vec<Resource> = if text.trim().is_empty() {
-            Vec::new()
-        } else {
-            match parse_yaml(&source) {
-                Ok(list) => list,
-                Err(d) => {
-                    diagnostics.push(d);
-                    return Catalogue::default();
-                }
+        let mut problems = Vec::new();
+        let entries: Vec<(Resource, Spots)> = match yaml::parse(&source, true) {
+            Ok(node) => yaml::entries(&source, &node, &mut problems),
+            Err(found) => {
+                problems = found;
+                Vec::new()
             }
         };
-        let mut catalogue = Catalogue {
-            resources,
-            index: HashMap::new(),
-        };
-        for (position, resource) in catalogue.resources.iter().enumerate() {
-            check_resource(resource, &source, framework, diagnostics);
-            if catalogue
-                .index
-                .insert(resource.id.clone(), position)
-                .is_some()
-            {
-                let first = source.find_id(&resource.id);
-                let at = source.find_from(first.line + 1, &format!("id: {}", resource.id));
-                diagnostics.push(Diagnostic::error(
+        let mut catalogue = Catalogue::default();
+        let mut first_spot: HashMap<String, Spots> = HashMap::new();
+        for (resource, spots) in entries {
+            check_resource(&resource, &spots, &source, framework, &mut problems);
+            if let Some(first) = first_spot.get(&resource.id) {
+                problems.push(Diagnostic::error(
                     path,
-                    at,
-                    format!("duplicate resource id \"{}\"", resource.id),
+                    spots.value("id"),
+                    msg!(
+                        "resource.duplicate-id",
+                        id = &resource.id,
+                        line = first.value("id").line
+                    ),
                 ));
+                continue;
             }
+            first_spot.insert(resource.id.clone(), spots);
+            let position = catalogue.resources.len();
+            catalogue.index.insert(resource.id.clone(), position);
+            catalogue.resources.push(resource);
         }
+        problems.into_iter().for_each(|d| diagnostics.push(d));
         catalogue
     }
 }
 
 fn check_resource(
     resource: &Resource,
+    spots: &Spots,
     source: &SourceText,
     framework: &Framework,
-    diagnostics: &mut Diagnostics,
+    problems: &mut Vec<Diagnostic>,
 ) {
-    let entry = source.find_id(&resource.id);
-    if !is_valid_id(&resource.id) {
-        diagnostics.push(
-            Diagnostic::error(
-                source.path,
-                entry,
-                format!("resource id \"{}\" is not valid", resource.id),
-            )
-            .with_hint("ids use lowercase ASCII letters, digits and hyphens"),
-        );
+    let path = source.path;
+    if let Err(problem) = ids::check(&resource.id) {
+        let message = id_message(msg!("resource.bad-id", id = &resource.id), problem);
+        problems.push(Diagnostic::error(path, spots.value("id"), message));
     }
     if !(resource.url.starts_with("https://") || resource.url.starts_with("http://")) {
-        diagnostics.push(
-            Diagnostic::error(
-                source.path,
-                source.find_in_entry(entry, "url"),
-                format!("url \"{}\" is not an http(s) address", resource.url),
-            )
-            .with_hint("write the full address, e.g. https://www.j-lis.go.jp/"),
-        );
+        let message = msg!("resource.bad-url", url = &resource.url);
+        problems.push(Diagnostic::error(path, spots.value("url"), message));
     }
-    for skill in &resource.skills {
+    for (index, skill) in resource.skills.iter().enumerate() {
         if framework.skill(skill).is_none() {
-            let message = unknown_id_message("skill", skill, framework.skill_ids());
-            diagnostics.push(Diagnostic::error(
-                source.path,
-                source.find_in_entry(entry, skill),
+            let message = unknown_id("resource.unknown-skill", skill, framework.skill_ids());
+            problems.push(Diagnostic::error(
+                path,
+                spots.item("skills", index),
                 message,
             ));
         }
     }
-    for role in &resource.roles {
+    for (index, role) in resource.roles.iter().enumerate() {
         if framework.role(role).is_none() {
-            let message = unknown_id_message("role", role, framework.role_ids());
-            diagnostics.push(Diagnostic::error(
-                source.path,
-                source.find_in_entry(entry, role),
-                message,
-            ));
+            let message = unknown_id("resource.unknown-role", role, framework.role_ids());
+            problems.push(Diagnostic::error(path, spots.item("roles", index), message));
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `kenshu init` and `kenshu new module`: starting points that build as they are.
 
-use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics, Location};
-use crate::framework::{is_valid_id, Framework, SKILLS_FILE};
+use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics, Location};
+use crate::framework::{Framework, SKILLS_FILE};
+use crate::msg;
 use crate::source;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,9 +44,8 @@ pub fn init_site(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
         return Err(Diagnostic::error(
             dir.join("content"),
             Location::START,
-            "a site already exists here",
-        )
-        .with_hint("choose an empty folder for a new site"));
+            msg!("init.exists"),
+        ));
     }
     let module = module_template("はじめての研修モジュール", "security-literacy", 1);
     let files = [
@@ -64,36 +64,46 @@ pub fn init_site(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     Ok(written)
 }
 
-/// Creates a module file for `skill` under content/modules.
-pub fn new_module(
-    root: &Path,
-    path: &Path,
-    skill: &str,
-    title: Option<&str>,
-) -> Result<PathBuf, Diagnostics> {
+/// What `kenshu new module` is asked to create.
+#[derive(Debug, Clone, Copy)]
+pub struct NewModule<'a> {
+    /// Relative to content/modules (e.g. `基礎/個人情報の基本.md`).
+    pub path: &'a Path,
+    pub skill: &'a str,
+    pub title: Option<&'a str>,
+    /// An `id:` for the front matter, when the file stem is not the id wanted.
+    pub id: Option<&'a str>,
+}
+
+/// Creates a module file for a skill under content/modules.
+pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let text = source::load_text(root, Path::new(SKILLS_FILE)).map_err(one)?;
     let framework = Framework::parse(&text, &mut diagnostics).ok_or_else(|| diagnostics.clone())?;
-    if framework.skill(skill).is_none() {
-        let message = unknown_id_message("skill", skill, framework.skill_ids());
+    if framework.skill(new.skill).is_none() {
+        let message = unknown_id("new.unknown-skill", new.skill, framework.skill_ids());
         return Err(one(Diagnostic::error(
             SKILLS_FILE,
             Location::START,
             message,
-        )
-        .with_hint("pass --skill with an id from content/skills.yaml")));
+        )));
     }
-    let target = module_path(root, path);
+    let target = module_path(root, new.path);
     let stem = target
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    if !is_valid_id(&stem) {
-        return Err(one(Diagnostic::error(&target, Location::START, format!("\"{stem}\" cannot be a module id"))
-            .with_hint("name the file with lowercase ASCII letters, digits and hyphens, e.g. password-basics.md")));
+    let id = new.id.unwrap_or(&stem);
+    if let Err(problem) = crate::ids::check(&crate::ids::normalize(id)) {
+        let message = crate::content::id_message(msg!("new.bad-file-name", id = id), problem);
+        return Err(one(Diagnostic::error(&target, Location::START, message)));
     }
-    let title = title.unwrap_or("新しい研修モジュール");
-    write_new(&target, &module_template(title, skill, 1)).map_err(one)?;
+    let title = new.title.unwrap_or("新しい研修モジュール");
+    let mut text = module_template(title, new.skill, 1);
+    if let Some(id) = new.id {
+        text = text.replacen("---\n", &format!("---\nid: {id}\n"), 1);
+    }
+    write_new(&target, &text).map_err(one)?;
     Ok(target)
 }
 
@@ -122,26 +132,33 @@ fn module_path(root: &Path, path: &Path) -> PathBuf {
 
 fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
     if target.exists() {
-        return Err(
-            Diagnostic::error(target, Location::START, "file already exists")
-                .with_hint("choose another name; kenshu never overwrites a file"),
-        );
+        return Err(Diagnostic::error(
+            target,
+            Location::START,
+            msg!("new.exists"),
+        ));
     }
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent).map_err(|e| {
             Diagnostic::error(
                 parent,
                 Location::START,
-                format!("cannot create folder: {e}"),
+                msg!("file.cannot-create", detail = e),
             )
         })?;
     }
-    fs::write(target, text)
-        .map_err(|e| Diagnostic::error(target, Location::START, format!("cannot write: {e}")))
+    fs::write(target, text).map_err(|e| {
+        Diagnostic::error(
+            target,
+            Location::START,
+            msg!("file.cannot-write", detail = e),
+        )
+    })
 }
 
 fn module_template(title: &str, skill: &str, level: u8) -> String {
     let title = title.replace('"', "\\\"");
+    let today = today();
     format!(
         r#"---
 title: "{title}"
@@ -149,6 +166,7 @@ skills: [{skill}]
 level: {level}
 duration: 20
 summary: このモジュールで学ぶことを一文で書きます。
+updated: {today}
 ---
 
 ## 学習目標
@@ -175,4 +193,39 @@ summary: このモジュールで学ぶことを一文で書きます。
 ```
 "#
     )
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, for `updated:` of a new module.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod date_tests {
+    #[test]
+    fn civil_dates() {
+        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(super::civil_from_days(20_424), (2025, 12, 2));
+        assert_eq!(super::civil_from_days(19_782), (2024, 2, 29));
+    }
 }

@@ -7,7 +7,9 @@
 //! built-in theme (the way mdBook lets a book override single templates).
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::source::{self, parse_yaml, SourceText};
+use crate::msg;
+use crate::source::{self, SourceText};
+use crate::yaml;
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,14 +41,11 @@ pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<
         // Only on this error path: read site.yaml again to point at `theme:`.
         let config =
             source::load_text(root, Path::new(crate::config::SITE_FILE)).unwrap_or_default();
-        let at = SourceText::new(Path::new(crate::config::SITE_FILE), &config).find("theme:");
+        let at = crate::config::SiteConfig::theme_location(&config);
         return Err(vec![Diagnostic::error(
             crate::config::SITE_FILE,
             at,
-            format!("theme \"{name}\" not found in themes/"),
-        )
-        .with_hint(
-            "create themes/<name>/ or remove `theme:` to use the built-in default theme",
+            msg!("theme.missing", name = name),
         )]);
     }
     let mut templates = builtin_files("templates")
@@ -155,7 +154,7 @@ fn overlay_disk(
             Err(err) => problems.push(Diagnostic::error(
                 &path,
                 Location::START,
-                format!("cannot read: {err}"),
+                msg!("file.unreadable", detail = err),
             )),
         }
     }
@@ -174,7 +173,7 @@ fn load_strings(
         let path = source::relative_path(root, &dir.join(&file));
         if root.join(&path).is_file() {
             let text = source::load_text(root, &path)?;
-            return Ok((parse_yaml(&SourceText::new(&path, &text))?, path));
+            return Ok((parse_strings(&SourceText::new(&path, &text))?, path));
         }
     }
     let builtin = BUILTIN
@@ -182,5 +181,10 @@ fn load_strings(
         .or_else(|| BUILTIN.get_file("i18n/ja.yaml"));
     let text = builtin.and_then(|f| f.contents_utf8()).unwrap_or("{}");
     let path = Path::new("themes/default").join(builtin.map_or(Path::new(&file), |f| f.path()));
-    Ok((parse_yaml(&SourceText::new(&path, text))?, path))
+    Ok((parse_strings(&SourceText::new(&path, text))?, path))
+}
+
+fn parse_strings(source: &SourceText) -> Result<serde_json::Value, Diagnostic> {
+    let node = yaml::parse(source, false).map_err(|mut problems| problems.remove(0))?;
+    yaml::read(source, &node)
 }

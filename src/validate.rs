@@ -5,13 +5,14 @@
 //! module names exists, that module ids are unique, that prerequisites do not
 //! form a cycle, and that every skill is taught by some module.
 
-use crate::content::ModuleHeader;
-use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics, Location};
+use crate::content::{ModuleHeader, PageHeader};
+use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics, Location};
 use crate::framework::{Framework, SKILLS_FILE};
+use crate::ids;
+use crate::msg;
 use crate::resources::Catalogue;
-use crate::source::SourceText;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::PathBuf;
 
 /// Reports modules that share an id, and returns the set of ids seen once or more.
 pub fn check_unique_ids(
@@ -22,16 +23,13 @@ pub fn check_unique_ids(
     for module in modules {
         if let Some(previous) = first.get(module.id.as_str()) {
             let at = if module.front.id.is_some() {
-                module.locate("id:")
+                module.spots.value("id")
             } else {
                 Location::START
             };
-            diagnostics.push(
-                Diagnostic::error(&module.path, at, format!("duplicate module id \"{}\"", module.id)).with_hint(format!(
-                    "{} has the same id; rename one file or set a different `id:` in its front matter",
-                    previous.path.display()
-                )),
-            );
+            let other = previous.path.display().to_string();
+            let message = msg!("module.duplicate-id", id = &module.id, other = other);
+            diagnostics.push(Diagnostic::error(&module.path, at, message));
         } else {
             first.insert(&module.id, module);
         }
@@ -52,38 +50,36 @@ pub fn check_references(
     let mut known_modules: HashSet<&str> = module_ids.iter().copied().collect();
     known_modules.extend(unparsed.iter().map(String::as_str));
     for module in modules {
-        for skill in &module.front.skills {
+        let at = |key: &str, index: usize| module.spots.item(key, index);
+        for (index, skill) in module.front.skills.iter().enumerate() {
             if framework.skill(skill).is_none() {
-                let message = unknown_id_message("skill", skill, framework.skill_ids());
-                diagnostics.push(
-                    Diagnostic::error(&module.path, module.locate(skill), message)
-                        .with_hint("skills are defined in content/skills.yaml"),
-                );
-            }
-        }
-        for resource in &module.front.resources {
-            if catalogue.get(resource).is_none() {
-                let message = unknown_id_message("resource", resource, catalogue.ids());
-                diagnostics.push(
-                    Diagnostic::error(&module.path, module.locate(resource), message)
-                        .with_hint("resources are defined in content/resources.yaml"),
-                );
-            }
-        }
-        for prerequisite in &module.front.prerequisites {
-            if prerequisite == &module.id {
+                let message = unknown_id("module.unknown-skill", skill, framework.skill_ids());
                 diagnostics.push(Diagnostic::error(
                     &module.path,
-                    module.locate(prerequisite),
-                    "a module cannot be its own prerequisite",
+                    at("skills", index),
+                    message,
                 ));
+            }
+        }
+        for (index, resource) in module.front.resources.iter().enumerate() {
+            if catalogue.get(resource).is_none() {
+                let message = unknown_id("module.unknown-resource", resource, catalogue.ids());
+                diagnostics.push(Diagnostic::error(
+                    &module.path,
+                    at("resources", index),
+                    message,
+                ));
+            }
+        }
+        for (index, prerequisite) in module.front.prerequisites.iter().enumerate() {
+            let place = at("prerequisites", index);
+            if prerequisite == &module.id {
+                let message = msg!("module.own-prerequisite");
+                diagnostics.push(Diagnostic::error(&module.path, place, message));
             } else if !known_modules.contains(prerequisite.as_str()) {
-                let message =
-                    unknown_id_message("module", prerequisite, module_ids.iter().copied());
-                diagnostics.push(
-                    Diagnostic::error(&module.path, module.locate(prerequisite), message)
-                        .with_hint("prerequisites are module ids: the file name without .md, or the module's `id:`"),
-                );
+                let known = module_ids.iter().copied();
+                let message = unknown_id("module.unknown-prerequisite", prerequisite, known);
+                diagnostics.push(Diagnostic::error(&module.path, place, message));
             }
         }
     }
@@ -146,41 +142,69 @@ fn report_cycle(
         .collect();
     names.push(&modules[target].id);
     let last = &modules[stack[stack.len() - 1].0];
-    diagnostics.push(
-        Diagnostic::error(
-            &last.path,
-            last.locate(&modules[target].id),
-            format!("prerequisites form a cycle: {}", names.join(" → ")),
-        )
-        .with_hint("remove one of these prerequisites"),
-    );
+    let index = last
+        .front
+        .prerequisites
+        .iter()
+        .position(|p| p == &modules[target].id)
+        .unwrap_or(0);
+    let message = msg!("module.prerequisite-cycle", chain = names.join(" → "));
+    let at = last.spots.item("prerequisites", index);
+    diagnostics.push(Diagnostic::error(&last.path, at, message));
 }
 
 /// Warns about skills that no module teaches.
 pub fn check_skill_coverage(
     modules: &[ModuleHeader],
     framework: &Framework,
-    skills_text: &str,
     diagnostics: &mut Diagnostics,
 ) {
     let taught: HashSet<&str> = modules
         .iter()
         .flat_map(|m| m.front.skills.iter().map(String::as_str))
         .collect();
-    let source = SourceText::new(Path::new(SKILLS_FILE), skills_text);
-    for skill in &framework.skills {
+    for (skill, at) in framework.skills.iter().zip(&framework.skill_locations) {
         if !taught.contains(skill.id.as_str()) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    SKILLS_FILE,
-                    source.find_id(&skill.id),
-                    format!("skill \"{}\" ({}) has no module", skill.id, skill.name),
-                )
-                .with_hint(format!(
-                    "write a module with `skills: [{}]` (kenshu new module …)",
-                    skill.id
-                )),
-            );
+            let message = msg!("skills.no-module", id = &skill.id, name = &skill.name);
+            diagnostics.push(Diagnostic::warning(SKILLS_FILE, *at, message));
+        }
+    }
+}
+
+/// Sources whose output folders would be one on Windows, macOS or IIS:
+/// the same module id or page slug up to letter case and Unicode
+/// normalisation, a page slug equal to a module id's folder, media files
+/// that differ only so.
+pub fn check_output_collisions(
+    modules: &[ModuleHeader],
+    pages: &[PageHeader],
+    media: &[PathBuf],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: HashMap<String, (String, &std::path::Path)> = HashMap::new();
+    let outputs = modules
+        .iter()
+        .map(|m| (format!("modules/{}", m.id), m.path.as_path()))
+        .chain(pages.iter().map(|p| (p.slug.clone(), p.path.as_path())))
+        .chain(
+            media
+                .iter()
+                .map(|m| (format!("media/{}", m.display()), m.as_path())),
+        );
+    for (output, source) in outputs {
+        let key = ids::fold(&output);
+        match seen.get(key.as_str()) {
+            // The same module id twice is check_unique_ids' to report.
+            Some((first, _)) if *first == output && output.starts_with("modules/") => {}
+            Some((_, first)) if *first != source => {
+                let other = first.display();
+                let message = msg!("content.output-collision", other = other, output = &output);
+                diagnostics.push(Diagnostic::error(source, Location::START, message));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, (output, source));
+            }
         }
     }
 }

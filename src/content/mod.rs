@@ -9,13 +9,16 @@
 mod frontmatter;
 pub mod quiz;
 
-pub use frontmatter::{ModuleFrontMatter, PageFrontMatter};
+pub use crate::yaml::Spots;
+pub use frontmatter::{split, ModuleFrontMatter, PageFrontMatter};
 pub use quiz::{Choice, Question, QuestionKind};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::framework::is_valid_id;
+use crate::ids;
 use crate::markdown::{self, BodyPart, Heading, LinkTargets, MarkdownInput};
-use crate::source::{self, parse_yaml, SourceText};
+use crate::messages::Message;
+use crate::msg;
+use crate::source::{self, SourceText};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -41,17 +44,26 @@ pub struct ContentFiles {
     pub media: Vec<PathBuf>,
     /// Files under content/static, copied as they are.
     pub statics: Vec<PathBuf>,
+    /// The site root they were found in.
+    pub root: PathBuf,
+    /// Module files that could not be read (already reported).
+    pub unreadable: Vec<PathBuf>,
 }
 
 /// Walks content/ and reads every Markdown file, in a stable order.
 pub fn discover(root: &Path, diagnostics: &mut Diagnostics) -> ContentFiles {
-    let mut files = ContentFiles::default();
+    let mut files = ContentFiles {
+        root: root.to_path_buf(),
+        ..ContentFiles::default()
+    };
     let (module_paths, module_media) = walk(root, MODULES_DIR, diagnostics);
     let (page_paths, page_media) = walk(root, PAGES_DIR, diagnostics);
     files.media = module_media.into_iter().chain(page_media).collect();
     files.statics = walk_all(root, STATIC_DIR, diagnostics);
-    files.modules = read_all(root, module_paths, diagnostics);
-    files.pages = read_all(root, page_paths, diagnostics);
+    let (modules, unreadable) = read_all(root, module_paths, diagnostics);
+    files.modules = modules;
+    files.unreadable = unreadable;
+    files.pages = read_all(root, page_paths, diagnostics).0;
     files
 }
 
@@ -62,23 +74,43 @@ fn walk(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> (Vec<PathBuf>,
     (markdown, other)
 }
 
-/// Every regular file below `root/dir`, relative to root, skipping hidden and editor temp files.
+/// Every regular file below `root/dir`, relative to root, skipping hidden
+/// and editor temp files. Symbolic links are not followed out of the site:
+/// a link to a file inside the site is read as that file, any other link is
+/// an error naming it (a link in content/static must not publish
+/// `/etc/passwd`).
 pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
     }
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut found = Vec::new();
-    let walker = WalkDir::new(&base)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
+    let walker = WalkDir::new(&base).sort_by_file_name().into_iter();
     for entry in walker
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()))
     {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 found.push(source::relative_path(root, entry.path()))
+            }
+            Ok(entry) if entry.path_is_symlink() => {
+                let relative = source::relative_path(root, entry.path());
+                match std::fs::canonicalize(entry.path()) {
+                    Ok(target) if target.starts_with(&site) && target.is_file() => {
+                        found.push(relative)
+                    }
+                    Ok(target) if target.starts_with(&site) => diagnostics.push(Diagnostic::error(
+                        relative,
+                        Location::START,
+                        msg!("content.symlink-folder"),
+                    )),
+                    _ => diagnostics.push(Diagnostic::error(
+                        relative,
+                        Location::START,
+                        msg!("content.symlink-outside"),
+                    )),
+                }
             }
             Ok(_) => {}
             Err(err) => {
@@ -89,7 +121,7 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
                 diagnostics.push(Diagnostic::error(
                     path,
                     Location::START,
-                    format!("cannot read: {err}"),
+                    msg!("file.unreadable", detail = err),
                 ));
             }
         }
@@ -107,19 +139,31 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with("#")
 }
 
-fn read_all(root: &Path, paths: Vec<PathBuf>, diagnostics: &mut Diagnostics) -> Vec<SourceFile> {
+/// Reads every file; returns those read and the paths of those that failed.
+fn read_all(
+    root: &Path,
+    paths: Vec<PathBuf>,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<SourceFile>, Vec<PathBuf>) {
     let results: Vec<_> = paths
         .into_par_iter()
-        .map(|path| source::load_text(root, &path).map(|text| SourceFile { path, text }))
+        .map(|path| match source::load_text(root, &path) {
+            Ok(text) => Ok(SourceFile { path, text }),
+            Err(d) => Err((path, d)),
+        })
         .collect();
     let mut files = Vec::new();
+    let mut failed = Vec::new();
     for result in results {
         match result {
             Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
+            Err((path, d)) => {
+                failed.push(path);
+                diagnostics.push(d);
+            }
         }
     }
-    files
+    (files, failed)
 }
 
 /// A module's header, parsed and with its id settled.
@@ -129,8 +173,8 @@ pub struct ModuleHeader {
     pub path: PathBuf,
     pub front: ModuleFrontMatter,
     pub body_first_line: usize,
-    /// Front matter text, kept to locate values in later diagnostics.
-    pub front_text: String,
+    /// Where each value was written, for later diagnostics.
+    pub spots: Spots,
 }
 
 /// A standalone page's header.
@@ -140,13 +184,6 @@ pub struct PageHeader {
     pub path: PathBuf,
     pub front: PageFrontMatter,
     pub body_first_line: usize,
-}
-
-impl ModuleHeader {
-    /// Where a value is written in this module's front matter.
-    pub fn locate(&self, needle: &str) -> Location {
-        SourceText::starting_at(&self.path, &self.front_text, 2).find(needle)
-    }
 }
 
 /// Parses every module's front matter. Also returns the files that failed,
@@ -168,61 +205,9 @@ pub fn parse_module_headers(
 fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic>> {
     let split = frontmatter::split(&file.path, &file.text).map_err(|d| vec![d])?;
     let source = SourceText::starting_at(&file.path, split.front, split.front_first_line);
-    let front: ModuleFrontMatter = parse_yaml(&source).map_err(|d| vec![d])?;
-    let id = front.id.clone().unwrap_or_else(|| file_stem(&file.path));
-    let mut problems = Vec::new();
-    if !is_valid_id(&id) {
-        let at = if front.id.is_some() {
-            source.find("id:")
-        } else {
-            Location::START
-        };
-        problems.push(
-            Diagnostic::error(&file.path, at, format!("module id \"{id}\" is not valid"))
-                .with_hint("ids become URLs: use lowercase ASCII letters, digits and hyphens; for a Japanese file name set `id:` in the front matter"),
-        );
-    }
-    if front.title.trim().is_empty() {
-        problems.push(Diagnostic::error(
-            &file.path,
-            source.find("title"),
-            "`title` must not be empty",
-        ));
-    }
-    if front.skills.is_empty() {
-        problems.push(
-            Diagnostic::error(
-                &file.path,
-                source.find("skills"),
-                "a module needs at least one skill",
-            )
-            .with_hint("list the skill ids it trains, e.g. skills: [security-literacy]"),
-        );
-    }
-    if !(1..=3).contains(&front.level) {
-        problems.push(Diagnostic::error(
-            &file.path,
-            source.find("level"),
-            format!("`level` must be 1, 2 or 3, not {}", front.level),
-        ));
-    }
-    if let Some(score) = front.pass_score.filter(|s| !(1..=100).contains(s)) {
-        problems.push(Diagnostic::error(
-            &file.path,
-            source.find("pass_score"),
-            format!("`pass_score` must be between 1 and 100, not {score}"),
-        ));
-    }
-    if let Some(date) = front.updated.as_deref().filter(|d| !is_date(d)) {
-        problems.push(
-            Diagnostic::error(
-                &file.path,
-                source.find("updated"),
-                format!("`updated` \"{date}\" is not a date"),
-            )
-            .with_hint("write the date as YYYY-MM-DD, e.g. updated: 2026-04-01"),
-        );
-    }
+    let (front, spots, mut problems) = frontmatter::read_module(&source)?;
+    let id = module_id(file, &front, &spots, &mut problems);
+    check_module_values(&file.path, &front, &spots, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -231,8 +216,65 @@ fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic
         path: file.path.clone(),
         front,
         body_first_line: split.body_first_line,
-        front_text: split.front.to_string(),
+        spots,
     })
+}
+
+/// The module's id: `id:`, else the file stem; NFC, and checked.
+fn module_id(
+    file: &SourceFile,
+    front: &ModuleFrontMatter,
+    spots: &Spots,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    let id = ids::normalize(&front.id.clone().unwrap_or_else(|| file_stem(&file.path)));
+    if let Err(problem) = ids::check(&id) {
+        let (at, message) = if front.id.is_some() {
+            (spots.value("id"), msg!("module.bad-id", id = &id))
+        } else {
+            (Location::START, msg!("module.bad-file-name", id = &id))
+        };
+        problems.push(Diagnostic::error(
+            &file.path,
+            at,
+            id_message(message, problem),
+        ));
+    }
+    id
+}
+
+/// Adds why an id is refused (`{@reason}`, and the character) to a message.
+pub fn id_message(message: Message, problem: ids::IdProblem) -> Message {
+    let message = message.arg("@reason", problem.code());
+    match problem {
+        ids::IdProblem::Character(c) => message.arg("char", c.escape_default()),
+        _ => message.arg("char", ""),
+    }
+}
+
+fn check_module_values(
+    path: &Path,
+    front: &ModuleFrontMatter,
+    spots: &Spots,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut error =
+        |key: &str, message| problems.push(Diagnostic::error(path, spots.value(key), message));
+    if front.title.trim().is_empty() && spots.has("title") {
+        error("title", msg!("module.empty-title"));
+    }
+    if front.skills.is_empty() {
+        error("skills", msg!("module.no-skill"));
+    }
+    if !(1..=3).contains(&front.level) {
+        error("level", msg!("module.bad-level", level = front.level));
+    }
+    if let Some(score) = front.pass_score.filter(|s| !(1..=100).contains(s)) {
+        error("pass_score", msg!("module.bad-pass-score", score = score));
+    }
+    if let Some(date) = front.updated.as_deref().filter(|d| !is_date(d)) {
+        error("updated", msg!("module.bad-date", date = date));
+    }
 }
 
 fn is_date(text: &str) -> bool {
@@ -242,8 +284,24 @@ fn is_date(text: &str) -> bool {
             .iter()
             .zip(&parts)
             .all(|(len, p)| p.len() == *len && p.chars().all(|c| c.is_ascii_digit()))
-        && (1..=12).contains(&parts[1].parse::<u8>().unwrap_or(0))
-        && (1..=31).contains(&parts[2].parse::<u8>().unwrap_or(0))
+        && is_real_day(
+            parts[0].parse().unwrap_or(0),
+            parts[1].parse().unwrap_or(0),
+            parts[2].parse().unwrap_or(0),
+        )
+}
+
+/// Whether a day exists in the Gregorian calendar (no 2024-02-30).
+fn is_real_day(year: u32, month: u32, day: u32) -> bool {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
 /// Parses every page's front matter.
@@ -255,18 +313,24 @@ pub fn parse_page_headers(files: &[SourceFile], diagnostics: &mut Diagnostics) -
 fn parse_page_header(file: &SourceFile) -> Result<PageHeader, Vec<Diagnostic>> {
     let split = frontmatter::split(&file.path, &file.text).map_err(|d| vec![d])?;
     let source = SourceText::starting_at(&file.path, split.front, split.front_first_line);
-    let front: PageFrontMatter = parse_yaml(&source).map_err(|d| vec![d])?;
-    let slug = file_stem(&file.path);
-    if !is_valid_id(&slug) || RESERVED_SLUGS.contains(&slug.as_str()) {
-        return Err(vec![Diagnostic::error(
+    let (front, mut problems) = frontmatter::read_page(&source);
+    let slug = ids::normalize(&file_stem(&file.path));
+    let refused = ids::check(&slug).err();
+    if refused.is_some() || RESERVED_SLUGS.contains(&slug.as_str()) {
+        let problem = refused.unwrap_or(ids::IdProblem::Reserved);
+        let message = msg!(
+            "page.bad-file-name",
+            slug = &slug,
+            reserved = RESERVED_SLUGS.join(", ")
+        );
+        problems.push(Diagnostic::error(
             &file.path,
             Location::START,
-            format!("page file name \"{slug}\" cannot be used as a URL"),
-        )
-        .with_hint(format!(
-            "name page files with lowercase ASCII letters, digits and hyphens, other than {}",
-            RESERVED_SLUGS.join(", ")
-        ))]);
+            id_message(message, problem),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     Ok(PageHeader {
         slug,
@@ -316,6 +380,8 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub plain_text: String,
     pub media: Vec<PathBuf>,
+    /// Links to headings, checked once all bodies are rendered.
+    pub fragments: Vec<markdown::FragmentLink>,
 }
 
 impl Body {
@@ -372,6 +438,7 @@ pub fn render_body(
         headings: rendered.headings,
         plain_text: rendered.plain_text,
         media: rendered.media,
+        fragments: rendered.fragments,
     };
     (body, rendered.diagnostics)
 }

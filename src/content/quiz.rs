@@ -5,39 +5,42 @@
 //! Parsing checks the shape; the text is Markdown rendered later.
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::source::{parse_yaml, SourceText};
-use serde::{Deserialize, Serialize};
+use crate::messages::Message;
+use crate::msg;
+use crate::source::SourceText;
+use crate::yaml::{self, Fields};
+use marked_yaml::Node;
+use serde::Serialize;
 use std::path::Path;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawQuestion {
-    question: String,
-    #[serde(default)]
-    choices: Option<Vec<RawChoice>>,
-    #[serde(default)]
-    answer: Option<RawAnswer>,
-    #[serde(default)]
-    explanation: String,
-}
+const QUESTION_KEYS: &[&str] = &["question", "choices", "answer", "explanation"];
+const CHOICE_KEYS: &[&str] = &["text", "correct", "feedback"];
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChoice {
-    text: String,
-    #[serde(default)]
-    correct: bool,
-    #[serde(default)]
-    feedback: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-enum RawAnswer {
-    Bool(bool),
-    Text(String),
-    List(Vec<String>),
-}
+/// How authors write "true" and "false" for a true/false question.
+const TRUE_WORDS: &[&str] = &[
+    "true",
+    "True",
+    "TRUE",
+    "yes",
+    "○",
+    "〇",
+    "◯",
+    "はい",
+    "正",
+    "正しい",
+];
+const FALSE_WORDS: &[&str] = &[
+    "false",
+    "False",
+    "FALSE",
+    "no",
+    "×",
+    "✕",
+    "✗",
+    "いいえ",
+    "誤",
+    "誤り",
+];
 
 /// What kind of control a question is answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -72,47 +75,204 @@ pub struct Question {
 }
 
 /// Parses one quiz block whose content starts at `first_line` of the file.
+/// Every question is checked; all problems of the block are returned.
 pub fn parse_block(
     path: &Path,
     text: &str,
     first_line: usize,
 ) -> Result<Vec<Question>, Vec<Diagnostic>> {
     let source = SourceText::starting_at(path, text, first_line);
-    let raw: Vec<RawQuestion> = parse_yaml(&source).map_err(|d| vec![quiz_hint(d)])?;
-    let starts = question_lines(text, first_line);
+    let node = yaml::parse(&source, true)?;
     let mut problems = Vec::new();
     let mut questions = Vec::new();
-    for (index, question) in raw.into_iter().enumerate() {
-        let at = starts
-            .get(index)
-            .copied()
-            .unwrap_or(Location::new(first_line, 1));
-        match check(question) {
-            Ok(q) => questions.push(q),
-            Err((message, hint)) => {
-                problems.push(Diagnostic::error(path, at, message).with_hint(hint))
-            }
+    let items = node.as_sequence().map(|s| s.as_slice()).unwrap_or_default();
+    for item in items {
+        if let Some(question) = read_question(&source, item, &mut problems) {
+            questions.push(question);
         }
     }
     let ids = question_ids(questions.iter().map(|q| q.prompt.as_str()));
     for (question, id) in questions.iter_mut().zip(ids) {
         question.id = id;
     }
-    if raw_is_empty(&questions, &problems) {
-        problems.push(
-            Diagnostic::error(
-                path,
-                Location::new(first_line, 1),
-                "quiz block has no questions",
-            )
-            .with_hint("write a YAML list: `- question: …`"),
-        );
+    if questions.is_empty() && problems.is_empty() {
+        problems.push(Diagnostic::error(
+            path,
+            Location::new(first_line, 1),
+            msg!("quiz.empty"),
+        ));
     }
     if problems.is_empty() {
         Ok(questions)
     } else {
         Err(problems)
     }
+}
+
+fn read_question(
+    source: &SourceText,
+    node: &Node,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Question> {
+    let mut fields = match Fields::new(source, node, QUESTION_KEYS) {
+        Ok(fields) => fields,
+        Err(problem) => {
+            problems.push(problem);
+            return None;
+        }
+    };
+    let start = fields.start();
+    let prompt: String = fields.required("question").unwrap_or_default();
+    let explanation = fields.get("explanation").unwrap_or_default();
+    let choices = fields
+        .node("choices")
+        .map(|n| read_choices(source, n, problems));
+    let answer = fields
+        .raw("answer")
+        .map(|n| read_answer(source, n, problems));
+    let mut problem = |message| problems.push(Diagnostic::error(source.path, start, message));
+    let question = match (choices, answer) {
+        (Some(_), Some(_)) => {
+            problem(msg!("quiz.both-choices-and-answer"));
+            None
+        }
+        (None, None) => {
+            problem(msg!("quiz.no-answer"));
+            None
+        }
+        (Some(choices), None) => {
+            choices.and_then(|c| choice_question(c).map_err(&mut problem).ok())
+        }
+        (None, Some(answer)) => answer,
+    };
+    if prompt.trim().is_empty() && fields.node("question").is_some() {
+        let at = fields.location("question");
+        problems.push(Diagnostic::error(
+            source.path,
+            at,
+            msg!("quiz.empty-question"),
+        ));
+    }
+    problems.extend(fields.finish());
+    let mut question = question?;
+    question.prompt = prompt;
+    question.explanation = explanation;
+    Some(question)
+}
+
+fn read_choices(
+    source: &SourceText,
+    node: &Node,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Vec<Choice>> {
+    let Some(list) = node.as_sequence() else {
+        let at = yaml::at(source, node.span());
+        problems.push(Diagnostic::error(
+            source.path,
+            at,
+            msg!("quiz.choices-not-a-list"),
+        ));
+        return None;
+    };
+    let before = problems.len();
+    let mut choices = Vec::new();
+    for item in list.iter() {
+        let mut fields = match Fields::new(source, item, CHOICE_KEYS) {
+            Ok(fields) => fields,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        choices.push(Choice {
+            text: fields.required("text").unwrap_or_default(),
+            correct: fields.get("correct").unwrap_or(false),
+            feedback: fields.get("feedback").unwrap_or_default(),
+        });
+        problems.extend(fields.finish());
+    }
+    (problems.len() == before).then_some(choices)
+}
+
+/// `answer:` is true/false (also ○/×, はい/いいえ, 正/誤), one text, or a
+/// list of accepted texts.
+fn read_answer(
+    source: &SourceText,
+    node: &Node,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Question> {
+    let at = yaml::at(source, node.span());
+    let accepted: Vec<String> = if let Some(scalar) = node.as_scalar() {
+        let written = scalar.as_str().trim();
+        if TRUE_WORDS.contains(&written) {
+            return Some(true_false(true));
+        }
+        if FALSE_WORDS.contains(&written) {
+            return Some(true_false(false));
+        }
+        vec![written.to_string()]
+    } else {
+        match yaml::read::<Vec<String>>(source, node) {
+            Ok(list) => list,
+            Err(problem) => {
+                problems.push(problem);
+                return None;
+            }
+        }
+    };
+    if accepted.iter().all(|a| a.trim().is_empty()) {
+        problems.push(Diagnostic::error(
+            source.path,
+            at,
+            msg!("quiz.no-accepted-answer"),
+        ));
+        return None;
+    }
+    Some(Question {
+        kind: QuestionKind::Text,
+        accepted,
+        ..blank()
+    })
+}
+
+fn true_false(truth: bool) -> Question {
+    Question {
+        kind: QuestionKind::TrueFalse,
+        truth: Some(truth),
+        ..blank()
+    }
+}
+
+fn blank() -> Question {
+    Question {
+        id: String::new(),
+        kind: QuestionKind::Text,
+        prompt: String::new(),
+        choices: Vec::new(),
+        truth: None,
+        accepted: Vec::new(),
+        explanation: String::new(),
+    }
+}
+
+fn choice_question(choices: Vec<Choice>) -> Result<Question, Message> {
+    let correct = choices.iter().filter(|c| c.correct).count();
+    if choices.len() < 2 {
+        return Err(msg!("quiz.too-few-choices"));
+    }
+    if correct == 0 {
+        return Err(msg!("quiz.no-correct-choice"));
+    }
+    let kind = if correct == 1 {
+        QuestionKind::Single
+    } else {
+        QuestionKind::Multiple
+    };
+    Ok(Question {
+        kind,
+        choices,
+        ..blank()
+    })
 }
 
 /// Stable question ids for learning records: `q` and eight hex digits of
@@ -135,129 +295,6 @@ pub fn question_ids<'a>(prompts: impl IntoIterator<Item = &'a str>) -> Vec<Strin
             }
         })
         .collect()
-}
-
-fn raw_is_empty(questions: &[Question], problems: &[Diagnostic]) -> bool {
-    questions.is_empty() && problems.is_empty()
-}
-
-fn quiz_hint(mut diagnostic: Diagnostic) -> Diagnostic {
-    diagnostic.message =
-        diagnostic
-            .message
-            .replacen("invalid YAML: item ", "invalid YAML: question ", 1);
-    if diagnostic.message.contains("did not match any variant") {
-        diagnostic.with_hint("`answer` is true/false, a text, or a list of accepted texts")
-    } else if diagnostic.hint.is_none() {
-        diagnostic.with_hint("a quiz block holds a YAML list of questions: `- question: …`")
-    } else {
-        diagnostic
-    }
-}
-
-/// Line and column of each `- question:` item, in order.
-fn question_lines(text: &str, first_line: usize) -> Vec<Location> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(index, line)| {
-            let trimmed = line.trim_start();
-            trimmed
-                .starts_with("- question:")
-                .then(|| Location::new(first_line + index, line.len() - trimmed.len() + 1))
-        })
-        .collect()
-}
-
-type Problem = (String, String);
-
-fn check(raw: RawQuestion) -> Result<Question, Problem> {
-    if raw.question.trim().is_empty() {
-        return Err((
-            "question text is empty".into(),
-            "write the question after `question:`".into(),
-        ));
-    }
-    match (raw.choices, raw.answer) {
-        (Some(_), Some(_)) => Err((
-            "question has both `choices` and `answer`".into(),
-            "use `choices` for a choice question, or `answer` for true/false and text questions, not both".into(),
-        )),
-        (None, None) => Err((
-            "question has neither `choices` nor `answer`".into(),
-            "add `choices:` (with `correct: true` on the right ones) or `answer:`".into(),
-        )),
-        (Some(choices), None) => choice_question(raw.question, choices, raw.explanation),
-        (None, Some(answer)) => answer_question(raw.question, answer, raw.explanation),
-    }
-}
-
-fn choice_question(
-    prompt: String,
-    raw: Vec<RawChoice>,
-    explanation: String,
-) -> Result<Question, Problem> {
-    let correct = raw.iter().filter(|c| c.correct).count();
-    if raw.len() < 2 {
-        return Err((
-            "a choice question needs at least two choices".into(),
-            "add more `- text:` items under `choices:`".into(),
-        ));
-    }
-    if correct == 0 {
-        return Err((
-            "question has no correct choice".into(),
-            "mark the right choice(s) with `correct: true`".into(),
-        ));
-    }
-    let choices = raw
-        .into_iter()
-        .map(|c| Choice {
-            text: c.text,
-            correct: c.correct,
-            feedback: c.feedback,
-        })
-        .collect();
-    let kind = if correct == 1 {
-        QuestionKind::Single
-    } else {
-        QuestionKind::Multiple
-    };
-    Ok(Question {
-        id: String::new(),
-        kind,
-        prompt,
-        choices,
-        truth: None,
-        accepted: Vec::new(),
-        explanation,
-    })
-}
-
-fn answer_question(
-    prompt: String,
-    answer: RawAnswer,
-    explanation: String,
-) -> Result<Question, Problem> {
-    let (kind, truth, accepted) = match answer {
-        RawAnswer::Bool(value) => (QuestionKind::TrueFalse, Some(value), Vec::new()),
-        RawAnswer::Text(text) => (QuestionKind::Text, None, vec![text]),
-        RawAnswer::List(list) => (QuestionKind::Text, None, list),
-    };
-    if kind == QuestionKind::Text && accepted.iter().all(|a| a.trim().is_empty()) {
-        return Err((
-            "text question has no accepted answer".into(),
-            "write the accepted answers, e.g. answer: [デジタル庁]".into(),
-        ));
-    }
-    Ok(Question {
-        id: String::new(),
-        kind,
-        prompt,
-        choices: Vec::new(),
-        truth,
-        accepted,
-        explanation,
-    })
 }
 
 #[cfg(test)]
@@ -285,8 +322,8 @@ mod tests {
     #[test]
     fn no_correct_choice_points_at_the_question() {
         let errs = parse("- question: ok\n  answer: true\n- question: a\n  choices:\n    - text: x\n    - text: y\n").unwrap_err();
-        assert_eq!(errs[0].location, Location::new(12, 1));
-        assert!(errs[0].message.contains("no correct choice"));
+        assert_eq!(errs[0].location, Location::new(12, 3));
+        assert_eq!(errs[0].code(), "quiz.no-correct-choice");
     }
 
     #[test]

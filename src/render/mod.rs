@@ -314,9 +314,8 @@ fn quiz_strings(theme: &Theme) -> Result<QuizStrings, Diagnostic> {
         Diagnostic::error(
             &theme.strings_path,
             Location::START,
-            format!("the theme's strings have no usable `quiz:` section: {err}"),
+            crate::msg!("theme.quiz-strings", detail = err),
         )
-        .with_hint("copy the `quiz:` section of themes/default/i18n/ja.yaml and translate it")
     })
 }
 
@@ -351,21 +350,44 @@ fn template_error(
 ) -> Diagnostic {
     let name = err.name().unwrap_or("template");
     let line = err.line().unwrap_or(1);
-    let mut message = format!("template error: {}", err.kind());
-    if let Some(detail) = err.detail() {
-        message.push_str(": ");
-        message.push_str(detail);
+    let mut detail = err.kind().to_string();
+    if let Some(more) = err.detail() {
+        detail.push_str(": ");
+        detail.push_str(more);
     }
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {
-        message.push_str(&format!(" ({inner})"));
+        detail.push_str(&format!(" ({inner})"));
         source = inner.source();
     }
     let path = paths
         .get(name)
         .cloned()
         .unwrap_or_else(|| PathBuf::from("themes/default/templates").join(name));
-    Diagnostic::error(path, Location::new(line, 1), message)
+    let (col, excerpt) = template_excerpt(err, line);
+    let message = crate::msg!("template.error", detail = detail, excerpt = excerpt);
+    Diagnostic::error(path, Location::new(line, col), message)
+}
+
+/// The column of the failing range and the line it is on, from the
+/// template source minijinja keeps in debug mode.
+fn template_excerpt(err: &minijinja::Error, line: usize) -> (usize, String) {
+    let Some(source) = err.template_source() else {
+        return (1, String::new());
+    };
+    let text = source
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let col = err
+        .range()
+        .and_then(|range| {
+            let line_start: usize = source.lines().take(line - 1).map(|l| l.len() + 1).sum();
+            range.start.checked_sub(line_start)
+        })
+        .map(|byte| text.get(..byte).map_or(1, |t| t.chars().count() + 1))
+        .unwrap_or(1);
+    (col, text.trim().to_string())
 }
 
 /// Escapes text for HTML, leaving `/` alone (minijinja's default escapes it,

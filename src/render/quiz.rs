@@ -227,6 +227,7 @@ mod tests {
             headings: Vec::new(),
             plain_text: String::new(),
             media: Vec::new(),
+            fragments: Vec::new(),
         }
     }
 

@@ -12,6 +12,8 @@
 //! ends the oldest (its page, if still open, reconnects a second later).
 
 use crate::diagnostics::{Diagnostics, Severity};
+use crate::messages::Lang;
+use crate::msg;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -35,6 +37,10 @@ pub struct Problem {
 
 #[derive(Debug, Default)]
 struct State {
+    /// The language of the overlay's words.
+    lang: Lang,
+    /// Whether any build has succeeded since the server started.
+    had_good_build: bool,
     generation: u64,
     /// Goes up with every change of generation or problems.
     version: u64,
@@ -76,6 +82,16 @@ impl Drop for Stream {
 }
 
 impl Live {
+    /// Sets the language of the overlay's words.
+    pub fn set_lang(&self, lang: Lang) {
+        self.lock().lang = lang;
+    }
+
+    /// The language of the overlay's words.
+    pub fn lang(&self) -> Lang {
+        self.lock().lang
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state
             .lock()
@@ -90,6 +106,7 @@ impl Live {
     /// error overlay goes away either way. `saved` is when the change was saved.
     pub fn succeeded(&self, changed_output: bool, saved: Option<SystemTime>) {
         let mut state = self.lock();
+        state.had_good_build = true;
         if changed_output {
             state.generation += 1;
             state.reloading = saved.map(|at| (state.generation, at));
@@ -106,11 +123,11 @@ impl Live {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .map(|d| Problem {
-                file: d.path.to_string_lossy().replace('\\', "/"),
+                file: d.shown_path(),
                 line: d.location.line,
                 column: d.location.col,
-                message: d.message.clone(),
-                hint: d.hint.clone(),
+                message: d.text(state.lang),
+                hint: d.hint(state.lang),
             })
             .collect();
         state.version += 1;
@@ -127,16 +144,16 @@ impl Live {
     pub fn status_json(&self) -> String {
         let state = self.lock();
         let count = state.problems.len();
-        let title = match count {
-            0 => String::new(),
-            1 => "kenshu serve: 1 error; showing the last good build".to_string(),
-            n => format!("kenshu serve: {n} errors; showing the last good build"),
+        let title = match (count, state.had_good_build) {
+            (0, _) => String::new(),
+            (n, true) => msg!("serve.overlay-title", count = n).text(state.lang),
+            (n, false) => msg!("serve.overlay-title-no-build", count = n).text(state.lang),
         };
         serde_json::json!({
             "generation": state.generation,
             "ok": count == 0,
             "title": title,
-            "dismiss": "Hide",
+            "dismiss": crate::messages::word(state.lang, "serve.overlay-dismiss"),
             "problems": state.problems,
         })
         .to_string()
@@ -221,12 +238,12 @@ mod tests {
         diagnostics.push(Diagnostic::error(
             "content/modules/a.md",
             Location::new(3, 8),
-            "`level` must be 1, 2 or 3, not 9",
+            msg!("module.bad-level", level = 9),
         ));
         diagnostics.push(Diagnostic::warning(
             "content/skills.yaml",
             Location::START,
-            "w",
+            msg!("module.no-skill"),
         ));
         live.failed(&diagnostics);
         let status: serde_json::Value = serde_json::from_str(&live.status_json()).unwrap();

@@ -62,6 +62,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Output folder; a temporary folder when `None`.
     pub out: Option<PathBuf>,
+    /// Language of the console messages and the error overlay.
+    pub lang: crate::messages::Lang,
 }
 
 /// What the main loop waits for.
@@ -77,6 +79,11 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
         .root
         .canonicalize()
         .map_err(|e| format!("cannot open site folder {}: {e}", options.root.display()))?;
+    if !root.join("content").is_dir() {
+        let message = crate::msg!("site.no-content", root = options.root.display());
+        let hint = message.hint(options.lang).unwrap_or_default();
+        return Err(format!("{}\n  {hint}", message.text(options.lang)).into());
+    }
     let output = Output::choose(&root, options.out.as_deref())?;
     let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
@@ -98,6 +105,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
     })?;
     // Changes saved during the first build are queued, not lost.
     let live = Arc::new(Live::default());
+    live.set_lang(options.lang);
     let mut preview = Preview::new(&root, options.drafts, &output.dir);
     apply(&mut preview, &live, &Changes::default(), None);
     let stop = Arc::new(AtomicBool::new(false));
@@ -157,7 +165,7 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
     let started = Instant::now();
     match preview.rebuild(changes) {
         Ok(rebuilt) => {
-            print_diagnostics(&rebuilt.diagnostics);
+            print_diagnostics(&rebuilt.diagnostics, live.lang());
             live.succeeded(rebuilt.written > 0, saved);
             let what = describe(changes, rebuilt.modules);
             let mut line = format!(
@@ -181,7 +189,7 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
             }
         }
         Err(BuildError::Invalid(diagnostics)) => {
-            print_diagnostics(&diagnostics);
+            print_diagnostics(&diagnostics, live.lang());
             live.failed(&diagnostics);
             complain!(
                 "build failed: {} error(s); still serving the last good build",
@@ -207,9 +215,9 @@ fn describe(changes: &Changes, modules: usize) -> String {
     }
 }
 
-fn print_diagnostics(diagnostics: &Diagnostics) {
+fn print_diagnostics(diagnostics: &Diagnostics, lang: crate::messages::Lang) {
     for diagnostic in diagnostics.iter() {
-        complain!("{diagnostic}");
+        complain!("{}", diagnostic.render(lang));
     }
 }
 

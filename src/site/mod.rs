@@ -15,6 +15,7 @@ use crate::curriculum::{self, ModuleKey};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::framework::{Framework, SKILLS_FILE};
 use crate::markdown::LinkTargets;
+use crate::msg;
 use crate::resources::{Catalogue, RESOURCES_FILE};
 use crate::source;
 use crate::validate;
@@ -121,35 +122,19 @@ fn load(
     diagnostics: &mut Diagnostics,
 ) -> Option<Site> {
     if !root.join("content").is_dir() {
-        diagnostics.push(
-            Diagnostic::error(
-                "content",
-                Location::START,
-                format!("no content/ folder in {}", root.display()),
-            )
-            .with_hint(
-                "run kenshu in a site folder, pass --root, or create a site with `kenshu init DIR`",
-            ),
-        );
+        diagnostics.push(Diagnostic::error(
+            "content",
+            Location::START,
+            msg!("site.no-content", root = root.display()),
+        ));
         return None;
     }
-    let config = read_required(
-        root,
-        SITE_FILE,
-        "create content/site.yaml with at least `title:`",
-        diagnostics,
-    )
-    .and_then(|text| {
+    let config = read_required(root, SITE_FILE, diagnostics).and_then(|text| {
         SiteConfig::parse(&text)
             .map_err(|problems| problems.into_iter().for_each(|d| diagnostics.push(d)))
             .ok()
     });
-    let skills_text = read_required(
-        root,
-        SKILLS_FILE,
-        "create content/skills.yaml with categories, skills and roles",
-        diagnostics,
-    );
+    let skills_text = read_required(root, SKILLS_FILE, diagnostics);
     let framework = skills_text
         .as_deref()
         .and_then(|text| Framework::parse(text, diagnostics));
@@ -164,7 +149,6 @@ fn load(
         config.as_ref().unwrap_or(&fallback),
         &framework,
         &catalogue,
-        skills_text.as_deref().unwrap_or(""),
         Loading {
             options,
             cache: cache.as_deref_mut(),
@@ -179,14 +163,9 @@ fn load(
     ))
 }
 
-fn read_required(
-    root: &Path,
-    file: &str,
-    hint: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
+fn read_required(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<String> {
     if !root.join(file).is_file() {
-        diagnostics.push(missing_file(file, hint));
+        diagnostics.push(missing_file(file));
         return None;
     }
     source::load_text(root, Path::new(file))
@@ -215,27 +194,34 @@ fn load_documents(
     config: &SiteConfig,
     framework: &Framework,
     catalogue: &Catalogue,
-    skills_text: &str,
     mut loading: Loading,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Module>, Vec<Page>) {
-    let (mut headers, unparsed) = match loading.cache.as_deref_mut() {
+    let (mut headers, mut unparsed) = match loading.cache.as_deref_mut() {
         Some(cache) => cache.parse_module_headers(&files.modules, diagnostics),
         None => content::parse_module_headers(&files.modules, diagnostics),
     };
-    headers.retain(|h| loading.options.drafts || !h.front.draft);
+    unparsed.extend(files.unreadable.iter().cloned());
+    let drafts: HashSet<PathBuf> = headers
+        .iter()
+        .filter(|h| h.front.draft && !loading.options.drafts)
+        .map(|h| h.path.clone())
+        .collect();
+    headers.retain(|h| !drafts.contains(&h.path));
     let page_headers = content::parse_page_headers(&files.pages, diagnostics);
     let unparsed_ids: HashSet<String> = unparsed.iter().map(|p| content::file_stem(p)).collect();
     validate::check_unique_ids(&headers, diagnostics);
     validate::check_references(&headers, &unparsed_ids, framework, catalogue, diagnostics);
     validate::check_prerequisite_cycles(&headers, diagnostics);
     if unparsed.is_empty() {
-        validate::check_skill_coverage(&headers, framework, skills_text, diagnostics);
+        validate::check_skill_coverage(&headers, framework, diagnostics);
     }
+    validate::check_output_collisions(&headers, &page_headers, &files.media, diagnostics);
     let mut targets = link_targets(&headers, &page_headers, files);
-    for path in unparsed {
-        let url = format!("modules/{}/index.html", content::file_stem(&path));
-        targets.pages.insert(path, url);
+    targets.drafts = drafts;
+    for path in &unparsed {
+        let url = format!("modules/{}/index.html", content::file_stem(path));
+        targets.pages.insert(path.clone(), url);
     }
     let by_path: HashMap<&Path, &SourceFile> = files
         .modules
@@ -243,6 +229,7 @@ fn load_documents(
         .chain(&files.pages)
         .map(|f| (f.path.as_path(), f))
         .collect();
+    check_bodies_of_unparsed(&unparsed, &by_path, config, &targets, diagnostics);
     let rendered: Vec<(Module, Vec<Diagnostic>)> = match loading.cache {
         Some(cache) => cache.build_modules(headers, &by_path, config, &targets),
         None => headers
@@ -258,7 +245,7 @@ fn load_documents(
         problems.into_iter().for_each(|d| diagnostics.push(d));
         modules.push(module);
     }
-    let pages = page_headers
+    let pages: Vec<Page> = page_headers
         .into_iter()
         .map(|h| {
             let file = by_path[h.path.as_path()];
@@ -268,7 +255,34 @@ fn load_documents(
             page
         })
         .collect();
+    check_fragments(&modules, &pages, diagnostics);
     (modules, pages)
+}
+
+/// A module whose header has errors is not built, but its body is still
+/// checked, so that one run shows every problem of the file.
+fn check_bodies_of_unparsed(
+    unparsed: &[PathBuf],
+    by_path: &HashMap<&Path, &SourceFile>,
+    config: &SiteConfig,
+    targets: &LinkTargets,
+    diagnostics: &mut Diagnostics,
+) {
+    for path in unparsed {
+        let Some(file) = by_path.get(path.as_path()) else {
+            continue;
+        };
+        let Ok(split) = content::split(&file.path, &file.text) else {
+            continue;
+        };
+        let options = content::BodyOptions {
+            root_prefix: "../../",
+            allow_html: config.markdown.allow_html,
+            check_only: true,
+        };
+        let (_, problems) = content::render_body(file, split.body_first_line, options, targets);
+        problems.into_iter().for_each(|d| diagnostics.push(d));
+    }
 }
 
 /// Every URL a relative link may lead to.
@@ -290,7 +304,40 @@ fn link_targets(
             .insert(page.path.clone(), format!("{}/index.html", page.slug));
     }
     targets.media = files.media.iter().cloned().collect();
+    targets.statics = files.statics.iter().cloned().collect();
+    targets.root = files.root.clone();
     targets
+}
+
+/// Reports links to headings that do not exist (`#見出し`, `page.md#見出し`).
+fn check_fragments(modules: &[Module], pages: &[Page], diagnostics: &mut Diagnostics) {
+    let headings: HashMap<&Path, HashSet<&str>> = modules
+        .iter()
+        .map(|m| (m.path.as_path(), &m.body))
+        .chain(pages.iter().map(|p| (p.path.as_path(), &p.body)))
+        .map(|(path, body)| (path, body.headings.iter().map(|h| h.id.as_str()).collect()))
+        .collect();
+    let sources = modules
+        .iter()
+        .map(|m| (&m.path, &m.body))
+        .chain(pages.iter().map(|p| (&p.path, &p.body)));
+    for (path, body) in sources {
+        for link in &body.fragments {
+            let target = link.target.as_deref().unwrap_or(path);
+            let Some(ids) = headings.get(target) else {
+                continue;
+            };
+            let slug = crate::markdown::slugify(&link.fragment);
+            if !ids.contains(link.fragment.as_str()) && !ids.contains(slug.as_str()) {
+                let message = msg!(
+                    "link.missing-heading",
+                    fragment = &link.fragment,
+                    page = target.display()
+                );
+                diagnostics.push(Diagnostic::error(path, link.location, message));
+            }
+        }
+    }
 }
 
 fn build_module(

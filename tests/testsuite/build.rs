@@ -62,8 +62,11 @@ fn module_page_has_its_parts() {
     // Images beside the module are copied and linked relatively.
     assert!(html.contains("src=\"../../media/modules/security/diagram.png\""));
     // Quiz questions as accessible form controls, answers carried as data.
-    assert!(html.contains("<fieldset class=\"question\" id=\"q1\" data-kind=\"single\">"));
-    assert!(html.contains("data-kind=\"true-false\" data-truth=\"false\""));
+    assert!(html.contains(
+        "<fieldset class=\"question\" id=\"q1\" data-kind=\"single\" data-question-id=\"q"
+    ));
+    assert!(html.contains("data-kind=\"true-false\" data-question-id=\"q"));
+    assert!(html.contains("data-truth=\"false\""));
     assert!(html.contains("<label for=\"q1-c1\">LGWAN接続系</label>"));
     assert!(html.contains("data-pass-score=\"80\""));
     // Its resources, skills and the curricula that use it.
@@ -139,7 +142,7 @@ fn skill_matrix_marks_own_inherited_and_gaps() {
     let result = site.build();
     result
         .assert_success()
-        .assert_diagnostic("warning: content/skills.yaml:");
+        .assert_diagnostic("警告: content/skills.yaml:");
     let html = site.read("public/skills/index.html");
     assert!(html.contains("matrix__cell--own"));
     assert!(html.contains("matrix__cell--inherited"));
@@ -274,7 +277,7 @@ fn new_module_is_created_and_builds() {
     site.check().assert_success();
     site.run(&["new", "module", "x.md", "--skill", "securty-literacy"])
         .assert_failure()
-        .assert_diagnostic("error: content/skills.yaml:1:1: unknown skill \"securty-literacy\" (did you mean \"security-literacy\"?)");
+        .assert_diagnostic("エラー: content/skills.yaml:1:1: スキル「securty-literacy」は skills.yaml にありません（「security-literacy」の書き間違いではありませんか？）");
     site.run(&[
         "new",
         "module",
@@ -339,6 +342,6 @@ fn not_found_page_uses_base_path_when_given() {
     );
     site.write("content/site.yaml", "title: T\nbase_path: kenshu\n");
     site.check().assert_failure().assert_diagnostic(
-        "error: content/site.yaml:2:1: `base_path` \"kenshu\" must be a URL path starting with /",
+        "エラー: content/site.yaml:2:12: base_path の「kenshu」は / で始まるURLのパスではありません",
     );
 }

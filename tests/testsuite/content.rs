@@ -149,7 +149,7 @@ fn a_dangling_resource_id_is_caught() {
     assert!(
         problems
             .iter()
-            .any(|p| p.contains("unknown resource \"no-such-resource\"")),
+            .any(|p| p.contains("外部資源「no-such-resource」は resources.yaml にありません")),
         "{problems:?}"
     );
 }

@@ -46,7 +46,7 @@ fn generated_site_checks_and_builds_without_warnings() {
     let check = site.run(&["check", "--root", "site"]);
     check.assert_success();
     assert!(
-        check.stdout.contains("0 warnings") && check.stderr.trim().is_empty(),
+        check.stdout.contains("警告 0 件") && check.stderr.trim().is_empty(),
         "expected a clean check:\n{}\n{}",
         check.stdout,
         check.stderr

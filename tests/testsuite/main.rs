@@ -7,6 +7,7 @@ mod common;
 
 mod browser;
 mod build;
+mod cases;
 mod content;
 mod corpus;
 mod errors;

@@ -472,10 +472,10 @@ fn errors_show_in_the_overlay_data_until_fixed() {
         problem["message"]
             .as_str()
             .unwrap()
-            .contains("`level` must be 1, 2 or 3"),
+            .contains("level は 1、2、3 のどれかです"),
         "{status}"
     );
-    assert!(status["title"].as_str().unwrap().contains("1 error"));
+    assert!(status["title"].as_str().unwrap().contains("エラーが 1 件"));
     let page = server.get("/modules/basics/");
     assert_eq!(page.status, 200, "the last good build is still served");
     assert!(page.body_text().contains("情報セキュリティの基本"));

@@ -1,0 +1,140 @@
+//! Ids: what a module, page, skill, role or resource may be called.
+//!
+//! Ids become folder names and URL path segments (`modules/<id>/`), so
+//! they may be Japanese (a module's id defaults to its file stem, e.g.
+//! `個人情報の基本`) but must be safe in a URL segment and as a file name on
+//! Windows, macOS and Linux. Ids are compared in Unicode NFC, so a file
+//! name saved in NFD (macOS) gives the same id.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest id in bytes: a folder name must stay under the 255 bytes most
+/// file systems allow, with room for the rest of the path.
+pub const MAX_ID_BYTES: usize = 150;
+
+/// Characters refused in ids: unsafe in a URL path segment or in a
+/// Windows file name.
+const REFUSED: &[char] = &[
+    '/', '\\', '?', '#', '%', ':', '*', '"', '<', '>', '|', '{', '}', '^', '`', '[', ']',
+];
+
+/// Names Windows reserves for devices, whatever the extension.
+const WINDOWS_RESERVED: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Names the browser's records cannot use as keys (JavaScript object
+/// prototype properties).
+const SCRIPT_RESERVED: &[&str] = &[
+    "__proto__",
+    "constructor",
+    "prototype",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+];
+
+/// Why an id cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdProblem {
+    Empty,
+    /// A refused character (shown to the author).
+    Character(char),
+    Whitespace,
+    /// Starts or ends with a dot.
+    Dot,
+    Reserved,
+    TooLong,
+}
+
+impl IdProblem {
+    /// The catalogue code of the message for this problem.
+    pub fn code(self) -> &'static str {
+        match self {
+            IdProblem::Empty => "id.empty",
+            IdProblem::Character(_) => "id.character",
+            IdProblem::Whitespace => "id.whitespace",
+            IdProblem::Dot => "id.dot",
+            IdProblem::Reserved => "id.reserved",
+            IdProblem::TooLong => "id.too-long",
+        }
+    }
+}
+
+/// The id in NFC.
+pub fn normalize(id: &str) -> String {
+    id.nfc().collect()
+}
+
+/// Checks an id (already NFC).
+pub fn check(id: &str) -> Result<(), IdProblem> {
+    if id.is_empty() {
+        return Err(IdProblem::Empty);
+    }
+    if let Some(c) = id.chars().find(|c| REFUSED.contains(c) || c.is_control()) {
+        return Err(IdProblem::Character(c));
+    }
+    if id.chars().any(char::is_whitespace) {
+        return Err(IdProblem::Whitespace);
+    }
+    if id.starts_with('.') || id.ends_with('.') {
+        return Err(IdProblem::Dot);
+    }
+    let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
+    if WINDOWS_RESERVED.contains(&stem.as_str()) || SCRIPT_RESERVED.contains(&id) {
+        return Err(IdProblem::Reserved);
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(IdProblem::TooLong);
+    }
+    Ok(())
+}
+
+pub fn is_valid(id: &str) -> bool {
+    check(id).is_ok()
+}
+
+/// The key two ids or paths collide under on case-insensitive, normalising
+/// file systems (Windows, macOS, IIS): NFC, then lower case.
+pub fn fold(text: &str) -> String {
+    text.nfc().collect::<String>().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_ids_are_valid() {
+        assert!(is_valid("個人情報の基本"));
+        assert!(is_valid("security-literacy"));
+        assert!(is_valid("Step1_基礎"));
+    }
+
+    #[test]
+    fn unsafe_ids_are_refused_with_a_reason() {
+        assert_eq!(check("a/b"), Err(IdProblem::Character('/')));
+        assert_eq!(check("構成図 (1)"), Err(IdProblem::Whitespace));
+        assert_eq!(check("con"), Err(IdProblem::Reserved));
+        assert_eq!(check("constructor"), Err(IdProblem::Reserved));
+        assert_eq!(check("a\nb"), Err(IdProblem::Character('\n')));
+        assert_eq!(check(".hidden"), Err(IdProblem::Dot));
+        assert_eq!(check(&"あ".repeat(51)), Err(IdProblem::TooLong));
+        assert_eq!(check(""), Err(IdProblem::Empty));
+    }
+
+    #[test]
+    fn nfd_and_case_fold_together() {
+        assert_eq!(normalize("ta\u{301}"), "t\u{e1}");
+        assert_eq!(fold("Guide"), fold("guide"));
+        assert_eq!(fold("ガ"), fold("ガ"));
+    }
+}

@@ -1,0 +1,248 @@
+//! The message catalogue: every sentence kenshu says to an author.
+//!
+//! Diagnostics and summary lines carry a [`Message`] — a code such as
+//! `module.unknown-skill` and named arguments — and are put into words only
+//! when printed, in the language asked for (`language:` in site.yaml,
+//! or `--lang`). The words live in `themes/default/i18n/messages/<lang>.yaml`
+//! beside the portal's UI strings; each entry has a `message` and may have a
+//! `hint` (how to fix it), both with `{name}` placeholders.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A language kenshu can speak to authors in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    /// The catalogue for a language tag (`ja`, `en`, `en-GB`…); Japanese
+    /// for anything kenshu has no catalogue for.
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Ja
+        }
+    }
+}
+
+/// What to say, not yet in words: a catalogue code and its arguments.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Message {
+    pub code: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+/// `msg!("code", name = value, …)`: a [`Message`] with named arguments.
+#[macro_export]
+macro_rules! msg {
+    ($code:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::messages::Message {
+            code: $code,
+            args: vec![$((stringify!($name), ($value).to_string())),*],
+        }
+    };
+}
+
+impl Message {
+    pub fn new(code: &'static str) -> Message {
+        Message {
+            code,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl ToString) -> Message {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The value of one argument, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The message in words. A non-empty `suggestion` argument (the name
+    /// the author probably meant) is added as "did you mean …".
+    pub fn text(&self, lang: Lang) -> String {
+        let args = self.resolved_args(lang);
+        let mut text = match entry(lang, self.code) {
+            Some(entry) => fill(&entry.message, &args),
+            None => self.fallback(),
+        };
+        if let Some(close) = self.get("suggestion").filter(|s| !s.is_empty()) {
+            let template = entry(lang, "did-you-mean").map(|e| e.message.as_str());
+            text.push_str(&fill(
+                template.unwrap_or(" ({suggestion}?)"),
+                &[("suggestion", close.to_string())],
+            ));
+        }
+        text
+    }
+
+    /// How to fix it, when the catalogue says.
+    pub fn hint(&self, lang: Lang) -> Option<String> {
+        entry(lang, self.code)
+            .and_then(|entry| entry.hint.as_deref())
+            .map(|hint| fill(hint, &self.resolved_args(lang)))
+    }
+
+    /// Arguments whose name starts with `@` hold another code (a reason
+    /// shared by several messages): they are put into words first.
+    fn resolved_args(&self, lang: Lang) -> Vec<(&'static str, String)> {
+        self.args
+            .iter()
+            .map(|(name, value)| match name.strip_prefix('@') {
+                Some(_) => {
+                    let words = entry(lang, value)
+                        .map(|e| fill(&e.message, &self.args))
+                        .unwrap_or_else(|| value.clone());
+                    (*name, words)
+                }
+                None => (*name, value.clone()),
+            })
+            .collect()
+    }
+
+    /// A code missing from the catalogue still says everything it knows.
+    fn fallback(&self) -> String {
+        let args: Vec<String> = self.args.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        format!("{} {}", self.code, args.join(" "))
+    }
+}
+
+/// A word from the catalogue itself (labels such as "error").
+pub fn word(lang: Lang, code: &'static str) -> String {
+    Message::new(code).text(lang)
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Entry {
+    pub(crate) message: String,
+    #[serde(default)]
+    pub(crate) hint: Option<String>,
+}
+
+const JA: &str = include_str!("../themes/default/i18n/messages/ja.yaml");
+const EN: &str = include_str!("../themes/default/i18n/messages/en.yaml");
+
+pub(crate) fn catalogue(lang: Lang) -> &'static HashMap<String, Entry> {
+    static JA_CATALOGUE: OnceLock<HashMap<String, Entry>> = OnceLock::new();
+    static EN_CATALOGUE: OnceLock<HashMap<String, Entry>> = OnceLock::new();
+    let (cell, text) = match lang {
+        Lang::Ja => (&JA_CATALOGUE, JA),
+        Lang::En => (&EN_CATALOGUE, EN),
+    };
+    // The catalogues are part of the binary and checked by the tests below.
+    cell.get_or_init(|| marked_yaml::from_yaml(0, text).unwrap_or_default())
+}
+
+fn entry(lang: Lang, code: &str) -> Option<&'static Entry> {
+    catalogue(lang)
+        .get(code)
+        .or_else(|| catalogue(Lang::Ja).get(code))
+}
+
+/// Replaces each `{name}` with its argument; unknown names stay as written.
+fn fill(template: &str, args: &[(&'static str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        text.split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn catalogues_parse_and_have_the_same_codes_and_placeholders() {
+        let ja: HashMap<String, Entry> = marked_yaml::from_yaml(0, JA).expect("ja.yaml");
+        let en: HashMap<String, Entry> = marked_yaml::from_yaml(0, EN).expect("en.yaml");
+        let ja_codes: BTreeSet<_> = ja.keys().collect();
+        let en_codes: BTreeSet<_> = en.keys().collect();
+        assert_eq!(ja_codes, en_codes, "both languages have every code");
+        for (code, entry) in &ja {
+            let other = &en[code];
+            assert_eq!(
+                placeholders(&entry.message),
+                placeholders(&other.message),
+                "{code}"
+            );
+            assert_eq!(entry.hint.is_some(), other.hint.is_some(), "{code} hint");
+        }
+    }
+
+    #[test]
+    fn every_code_used_in_the_source_is_in_the_catalogue() {
+        let ja = catalogue(Lang::Ja);
+        let mut missing = Vec::new();
+        for entry in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for part in text.split("msg!(\"").skip(1) {
+                let code = part.split('"').next().unwrap_or_default();
+                if !ja.contains_key(code) && code != "code" {
+                    missing.push(format!("{}: {code}", entry.path().display()));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "codes missing from ja.yaml: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn fills_named_arguments() {
+        let message = Message::new("x").arg("id", "a").arg("n", 3);
+        assert_eq!(
+            fill("「{id}」は{n}回 {other}", &message.args),
+            "「a」は3回 {other}"
+        );
+        assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+        assert_eq!(Lang::from_tag("ja"), Lang::Ja);
+    }
+}
