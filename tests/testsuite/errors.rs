@@ -127,7 +127,7 @@ fn template_errors_name_the_site_theme_file_and_line() {
     std::fs::remove_file(site.path("themes/mine/templates/module.html")).expect("remove");
     site.write("themes/mine/templates/404.html", "{% if %}\n");
     site.check().assert_failure().assert_diagnostic(
-        "エラー: themes/mine/templates/404.html:1:1: テンプレートのエラー: syntax error",
+        "エラー: themes/mine/templates/404.html:1:7: テンプレートのエラー: syntax error",
     );
     site.write("content/site.yaml", "title: T\ntheme: missing\n");
     site.check().assert_failure().assert_diagnostic(
