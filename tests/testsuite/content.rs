@@ -10,7 +10,7 @@ use kenshu::{load_site, LoadOptions};
 use std::collections::HashSet;
 use std::path::Path;
 
-const MIN_QUESTIONS: usize = 5;
+const MIN_QUESTIONS: usize = 6;
 const MIN_BODY_CHARS: usize = 1500;
 
 /// Everything about a site's content that falls short of the bar.
@@ -57,7 +57,151 @@ fn content_problems(root: &Path) -> Vec<String> {
             problems.push(format!("module {} links no outside resource", module.id));
         }
     }
+    problems.extend(quiz_balance_problems(&site));
+    problems.extend(curriculum_prerequisite_problems(&site));
     problems
+}
+
+/// A choice's text without markup, for comparing lengths.
+fn plain(html: &str) -> usize {
+    let mut inside = false;
+    html.chars()
+        .filter(|c| match c {
+            '<' => {
+                inside = true;
+                false
+            }
+            '>' => {
+                inside = false;
+                false
+            }
+            _ => !inside,
+        })
+        .count()
+}
+
+/// Self-checks a guess cannot pass: the right option is not mostly the
+/// longest, true/false keys are balanced, multiple-answer questions have
+/// several wrong options and varying numbers of right ones.
+fn quiz_balance_problems(site: &kenshu::Site) -> Vec<String> {
+    let questions: Vec<_> = site
+        .modules
+        .iter()
+        .flat_map(|m| m.body.quizzes.iter().flatten())
+        .collect();
+    let mut problems = Vec::new();
+    let singles: Vec<_> = questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::Single)
+        .collect();
+    let longest = singles
+        .iter()
+        .filter(|q| {
+            let right = q
+                .choices
+                .iter()
+                .find(|c| c.correct)
+                .map_or(0, |c| plain(&c.text));
+            q.choices
+                .iter()
+                .filter(|c| !c.correct)
+                .all(|c| plain(&c.text) < right)
+        })
+        .count();
+    if longest * 3 > singles.len() {
+        problems.push(format!(
+            "the right option is the longest in {longest} of {} single-answer questions (at most a third)",
+            singles.len()
+        ));
+    }
+    let true_false: Vec<_> = questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::TrueFalse)
+        .collect();
+    let keyed_true = true_false.iter().filter(|q| q.truth == Some(true)).count();
+    if keyed_true * 10 < true_false.len() * 4 || keyed_true * 10 > true_false.len() * 6 {
+        problems.push(format!(
+            "{keyed_true} of {} true/false questions are keyed true (40-60 %)",
+            true_false.len()
+        ));
+    }
+    let multiples: Vec<_> = questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::Multiple)
+        .collect();
+    let several_wrong = multiples
+        .iter()
+        .filter(|q| q.choices.iter().filter(|c| !c.correct).count() >= 2)
+        .count();
+    if several_wrong * 3 < multiples.len() * 2 {
+        problems.push(format!(
+            "only {several_wrong} of {} multiple-answer questions have two or more wrong options",
+            multiples.len()
+        ));
+    }
+    let right_counts: HashSet<usize> = multiples
+        .iter()
+        .map(|q| q.choices.iter().filter(|c| c.correct).count())
+        .collect();
+    if multiples.len() > 2 && right_counts.len() < 2 {
+        problems.push("every multiple-answer question has the same number of right options".into());
+    }
+    problems
+}
+
+/// No curriculum asks for a module it does not contain.
+fn curriculum_prerequisite_problems(site: &kenshu::Site) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (role, order) in &site.curricula {
+        let ids: HashSet<&str> = order.iter().map(|&i| site.modules[i].id.as_str()).collect();
+        for &i in order {
+            for prerequisite in &site.modules[i].prerequisites {
+                if !ids.contains(prerequisite.as_str()) {
+                    problems.push(format!(
+                        "{role}: {} needs {prerequisite}, which is not in the curriculum",
+                        site.modules[i].id
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn a_curriculum_asking_for_a_module_it_lacks_is_caught() {
+    let site = TestSite::shipped();
+    let path = "content/modules/advanced/data-ai-implementation.md";
+    let text = site
+        .read(path)
+        .replace("prerequisites: []", "prerequisites: [data-literacy]");
+    site.write(path, &text);
+    let problems = content_problems(site.root());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("cio-advisor: data-ai-implementation needs data-literacy")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_quiz_keyed_all_true_is_caught() {
+    let site = TestSite::shipped();
+    for entry in walkdir::WalkDir::new(site.path("content/modules")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            std::fs::write(entry.path(), text.replace("answer: false", "answer: true")).unwrap();
+        }
+    }
+    let problems = content_problems(site.root());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("true/false questions are keyed true")),
+        "{problems:?}"
+    );
 }
 
 #[test]
