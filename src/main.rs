@@ -3,7 +3,23 @@
 use clap::Parser;
 use kenshu::cli::{Cli, Command, NewCommand};
 use kenshu::{build_site, check_site, scaffold, serve, BuildError, BuildOptions, Diagnostics};
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Prints a line to stdout. When nobody reads any more (`kenshu check |
+/// head` closed the pipe) the line is dropped: `println!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `say!` for stderr.
+macro_rules! complain {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
 
 /// mimalloc: the build allocates many small strings and values on two
 /// threads; it cut a 10,000-module build from 2.04 s to 1.71 s against the
@@ -18,7 +34,7 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            complain!("error: {message}");
             ExitCode::FAILURE
         }
     }
@@ -33,7 +49,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             if diagnostics.has_errors() {
                 return Ok(ExitCode::FAILURE);
             }
-            println!("ok: no errors ({} warnings)", diagnostics.warning_count());
+            say!("ok: no errors ({} warnings)", diagnostics.warning_count());
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
@@ -65,7 +81,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 },
         } => match scaffold::new_module(&root, &path, &skill, title.as_deref()) {
             Ok(file) => {
-                println!("created {}", file.display());
+                say!("created {}", file.display());
                 Ok(ExitCode::SUCCESS)
             }
             Err(diagnostics) => {
@@ -75,14 +91,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
         },
         Command::Init { dir } => match scaffold::init_site(&dir) {
             Ok(files) => {
-                files
-                    .iter()
-                    .for_each(|f| println!("created {}", f.display()));
-                println!("next: kenshu build --root {}", dir.display());
+                files.iter().for_each(|f| say!("created {}", f.display()));
+                say!("next: kenshu build --root {}", dir.display());
                 Ok(ExitCode::SUCCESS)
             }
             Err(d) => {
-                eprintln!("{d}");
+                complain!("{d}");
                 Ok(ExitCode::FAILURE)
             }
         },
@@ -93,7 +107,7 @@ fn build(options: BuildOptions) -> ExitCode {
     match build_site(&options) {
         Ok(report) => {
             print_diagnostics(&report.diagnostics);
-            println!(
+            say!(
                 "built {} modules, {} files into {} in {} ms",
                 report.modules,
                 report.files,
@@ -104,21 +118,25 @@ fn build(options: BuildOptions) -> ExitCode {
         }
         Err(BuildError::Invalid(diagnostics)) => {
             print_diagnostics(&diagnostics);
-            eprintln!(
+            complain!(
                 "build failed: {} error(s); the previous output was left as it was",
                 diagnostics.error_count()
             );
             ExitCode::FAILURE
         }
         Err(BuildError::Write(err)) => {
-            eprintln!("error: {err}");
+            complain!("error: {err}");
             ExitCode::FAILURE
         }
     }
 }
 
+/// Prints every diagnostic to stderr, stopping when the reader is gone.
 fn print_diagnostics(diagnostics: &Diagnostics) {
+    let mut err = std::io::stderr().lock();
     for diagnostic in diagnostics.iter() {
-        eprintln!("{diagnostic}");
+        if writeln!(err, "{diagnostic}").is_err() {
+            return;
+        }
     }
 }

@@ -10,4 +10,6 @@ mod build;
 mod content;
 mod corpus;
 mod errors;
+mod safety;
 mod serve;
+mod serve_limits;
