@@ -117,10 +117,33 @@ fn out_naming_a_file_is_refused_before_anything_is_written() {
 #[test]
 fn serve_uses_the_same_guard() {
     let site = TestSite::fixture("basic");
-    let run = site.run(&["serve", "--port", "0", "--out", "content"]);
-    run.assert_failure();
-    assert!(run.stderr.contains("ソース"), "{}", run.stderr);
-    assert!(site.path("content/site.yaml").is_file());
+    site.write("shared/予算資料.xlsx", "budget");
+    let mut child = Command::new(kenshu_bin())
+        .args(["serve", "--port", "0", "--out", "shared"])
+        .current_dir(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kenshu serve");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    use std::io::Read;
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "serve ran on: {stderr}");
+    assert!(stderr.contains("予算資料.xlsx"), "{stderr}");
+    assert_eq!(site.read("shared/予算資料.xlsx"), "budget");
+    assert_eq!(names_in(&site.path("shared")), ["予算資料.xlsx"]);
 }
 
 #[test]
