@@ -76,12 +76,14 @@ fn refusal(out: &Path) -> Option<io::Error> {
     let meta = fs::symlink_metadata(out).ok()?;
     if meta.file_type().is_symlink() || !meta.is_dir() {
         return Some(io::Error::other(
-            "the output path is a link or a file, not a folder kenshu wrote; nothing was replaced",
+            "出力先がリンクかファイルになっているため、置き換えませんでした",
         ));
     }
     let empty = fs::read_dir(out).ok()?.next().is_none();
     (!empty && !guard::is_stamped(out)).then(|| {
-        io::Error::other("the output folder holds files kenshu did not write; nothing was replaced")
+        io::Error::other(
+            "出力先に kenshu が書き出したものではないファイルがあるため、置き換えませんでした",
+        )
     })
 }
 

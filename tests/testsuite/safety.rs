@@ -139,8 +139,17 @@ fn serve_uses_the_same_guard() {
     };
     let mut stderr = String::new();
     use std::io::Read;
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
-    assert_eq!(status.and_then(|s| s.code()), Some(1), "serve ran on: {stderr}");
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(1),
+        "serve ran on: {stderr}"
+    );
     assert!(stderr.contains("予算資料.xlsx"), "{stderr}");
     assert_eq!(site.read("shared/予算資料.xlsx"), "budget");
     assert_eq!(names_in(&site.path("shared")), ["予算資料.xlsx"]);
@@ -167,6 +176,66 @@ fn leftovers_of_killed_builds_are_removed_and_nothing_else() {
             "public"
         ]
     );
+}
+
+#[test]
+fn builds_killed_half_way_leave_nothing_behind_the_next_build() {
+    let site = TestSite::shipped();
+    site.build().assert_success();
+    for _ in 0..3 {
+        let mut child = Command::new(kenshu_bin())
+            .arg("build")
+            .current_dir(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Killed while it writes its staging folder.
+        let started = std::time::Instant::now();
+        while !names_in(site.root())
+            .iter()
+            .any(|n| n.contains("kenshu-staging"))
+        {
+            assert!(
+                started.elapsed().as_secs() < 30,
+                "no staging folder appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            site.path("public/index.html").is_file(),
+            "the old output stays"
+        );
+    }
+    site.build().assert_success();
+    assert_eq!(names_in(site.root()), ["content", "public", "themes"]);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_output_is_never_missing_while_it_is_replaced() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    let done = AtomicBool::new(false);
+    let index = site.path("public/index.html");
+    let missing = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut missing = 0;
+            while !done.load(Ordering::SeqCst) {
+                missing += usize::from(!index.is_file());
+            }
+            missing
+        });
+        for _ in 0..15 {
+            site.build().assert_success();
+        }
+        done.store(true, Ordering::SeqCst);
+        watcher.join().unwrap()
+    });
+    assert_eq!(missing, 0, "public/index.html was missing {missing} times");
 }
 
 #[test]
