@@ -5,7 +5,9 @@
 //! - a static file at the path of a generated file, under a folder that is
 //!   a generated file, named like a folder of the output (`modules`), or
 //!   inside the search index (`assets/search/`): either would overwrite the
-//!   other, and which one won used to depend on thread timing;
+//!   other, and which one won used to depend on thread timing; also when the
+//!   two paths differ only in letter case or Unicode normalisation, as they
+//!   are the same file on Windows, macOS and IIS;
 //! - an output path with a folder or file name longer than
 //!   [`MAX_NAME_BYTES`] or longer as a whole than [`MAX_PATH_BYTES`], which
 //!   file systems refuse ("File name too long").
@@ -39,6 +41,9 @@ mod message {
     pub(super) fn under_file(output: &str, file: &str, other: &str) -> String {
         format!("この静的ファイルは出力の {output} に書き出されますが、{file} は {other} が書き出すファイルのため、フォルダーにできません")
     }
+    pub(super) fn folded(output: &str, other: &str, what: &str) -> String {
+        format!("この静的ファイルの出力 {output} は、{what} の出力 {other} と大文字・小文字か Unicode の正規化だけが違います。Windows や macOS、IIS では同じ名前になり、どちらかが上書きされます")
+    }
     pub(super) const SEARCH: &str = "検索インデックス（assets/search/）";
     pub(super) const COLLIDES_HINT: &str =
         "content/static/ の中でファイル名かフォルダー名を変えてください";
@@ -55,7 +60,28 @@ mod message {
 struct Origin {
     what: String,
     path: PathBuf,
-    location: Location,
+    /// Text to point at in `path` (`id: …`), found only when reporting.
+    needle: Option<String>,
+}
+
+impl Origin {
+    fn at(what: String, path: PathBuf) -> Origin {
+        Origin {
+            what,
+            path,
+            needle: None,
+        }
+    }
+
+    /// Where in its file the problem is: reads the file, so only called
+    /// for a problem.
+    fn location(&self, site: &Site) -> Location {
+        let Some(needle) = &self.needle else {
+            return Location::START;
+        };
+        let text = std::fs::read_to_string(site.root.join(&self.path)).unwrap_or_default();
+        SourceText::new(&self.path, &text).find(needle)
+    }
 }
 
 /// Every problem with the paths the build will write.
@@ -63,23 +89,52 @@ pub fn check_layout(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
     let generated = generated_files(site, renderer);
     let mut problems = Vec::new();
     for (output, origin) in &generated {
-        problems.extend(length_problem(output, origin));
+        problems.extend(length_problem(site, output, origin));
     }
     let folders: BTreeMap<&str, &Origin> = generated
         .iter()
         .flat_map(|(output, origin)| ancestors(output).map(move |folder| (folder, origin)))
         .collect();
+    let folded: BTreeMap<String, (&str, &Origin)> = generated
+        .iter()
+        .map(|(output, origin)| (output.as_str(), origin))
+        .chain(folders.iter().map(|(folder, origin)| (*folder, *origin)))
+        .map(|(path, origin)| (fold(path), (path, origin)))
+        .collect();
     for source in &site.statics {
         let output = static_output_path(source);
-        let origin = Origin {
-            what: source.display().to_string(),
-            path: source.clone(),
-            location: Location::START,
-        };
-        problems.extend(length_problem(&output, &origin));
-        problems.extend(static_collision(&output, source, &generated, &folders));
+        let origin = Origin::at(source.display().to_string(), source.clone());
+        problems.extend(length_problem(site, &output, &origin));
+        let collision = static_collision(&output, source, &generated, &folders)
+            .or_else(|| folded_collision(&output, source, &folded));
+        problems.extend(collision);
     }
     problems
+}
+
+/// A path as case-insensitive file systems (Windows, macOS) and IIS see it:
+/// NFC, lowercase.
+fn fold(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    path.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// The static file at `output` against a generated file or folder whose
+/// path differs only in letter case or Unicode normalisation.
+fn folded_collision(
+    output: &str,
+    source: &PathBuf,
+    folded: &BTreeMap<String, (&str, &Origin)>,
+) -> Option<Diagnostic> {
+    let clash = std::iter::once(output)
+        .chain(ancestors(output))
+        .find_map(|path| folded.get(&fold(path)).filter(|(other, _)| *other != path));
+    let message = match clash {
+        Some((other, origin)) => message::folded(output, other, &origin.what),
+        None if fold(output).starts_with(SEARCH_DIR) => message::collides(output, message::SEARCH),
+        None => return None,
+    };
+    Some(Diagnostic::error(source, Location::START, message).with_hint(message::COLLIDES_HINT))
 }
 
 /// The static file at `output` against what kenshu generates.
@@ -110,7 +165,7 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
         .map(move |(at, _)| &path[..at])
 }
 
-fn length_problem(output: &str, origin: &Origin) -> Option<Diagnostic> {
+fn length_problem(site: &Site, output: &str, origin: &Origin) -> Option<Diagnostic> {
     let longest = output.split('/').map(str::len).max().unwrap_or(0);
     let message = if longest > MAX_NAME_BYTES {
         message::name_too_long(output, longest, MAX_NAME_BYTES)
@@ -120,7 +175,8 @@ fn length_problem(output: &str, origin: &Origin) -> Option<Diagnostic> {
         return None;
     };
     Some(
-        Diagnostic::error(&origin.path, origin.location, message).with_hint(message::TOO_LONG_HINT),
+        Diagnostic::error(&origin.path, origin.location(site), message)
+            .with_hint(message::TOO_LONG_HINT),
     )
 }
 
@@ -128,63 +184,50 @@ fn length_problem(output: &str, origin: &Origin) -> Option<Diagnostic> {
 /// (whose folder is reserved whole).
 fn generated_files(site: &Site, renderer: &Renderer) -> BTreeMap<String, Origin> {
     let mut files = BTreeMap::new();
-    let skills_text = std::fs::read_to_string(site.root.join(crate::framework::SKILLS_FILE));
-    let skills_text = skills_text.unwrap_or_default();
     for page in super::all_pages(site) {
-        files.insert(page.output_path(), page_origin(site, &page, &skills_text));
+        files.insert(page.output_path(), page_origin(site, &page));
     }
     let theme = renderer.theme();
     let assets = theme.assets.keys().map(|name| format!("assets/{name}"));
     for asset in assets.chain([super::SITE_CONFIG.to_string()]) {
-        let origin = Origin {
-            what: format!("テーマのファイル {asset}"),
-            path: theme.strings_path.clone(),
-            location: Location::START,
-        };
+        let origin = Origin::at(
+            format!("テーマのファイル {asset}"),
+            theme.strings_path.clone(),
+        );
         files.insert(asset, origin);
     }
     for source in &site.media {
-        let origin = Origin {
-            what: format!("画像などのファイル {}", source.display()),
-            path: source.clone(),
-            location: Location::START,
-        };
+        let origin = Origin::at(
+            format!("画像などのファイル {}", source.display()),
+            source.clone(),
+        );
         files.insert(media_output_path(source), origin);
     }
     files
 }
 
-fn page_origin(site: &Site, page: &PageId, skills_text: &str) -> Origin {
-    let in_skills = |id: &str| {
-        let path = PathBuf::from(crate::framework::SKILLS_FILE);
-        let location = SourceText::new(&path, skills_text).find(&format!("id: {id}"));
-        (path, location)
-    };
-    let fallback = || (PathBuf::from(crate::config::SITE_FILE), Location::START);
-    let (path, location) = match page {
-        PageId::Module(id) => site.module(id).map_or_else(fallback, |m| {
-            let text = std::fs::read_to_string(site.root.join(&m.path)).unwrap_or_default();
-            let location = SourceText::new(&m.path, &text).find(&format!("id: {id}"));
-            (m.path.clone(), location)
-        }),
-        PageId::Page(slug) => site
-            .pages
-            .iter()
-            .find(|p| &p.slug == slug)
-            .map_or_else(fallback, |p| (p.path.clone(), Location::START)),
-        PageId::Role(id) | PageId::Skill(id) => in_skills(id),
+fn page_origin(site: &Site, page: &PageId) -> Origin {
+    let (path, id) = match page {
+        PageId::Module(id) => (site.module(id).map(|m| m.path.clone()), id),
+        PageId::Page(slug) => (
+            site.pages
+                .iter()
+                .find(|p| &p.slug == slug)
+                .map(|p| p.path.clone()),
+            slug,
+        ),
+        PageId::Role(id) | PageId::Skill(id) => {
+            (Some(PathBuf::from(crate::framework::SKILLS_FILE)), id)
+        }
         _ => {
-            let (path, location) = fallback();
-            return Origin {
-                what: "kenshu が生成するページ".into(),
-                path,
-                location,
-            };
+            let path = PathBuf::from(crate::config::SITE_FILE);
+            return Origin::at("kenshu が生成するページ".into(), path);
         }
     };
+    let path = path.unwrap_or_else(|| PathBuf::from(crate::config::SITE_FILE));
     Origin {
         what: format!("{} から生成されるページ", path.display()),
+        needle: (!matches!(page, PageId::Page(_))).then(|| format!("id: {id}")),
         path,
-        location,
     }
 }

@@ -330,6 +330,20 @@ fn a_static_file_over_a_theme_asset_or_the_search_index_is_an_error() {
 }
 
 #[test]
+fn a_static_file_differing_from_a_generated_one_only_in_case_is_an_error() {
+    let site = TestSite::fixture("basic");
+    site.write("content/static/Index.HTML", "<p>mine</p>");
+    assert_refused_by_check_and_build(
+        &site,
+        "content/static/Index.HTML",
+        &["大文字", "index.html"],
+    );
+    let site = TestSite::fixture("basic");
+    site.write("content/static/Modules/x.txt", "x");
+    assert_refused_by_check_and_build(&site, "content/static/Modules/x.txt", &["大文字"]);
+}
+
+#[test]
 fn a_static_file_named_like_an_output_folder_is_an_error() {
     let site = TestSite::fixture("basic");
     site.write("content/static/modules", "a file, not a folder");

@@ -501,7 +501,7 @@ fn open_reload_streams_and_slow_clients_do_not_block_pages() {
     let (site, out) = site_with_out();
     let server = Server::start(&site, &["--out", &out]);
     let generation = server.generation();
-    // More open pages than worker threads, and a client that never finishes its request.
+    // Many open pages, and a client that never finishes its request.
     let streams: Vec<Events> = (0..12).map(|_| Events::open(&server, generation)).collect();
     let mut slow = server.connect();
     slow.write_all(b"GET /index.html HTTP/1.1\r\nHost: loc")
