@@ -49,7 +49,7 @@ mod message {
         format!("出力先のフォルダーには kenshu が書き出したものではないファイル（{example} など）があります。中身を消さないよう、書き出しません")
     }
     pub(super) const FOREIGN_HINT: &str =
-        "空のフォルダーか新しいフォルダー名を指定してください。kenshu の出力には .kenshu-output という印のファイルがあり、それがあるフォルダーだけを置き換えます";
+        "空のフォルダーか新しいフォルダー名を指定してください。kenshu の出力には .kenshu-output という印のファイルがあり、それがあるフォルダーだけを置き換えます（印のない古い版の kenshu の出力なら、一度削除してください）";
     pub(super) fn unreadable(err: &std::io::Error) -> String {
         format!("出力先を確認できません: {err}")
     }
