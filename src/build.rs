@@ -4,9 +4,9 @@
 //! commands run; the preview server calls [`prepare`] and the renderer itself
 //! so it can keep the last good site in memory.
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::diagnostics::Diagnostics;
 use crate::output::{self, WriteError};
-use crate::render::{all_pages, PageId, RenderFailure, Renderer};
+use crate::render::{all_pages, check_layout, PageId, RenderFailure, Renderer};
 use crate::site::{load_site, LoadOptions, Site};
 use crate::theme::load_theme;
 use std::path::{Path, PathBuf};
@@ -42,6 +42,9 @@ pub struct BuildReport {
     pub files: usize,
     pub modules: usize,
     pub elapsed: Duration,
+    /// The old output, being deleted in the background; dropping the report
+    /// waits for that.
+    pub cleanup: output::Cleanup,
 }
 
 /// A loaded site with its compiled theme, or every reason it could not be made.
@@ -78,6 +81,9 @@ pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
     };
     match prepare(root, options) {
         Ok((site, renderer, mut diagnostics)) => {
+            check_layout(&site, &renderer)
+                .into_iter()
+                .for_each(|d| diagnostics.push(d));
             let sample = one_page_of_each_kind(&site);
             if let Err(problems) = renderer.render_pages(&site, &sample) {
                 problems.into_iter().for_each(|d| diagnostics.push(d));
@@ -101,7 +107,7 @@ fn one_page_of_each_kind(site: &Site) -> Vec<PageId> {
 pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = options.out_dir();
-    if let Some(problem) = unsafe_output(&options.root, &out) {
+    if let Err(problem) = output::check_output(&options.root, &out) {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(problem);
         return Err(BuildError::Invalid(diagnostics));
@@ -112,6 +118,11 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let (site, renderer, mut diagnostics) =
         prepare(&options.root, load).map_err(BuildError::Invalid)?;
+    let layout = check_layout(&site, &renderer);
+    if !layout.is_empty() {
+        layout.into_iter().for_each(|d| diagnostics.push(d));
+        return Err(BuildError::Invalid(diagnostics));
+    }
     // Each file is written as soon as it is rendered, so memory does not grow
     // with the output; on any error the staging folder is dropped unused.
     let staging = output::Staging::create(&out).map_err(BuildError::Write)?;
@@ -123,29 +134,12 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
         Err(RenderFailure::Sink(err)) => return Err(BuildError::Write(err)),
     };
-    staging.commit().map_err(BuildError::Write)?;
+    let cleanup = staging.commit().map_err(BuildError::Write)?;
     Ok(BuildReport {
         diagnostics,
         files,
         modules: site.modules.len(),
         elapsed: started.elapsed(),
+        cleanup,
     })
-}
-
-/// The output folder is replaced whole, so it must not hold the sources.
-fn unsafe_output(root: &Path, out: &Path) -> Option<Diagnostic> {
-    let root = root.canonicalize().ok()?;
-    let out_abs = if out.exists() {
-        out.canonicalize().ok()?
-    } else {
-        return None;
-    };
-    if root.starts_with(&out_abs) {
-        return Some(Diagnostic::error(
-            out.display().to_string(),
-            Location::START,
-            crate::msg!("output.contains-sources"),
-        ));
-    }
-    None
 }

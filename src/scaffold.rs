@@ -88,7 +88,7 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
             message,
         )));
     }
-    let target = module_path(root, new.path);
+    let target = module_path(root, new.path).map_err(one)?;
     let stem = target
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -113,9 +113,36 @@ fn one(d: Diagnostic) -> Diagnostics {
     all
 }
 
-/// `security/basics` → `<root>/content/modules/security/basics.md`.
-fn module_path(root: &Path, path: &Path) -> PathBuf {
+/// Messages about the path given to `kenshu new module`, in one place.
+mod message {
+    pub(super) const OUTSIDE: &str =
+        "モジュールは content/modules/ の中にだけ作れます。「..」や絶対パスは使えません";
+    pub(super) const OUTSIDE_HINT: &str =
+        "content/modules/ からの相対パスで指定してください（例: security/passwords.md）";
+    pub(super) fn link(at: &str) -> String {
+        format!("{at} はシンボリックリンクです。リンク先に書き込まないよう、作成しません")
+    }
+    pub(super) const LINK_HINT: &str =
+        "リンクではない content/modules/ の中のフォルダーを指定してください";
+}
+
+/// `security/basics` → `<root>/content/modules/security/basics.md`; refuses
+/// a path that leaves content/modules (`..`, absolute) or passes through a
+/// symbolic link, which could point anywhere.
+fn module_path(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
+    use std::path::Component;
     let relative = path.strip_prefix("content/modules").unwrap_or(path);
+    let inside = relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        && relative.components().next().is_some();
+    if !inside {
+        return Err(Diagnostic::error(
+            path,
+            Location::START,
+            crate::messages::Message::literal(message::OUTSIDE, message::OUTSIDE_HINT),
+        ));
+    }
     let mut target = root.join("content/modules").join(relative);
     if target.extension().is_none_or(|e| e != "md") {
         let name = format!(
@@ -127,7 +154,24 @@ fn module_path(root: &Path, path: &Path) -> PathBuf {
         );
         target.set_file_name(name);
     }
-    target
+    let mut walked = root.to_path_buf();
+    let below_root = target.strip_prefix(root).unwrap_or(&target);
+    for component in below_root.components() {
+        walked.push(component);
+        if fs::symlink_metadata(&walked).is_ok_and(|m| m.file_type().is_symlink()) {
+            let shown = walked
+                .strip_prefix(root)
+                .unwrap_or(&walked)
+                .display()
+                .to_string();
+            return Err(Diagnostic::error(
+                &walked,
+                Location::START,
+                crate::messages::Message::literal(message::link(&shown), message::LINK_HINT),
+            ));
+        }
+    }
+    Ok(target)
 }
 
 fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {

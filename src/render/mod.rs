@@ -5,10 +5,12 @@
 //! parallel and the preview server renders only the ones an edit touches.
 //! Templates are compiled once, when the [`Renderer`] is made.
 
+mod layout;
 mod pages;
 mod quiz;
 pub mod views;
 
+pub use layout::{check_layout, MAX_NAME_BYTES, MAX_PATH_BYTES};
 pub use pages::SiteValues;
 pub use quiz::{body_html, QuizStrings};
 
@@ -127,6 +129,9 @@ pub enum RenderFailure<E> {
     /// The sink refused a file.
     Sink(E),
 }
+
+/// The script with the site's settings and UI strings for the browser.
+const SITE_CONFIG: &str = "assets/site-config.js";
 
 /// Compiled templates and the theme's strings.
 pub struct Renderer {
@@ -298,7 +303,7 @@ impl Renderer {
             "window.KENSHU = {};\n",
             serde_json::to_string(&config).unwrap_or_default()
         );
-        files.push(OutputFile::bytes("assets/site-config.js", script));
+        files.push(OutputFile::bytes(SITE_CONFIG, script));
         files
     }
 }
@@ -322,19 +327,27 @@ fn quiz_strings(theme: &Theme) -> Result<QuizStrings, Diagnostic> {
 /// Media beside modules and pages, and content/static, copied as they are.
 pub fn copied_files(site: &Site) -> Vec<OutputFile> {
     let media = site.media.iter().map(|path| OutputFile {
-        path: decoded(&media_url(path)),
+        path: media_output_path(path),
         contents: Contents::Copy(site.root.join(path)),
     });
-    let statics = site.statics.iter().map(|path| {
-        let inner = path
-            .strip_prefix(crate::content::STATIC_DIR)
-            .unwrap_or(path);
-        OutputFile {
-            path: inner.to_string_lossy().replace('\\', "/"),
-            contents: Contents::Copy(site.root.join(path)),
-        }
+    let statics = site.statics.iter().map(|path| OutputFile {
+        path: static_output_path(path),
+        contents: Contents::Copy(site.root.join(path)),
     });
     media.chain(statics).collect()
+}
+
+/// Where a media file beside a module or page goes in the output.
+fn media_output_path(source: &std::path::Path) -> String {
+    decoded(&media_url(source))
+}
+
+/// Where a file of content/static goes in the output.
+fn static_output_path(source: &std::path::Path) -> String {
+    let inner = source
+        .strip_prefix(crate::content::STATIC_DIR)
+        .unwrap_or(source);
+    inner.to_string_lossy().replace('\\', "/")
 }
 
 fn decoded(url: &str) -> String {

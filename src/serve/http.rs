@@ -1,9 +1,9 @@
 //! The preview's HTTP side: files of the output folder, and `/__kenshu/`.
 //!
-//! A fixed pool of [`WORKERS`] threads takes requests from tiny_http (which
-//! reads them on threads of its own, so a client that is slow to send does
-//! not hold a worker). A reload stream is handed to a thread of its own at
-//! once (see [`Live`]), so open pages never take a worker from page requests.
+//! Connections are read and answered by `server` (a thread per connection,
+//! within the limits documented there). A reload stream is handed to a
+//! thread of its own at once (see [`Live`]), so open pages never hold a
+//! connection slot.
 //!
 //! Every HTML page is sent with `<script src="/__kenshu/livereload.js">`
 //! added before `</body>`; the files on disk never contain it. Responses say
@@ -13,16 +13,12 @@
 
 use super::live::Live;
 use super::paths::{self, Target};
+use super::server::{Request, Server};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
-use tiny_http::{Method, Request, Server};
-
-/// Threads answering page requests.
-pub const WORKERS: usize = 8;
 /// The reserved path prefix of the preview's own endpoints.
 pub const RESERVED: &str = "/__kenshu/";
 
@@ -41,36 +37,19 @@ pub struct Context {
     pub live: Arc<Live>,
 }
 
-/// Starts the worker threads; they stop soon after `stop` is set.
+/// Starts answering requests; the accepting thread stops once `stop` is
+/// set and it is woken (`server::wake`).
 pub fn start(
-    server: Arc<Server>,
+    server: Server,
     context: Arc<Context>,
     stop: Arc<AtomicBool>,
-) -> Vec<JoinHandle<()>> {
-    (0..WORKERS)
-        .filter_map(|i| {
-            let (server, context, stop) = (server.clone(), context.clone(), stop.clone());
-            std::thread::Builder::new()
-                .name(format!("kenshu-http-{i}"))
-                .spawn(move || work(&server, &context, &stop))
-                .ok()
-        })
-        .collect()
-}
-
-fn work(server: &Server, context: &Arc<Context>, stop: &AtomicBool) {
-    while !stop.load(Ordering::SeqCst) {
-        match server.recv_timeout(Duration::from_millis(200)) {
-            Ok(Some(request)) => handle(context, request),
-            Ok(None) => {}
-            Err(err) => complain!("warning: preview server: {err}"),
-        }
-    }
+) -> std::io::Result<JoinHandle<()>> {
+    server.start(stop, move |request| handle(&context, request))
 }
 
 /// Answers one request.
 pub fn handle(context: &Arc<Context>, request: Request) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
+    if !matches!(request.method(), "GET" | "HEAD") {
         let reply =
             Reply::text(405, "only GET and HEAD are supported\n").with("Allow", "GET, HEAD");
         return reply.send(request);
@@ -175,18 +154,11 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
-/// A response, written to the socket in one piece, after which the
-/// connection is closed.
-///
-/// Why not tiny_http's own responses: they write the head and the body
-/// separately, so on a kept-alive connection every response after the first
-/// waited ~40 ms (Nagle's algorithm against the browser's delayed ACK). Why
-/// `Connection: close`: tiny_http reads each connection on a pool thread for
-/// as long as it is open, and when a browser opens several connections at
-/// once its pool can queue one behind a kept-alive connection, where the
-/// request waits until another connection closes (seen as pages that never
-/// finish loading). A connection per request costs next to nothing on the
-/// loopback interface.
+/// A response, written to the socket in one piece (head and body apart
+/// would wait on Nagle's algorithm against the browser's delayed ACK),
+/// after which the connection is closed, as `Connection: close` says: a
+/// connection per request costs next to nothing on the loopback interface,
+/// and no idle kept-alive connection holds a slot.
 struct Reply {
     status: u16,
     headers: Vec<(&'static str, String)>,
@@ -244,7 +216,7 @@ impl Reply {
     }
 
     fn send(self, request: Request) {
-        let bytes = self.encode(*request.method() == Method::Head);
+        let bytes = self.encode(request.is_head());
         let mut out = request.into_writer();
         let _ = out.write_all(&bytes).and_then(|()| out.flush());
     }

@@ -35,6 +35,7 @@ mod http;
 mod live;
 mod paths;
 mod rebuild;
+mod server;
 mod store;
 mod watch;
 
@@ -85,12 +86,9 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
         return Err(format!("{}\n  {hint}", message.text(options.lang)).into());
     }
     let output = Output::choose(&root, options.out.as_deref())?;
-    let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
+    let server = server::Server::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
+    let address = server.local_addr()?;
     let url = format!("http://{address}/");
     let (sender, signals) = mpsc::channel();
     let stop_sender = sender.clone();
@@ -113,7 +111,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
         out: output.dir.canonicalize()?,
         live: Arc::clone(&live),
     });
-    let workers = http::start(Arc::new(server), context, Arc::clone(&stop));
+    let accepting = http::start(server, context, Arc::clone(&stop))?;
     announce(&url, &root, &output, options.bind);
     if options.open {
         open_browser(&url);
@@ -122,9 +120,8 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
     say!("stopping");
     stop.store(true, Ordering::SeqCst);
     live.close();
-    workers.into_iter().for_each(|w| {
-        let _ = w.join();
-    });
+    server::wake(address);
+    let _ = accepting.join();
     Ok(())
 }
 
@@ -267,52 +264,59 @@ fn open_browser(url: &str) {
 /// The preview's output folder, and whether it is ours to delete.
 struct Output {
     dir: PathBuf,
-    /// A temporary folder made for this run, removed at the end.
-    temporary: Option<PathBuf>,
+    /// A fresh private folder made for this run, removed at the end.
+    temporary: Option<tempfile::TempDir>,
 }
 
 impl Output {
+    /// `--out` if given and safe to replace (the guard `build` uses too),
+    /// else a new folder that only this user can open, under a random name.
     fn choose(root: &Path, out: Option<&Path>) -> Result<Output, String> {
-        match out {
-            Some(out) => {
-                std::fs::create_dir_all(out)
-                    .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-                let dir = out
-                    .canonicalize()
-                    .map_err(|e| format!("cannot open {}: {e}", out.display()))?;
-                let sources = ["content", "themes"].map(|d| root.join(d));
-                if root.starts_with(&dir) || sources.iter().any(|s| dir.starts_with(s)) {
-                    return Err(format!(
-                        "--out {} would overwrite or mix with the site's sources; choose a folder of its own",
-                        out.display()
-                    ));
-                }
-                Ok(Output {
-                    dir,
-                    temporary: None,
-                })
+        let Some(out) = out else {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("kenshu-serve-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o700));
             }
-            None => {
-                let base =
-                    std::env::temp_dir().join(format!("kenshu-serve-{}", std::process::id()));
-                let dir = base.join("site");
-                std::fs::create_dir_all(&dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                Ok(Output {
-                    dir,
-                    temporary: Some(base),
-                })
-            }
+            let base = builder
+                .tempdir()
+                .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+            let dir = base.path().join("site");
+            std::fs::create_dir(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            return Ok(Output {
+                dir,
+                temporary: Some(base),
+            });
+        };
+        if let Err(problem) = crate::output::check_output(root, out) {
+            complain!("{problem}");
+            return Err(format!(
+                "--out {} cannot be used for the preview",
+                out.display()
+            ));
         }
+        std::fs::create_dir_all(out)
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+        let dir = out
+            .canonicalize()
+            .map_err(|e| format!("cannot open {}: {e}", out.display()))?;
+        Ok(Output {
+            dir,
+            temporary: None,
+        })
     }
 }
 
 impl Drop for Output {
     /// A temporary output folder goes when the server stops, however it stops.
     fn drop(&mut self) {
-        if let Some(base) = &self.temporary {
-            if let Err(err) = std::fs::remove_dir_all(base) {
-                complain!("warning: cannot remove {}: {err}", base.display());
+        if let Some(base) = self.temporary.take() {
+            let path = base.path().to_path_buf();
+            if let Err(err) = base.close() {
+                complain!("warning: cannot remove {}: {err}", path.display());
             }
         }
     }

@@ -135,6 +135,15 @@ impl Preview {
                 return Err(self.give_back(site, diagnostics));
             }
         }
+        let layout = self
+            .renderer
+            .as_ref()
+            .map(|renderer| crate::render::check_layout(&site, renderer))
+            .unwrap_or_default();
+        if !layout.is_empty() {
+            layout.into_iter().for_each(|d| diagnostics.push(d));
+            return Err(self.give_back(site, diagnostics));
+        }
         let shape = SiteShape::of(&site);
         let (pages, everything) = self.pages_to_render(&site, &shape);
         let files = match self.render(&site, &pages) {

@@ -11,4 +11,6 @@ mod cases;
 mod content;
 mod corpus;
 mod errors;
+mod safety;
 mod serve;
+mod serve_limits;

@@ -18,15 +18,15 @@ use std::time::{Duration, Instant};
 const DEADLINE: Duration = Duration::from_secs(60);
 
 /// A running `kenshu serve`, stopped with SIGINT when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     stdout: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn start(site: &TestSite, extra: &[&str]) -> Server {
+    pub(crate) fn start(site: &TestSite, extra: &[&str]) -> Server {
         let root = site.root().to_string_lossy().into_owned();
         let mut args = vec!["serve", "--root", &root, "--port", "0"];
         args.extend_from_slice(extra);
@@ -56,7 +56,7 @@ impl Server {
 
     /// Waits until stdout has a line containing `needle`, and returns it.
     #[track_caller]
-    fn wait_for_line(&mut self, needle: &str) -> String {
+    pub(crate) fn wait_for_line(&mut self, needle: &str) -> String {
         let started = Instant::now();
         loop {
             if let Some(line) = self
@@ -83,7 +83,11 @@ impl Server {
         }
     }
 
-    fn output(&self) -> String {
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub(crate) fn output(&self) -> String {
         format!(
             "stdout:\n{}\nstderr:\n{}",
             self.stdout.lock().unwrap().join("\n"),
@@ -91,7 +95,7 @@ impl Server {
         )
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         self.request("GET", path)
     }
 
@@ -107,7 +111,7 @@ impl Server {
         Reply::parse(&raw)
     }
 
-    fn connect(&self) -> TcpStream {
+    pub(crate) fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(self.addr).expect("connect");
         stream.set_read_timeout(Some(DEADLINE)).unwrap();
         stream
@@ -182,14 +186,14 @@ fn collect_lines(source: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> 
 }
 
 /// An HTTP response.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
 impl Reply {
-    fn parse(raw: &[u8]) -> Reply {
+    pub(crate) fn parse(raw: &[u8]) -> Reply {
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")
@@ -263,7 +267,7 @@ impl Events {
     }
 }
 
-fn site_with_out() -> (TestSite, String) {
+pub(crate) fn site_with_out() -> (TestSite, String) {
     let site = TestSite::fixture("basic");
     let out = site.path("preview-out").to_string_lossy().into_owned();
     (site, out)
@@ -497,7 +501,7 @@ fn open_reload_streams_and_slow_clients_do_not_block_pages() {
     let (site, out) = site_with_out();
     let server = Server::start(&site, &["--out", &out]);
     let generation = server.generation();
-    // More open pages than worker threads, and a client that never finishes its request.
+    // Many open pages, and a client that never finishes its request.
     let streams: Vec<Events> = (0..12).map(|_| Events::open(&server, generation)).collect();
     let mut slow = server.connect();
     slow.write_all(b"GET /index.html HTTP/1.1\r\nHost: loc")

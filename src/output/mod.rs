@@ -5,6 +5,17 @@
 //! half-way, leaves the previous output exactly as it was. Writing into an
 //! empty folder is also the fast path: overwriting thousands of existing files
 //! costs far more on most file systems.
+//!
+//! Only an empty folder or one that kenshu wrote (it holds the
+//! [`guard::STAMP`] file, written last into each staging folder) is ever
+//! replaced: [`check_output`] says which `--out` is refused, and the swap
+//! itself refuses again (see `swap`).
+
+mod guard;
+mod swap;
+
+pub use guard::{check_output, STAMP};
+pub use swap::Cleanup;
 
 use crate::render::{Contents, OutputFile};
 use rayon::prelude::*;
@@ -39,11 +50,13 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` into `out`, replacing its previous contents atomically.
+/// Writes `files` into `out`, replacing its previous contents atomically;
+/// returns when the old contents are gone too.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let staging = Staging::create(out)?;
     write_all(&staging.dir, files)?;
-    staging.commit()
+    let _ = staging.commit()?.finish();
+    Ok(())
 }
 
 /// A staging folder beside the output folder, filled file by file and then
@@ -74,8 +87,9 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.kenshu-staging-{}", std::process::id()));
-        remove_if_exists(&dir)?;
+        swap::remove_leftovers(parent, &name);
+        let dir = parent.join(swap::staging_name(&name));
+        swap::remove_tree_if_exists(&dir).map_err(at(&dir))?;
         fs::create_dir_all(&dir).map_err(at(&dir))?;
         Ok(Staging {
             dir,
@@ -100,19 +114,23 @@ impl Staging {
         }
     }
 
-    /// Replaces the output folder with the staging folder.
-    pub fn commit(mut self) -> Result<(), WriteError> {
-        let swapped = swap_into_place(&self.dir, &self.out, &self.parent, &self.name);
+    /// Stamps the staging folder and puts it in place of the output
+    /// folder; the old output is deleted in the background by the returned
+    /// [`Cleanup`] (dropping it waits for that).
+    pub fn commit(mut self) -> Result<Cleanup, WriteError> {
+        let stamp = self.dir.join(guard::STAMP);
+        fs::write(&stamp, guard::STAMP_TEXT).map_err(at(&stamp))?;
+        let swapped = swap::swap_into_place(&self.dir, &self.out, &self.parent, &self.name);
         // On failure, dropping removes what is left of the staging folder.
         self.committed = swapped.is_ok();
-        swapped
+        swapped.map_err(at(&self.out))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = swap::remove_tree_if_exists(&self.dir);
         }
     }
 }
@@ -143,58 +161,6 @@ pub fn write_file(path: &Path, contents: &Contents) -> Result<(), WriteError> {
     }
 }
 
-fn swap_into_place(
-    staging: &Path,
-    out: &Path,
-    parent: &Path,
-    name: &str,
-) -> Result<(), WriteError> {
-    if !out.exists() {
-        return fs::rename(staging, out).map_err(at(out));
-    }
-    let old = parent.join(format!(".{name}.kenshu-old-{}", std::process::id()));
-    remove_if_exists(&old)?;
-    fs::rename(out, &old).map_err(at(out))?;
-    if let Err(source) = fs::rename(staging, out) {
-        // Put the previous output back before reporting.
-        let _ = fs::rename(&old, out);
-        let _ = fs::remove_dir_all(staging);
-        return Err(WriteError {
-            path: out.to_path_buf(),
-            source,
-        });
-    }
-    remove_tree(&old, 2).map_err(at(&old))
-}
-
-/// Removes a folder and everything in it, the first `parallel_levels`
-/// levels of folders in parallel (the old output has a folder per page).
-fn remove_tree(path: &Path, parallel_levels: u32) -> io::Result<()> {
-    if parallel_levels == 0 {
-        return fs::remove_dir_all(path);
-    }
-    let entries: Vec<fs::DirEntry> = fs::read_dir(path)?.collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|entry| {
-        if entry.file_type()?.is_dir() {
-            remove_tree(&entry.path(), parallel_levels - 1)
-        } else {
-            fs::remove_file(entry.path())
-        }
-    })?;
-    fs::remove_dir(path)
-}
-
-fn remove_if_exists(path: &Path) -> Result<(), WriteError> {
-    match fs::remove_dir_all(path) {
-        Ok(()) => Ok(()),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(err) => Err(WriteError {
-            path: path.to_path_buf(),
-            source: err,
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +179,7 @@ mod tests {
         assert!(!out.join("old.html").exists());
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "staging folders must be cleaned up");
+        assert!(out.join(STAMP).is_file(), "the output is stamped");
     }
 
     #[test]
@@ -228,7 +195,7 @@ mod tests {
         staging.write(&file("modules/m/index.html", "m")).unwrap();
         staging.write(&file("index.html", "2")).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
-        staging.commit().unwrap();
+        staging.commit().unwrap().finish().unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
         assert_eq!(
             fs::read_to_string(out.join("modules/m/index.html")).unwrap(),

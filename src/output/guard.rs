@@ -1,0 +1,201 @@
+//! Which folders kenshu may replace: the guard `build` and `serve` share.
+//!
+//! The output folder is replaced whole, so before anything is written
+//! [`check_output`] refuses an `--out` that
+//! - is, holds or lies inside the site's sources (`content/`, where
+//!   `site.yaml` lives, `themes/`, the site folder itself or a parent of it);
+//! - is a symbolic link (kenshu does not follow it: pass the real folder);
+//! - is a file, or anything else that is not a folder;
+//! - is a folder with files in it that kenshu did not write, i.e. one
+//!   without the [`STAMP`] file that every kenshu output carries.
+//!
+//! An empty folder, a missing one and a previous kenshu output are fine.
+
+use crate::diagnostics::Diagnostic;
+use crate::diagnostics::Location;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as kenshu's output, written last into every
+/// output. Only a folder holding it is ever swapped away and deleted.
+pub const STAMP: &str = ".kenshu-output";
+
+/// What the stamp says, for a person who opens it.
+pub(crate) const STAMP_TEXT: &str = "This folder was written by kenshu and is replaced whole by \
+     every `kenshu build`. Do not keep your own files here.\n\
+     このフォルダーは kenshu が書き出したもので、ビルドのたびに丸ごと置き換えられます。\n";
+
+/// The site's own folders that an output must stay clear of.
+const SOURCE_DIRS: [&str; 2] = ["content", "themes"];
+
+/// Messages to authors, in one place.
+mod message {
+    pub(super) fn sources(what: &str) -> String {
+        format!("出力先がサイトのソース（{what}）と重なっています。ビルドするとソースが置き換えられて消えるため、書き出しません")
+    }
+    pub(super) const SOURCES_HINT: &str =
+        "ソースと重ならない専用のフォルダーを指定してください（例: --out public）";
+    pub(super) fn symlink(target: &str) -> String {
+        format!("出力先はシンボリックリンクです（リンク先: {target}）。kenshu はリンクをたどって置き換えません")
+    }
+    pub(super) const SYMLINK_HINT: &str =
+        "リンク先のフォルダーを --out に直接指定するか、リンクを削除してください";
+    pub(super) const NOT_A_FOLDER: &str =
+        "出力先がフォルダーではありません（ファイルなどがあります）。何も書き出しません";
+    pub(super) const NOT_A_FOLDER_HINT: &str =
+        "存在しないフォルダーか空のフォルダーを指定してください";
+    pub(super) fn foreign(example: &str) -> String {
+        format!("出力先のフォルダーには kenshu が書き出したものではないファイル（{example} など）があります。中身を消さないよう、書き出しません")
+    }
+    pub(super) const FOREIGN_HINT: &str =
+        "空のフォルダーか新しいフォルダー名を指定してください。kenshu の出力には .kenshu-output という印のファイルがあり、それがあるフォルダーだけを置き換えます（印のない古い版の kenshu の出力なら、一度削除してください）";
+    pub(super) fn unreadable(err: &std::io::Error) -> String {
+        format!("出力先を確認できません: {err}")
+    }
+}
+
+/// Refuses an output folder that kenshu must not replace (see the module
+/// documentation); `root` is the site folder. Checks only: writes nothing.
+pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let refuse = |message: String, hint: &str| {
+        Err(Diagnostic::error(
+            out,
+            Location::START,
+            crate::messages::Message::literal(message, hint),
+        ))
+    };
+    let unreadable = |err: io::Error| {
+        Diagnostic::error(
+            out,
+            Location::START,
+            crate::messages::Message::literal(message::unreadable(&err), ""),
+        )
+    };
+    let meta = match fs::symlink_metadata(out) {
+        Ok(meta) => Some(meta),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(unreadable(err)),
+    };
+    if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        let target = fs::read_link(out).map_or_else(|_| "?".into(), |t| t.display().to_string());
+        return refuse(message::symlink(&target), message::SYMLINK_HINT);
+    }
+    if meta.as_ref().is_some_and(|m| !m.is_dir()) {
+        return refuse(message::NOT_A_FOLDER.into(), message::NOT_A_FOLDER_HINT);
+    }
+    let root = root.canonicalize().map_err(unreadable)?;
+    let absolute = absolute(out).map_err(unreadable)?;
+    if let Some(what) = overlapping_source(&root, &absolute) {
+        return refuse(message::sources(&what), message::SOURCES_HINT);
+    }
+    if meta.is_some() {
+        if let Some(example) = foreign_file(out).map_err(unreadable)? {
+            return refuse(message::foreign(&example), message::FOREIGN_HINT);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `dir` is kenshu's output (holds the stamp file).
+pub(crate) fn is_stamped(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(STAMP)).is_ok_and(|m| m.is_file())
+}
+
+/// A file of `dir` that shows kenshu did not write it: `None` when the
+/// folder is empty or stamped.
+fn foreign_file(dir: &Path) -> io::Result<Option<String>> {
+    if is_stamped(dir) {
+        return Ok(None);
+    }
+    let first = fs::read_dir(dir)?.next().transpose()?;
+    Ok(first.map(|entry| entry.file_name().to_string_lossy().into_owned()))
+}
+
+/// The source folder that `out` (absolute) is, holds or lies in, named as
+/// an author would: `content/`, `themes/`, the site folder.
+fn overlapping_source(root: &Path, out: &Path) -> Option<String> {
+    if root.starts_with(out) {
+        return Some(format!("サイトのフォルダー {}", root.display()));
+    }
+    SOURCE_DIRS.iter().find_map(|name| {
+        let dir = root.join(name);
+        // A source folder may itself be a link to elsewhere.
+        let real = dir.canonicalize().unwrap_or(dir);
+        (out.starts_with(&real) || real.starts_with(out)).then(|| format!("{name}/"))
+    })
+}
+
+/// `path` made absolute, with the links in its existing part resolved and
+/// `..` applied, without requiring the rest of it to exist.
+fn absolute(path: &Path) -> io::Result<PathBuf> {
+    let mut resolved = PathBuf::new();
+    let mut exists = true;
+    for component in std::path::absolute(path)?.components() {
+        match component {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => {
+                resolved.push(other);
+                if exists {
+                    match resolved.canonicalize() {
+                        Ok(real) => resolved = real,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        fs::create_dir_all(root.join("content/modules")).unwrap();
+        fs::create_dir_all(root.join("themes")).unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn sources_and_their_parents_are_refused() {
+        let (dir, root) = site();
+        for bad in [
+            root.clone(),
+            root.join("content"),
+            root.join("content/modules"),
+            root.join("content/new/deeper"),
+            root.join("themes/x"),
+            dir.path().to_path_buf(),
+            root.join("public/../content"),
+        ] {
+            let err = check_output(&root, &bad).expect_err(&bad.display().to_string());
+            assert!(err.text(Default::default()).contains("ソース"), "{}", err);
+        }
+        assert!(check_output(&root, &root.join("public")).is_ok());
+        assert!(check_output(&root, &dir.path().join("elsewhere/out")).is_ok());
+    }
+
+    #[test]
+    fn a_folder_with_foreign_files_is_refused_and_a_stamped_one_is_not() {
+        let (_dir, root) = site();
+        let out = root.join("public");
+        fs::create_dir_all(&out).unwrap();
+        assert!(check_output(&root, &out).is_ok(), "empty folder");
+        fs::write(out.join("予算資料.xlsx"), "x").unwrap();
+        let err = check_output(&root, &out).unwrap_err();
+        assert!(
+            err.text(Default::default()).contains("予算資料.xlsx"),
+            "{}",
+            err
+        );
+        fs::write(out.join(STAMP), STAMP_TEXT).unwrap();
+        assert!(check_output(&root, &out).is_ok());
+    }
+}

@@ -1,0 +1,247 @@
+//! What the build will write, checked before anything is rendered.
+//!
+//! [`check_layout`] lists every output path (pages, theme assets, media,
+//! files of `content/static/`) without rendering a page, and reports:
+//! - a static file at the path of a generated file, under a folder that is
+//!   a generated file, named like a folder of the output (`modules`), or
+//!   inside the search index (`assets/search/`): either would overwrite the
+//!   other, and which one won used to depend on thread timing; also when the
+//!   two paths differ only in letter case or Unicode normalisation, as they
+//!   are the same file on Windows, macOS and IIS;
+//! - an output path with a folder or file name longer than
+//!   [`MAX_NAME_BYTES`] or longer as a whole than [`MAX_PATH_BYTES`], which
+//!   file systems refuse ("File name too long").
+//!
+//! `check` and `build` both run it, so `check` passes only what `build` can write.
+
+use super::{media_output_path, static_output_path, PageId, Renderer};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::site::Site;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Longest folder or file name in the output, in bytes (ext4, NTFS, APFS).
+pub const MAX_NAME_BYTES: usize = 255;
+/// Longest output path below the output folder, in bytes: leaves room for
+/// the output folder's own path within Linux's 4,096.
+pub const MAX_PATH_BYTES: usize = 1024;
+
+/// The search index's folder: its file names depend on the index's size.
+const SEARCH_DIR: &str = "assets/search/";
+
+/// Messages to authors, in one place.
+mod message {
+    pub(super) fn collides(output: &str, other: &str) -> String {
+        format!("この静的ファイルは出力の {output} に書き出されますが、そこには {other} が書き出されます。どちらかが上書きされるため、ビルドできません")
+    }
+    pub(super) fn folder(output: &str, other: &str) -> String {
+        format!("この静的ファイルは出力の {output} に書き出されますが、同じ名前のフォルダーに {other} が書き出されます")
+    }
+    pub(super) fn under_file(output: &str, file: &str, other: &str) -> String {
+        format!("この静的ファイルは出力の {output} に書き出されますが、{file} は {other} が書き出すファイルのため、フォルダーにできません")
+    }
+    pub(super) fn folded(output: &str, other: &str, what: &str) -> String {
+        format!("この静的ファイルの出力 {output} は、{what} の出力 {other} と大文字・小文字か Unicode の正規化だけが違います。Windows や macOS、IIS では同じ名前になり、どちらかが上書きされます")
+    }
+    pub(super) const SEARCH: &str = "検索インデックス（assets/search/）";
+    pub(super) const COLLIDES_HINT: &str =
+        "content/static/ の中でファイル名かフォルダー名を変えてください";
+    pub(super) fn name_too_long(output: &str, bytes: usize, max: usize) -> String {
+        format!("出力のパス {output} に {bytes} バイトの名前があり、ファイルシステムの上限 {max} バイトを超えます")
+    }
+    pub(super) fn path_too_long(output: &str, bytes: usize, max: usize) -> String {
+        format!("出力のパス {output} は {bytes} バイトで、上限 {max} バイトを超えます")
+    }
+    pub(super) const TOO_LONG_HINT: &str = "id やファイル名を短くしてください";
+}
+
+/// Where a generated file comes from, as an author would name it.
+struct Origin {
+    what: String,
+    path: PathBuf,
+    /// Text to point at in `path` (`id: …`), found only when reporting.
+    needle: Option<String>,
+}
+
+impl Origin {
+    fn at(what: String, path: PathBuf) -> Origin {
+        Origin {
+            what,
+            path,
+            needle: None,
+        }
+    }
+
+    /// Where in its file the problem is: reads the file, so only called
+    /// for a problem.
+    fn location(&self, site: &Site) -> Location {
+        let Some(needle) = &self.needle else {
+            return Location::START;
+        };
+        let text = std::fs::read_to_string(site.root.join(&self.path)).unwrap_or_default();
+        text.lines()
+            .enumerate()
+            .find_map(|(index, line)| {
+                line.find(needle.as_str())
+                    .map(|byte| Location::new(index + 1, line[..byte].chars().count() + 1))
+            })
+            .unwrap_or(Location::START)
+    }
+}
+
+/// Every problem with the paths the build will write.
+pub fn check_layout(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
+    let generated = generated_files(site, renderer);
+    let mut problems = Vec::new();
+    for (output, origin) in &generated {
+        problems.extend(length_problem(site, output, origin));
+    }
+    let folders: BTreeMap<&str, &Origin> = generated
+        .iter()
+        .flat_map(|(output, origin)| ancestors(output).map(move |folder| (folder, origin)))
+        .collect();
+    let folded: BTreeMap<String, (&str, &Origin)> = generated
+        .iter()
+        .map(|(output, origin)| (output.as_str(), origin))
+        .chain(folders.iter().map(|(folder, origin)| (*folder, *origin)))
+        .map(|(path, origin)| (fold(path), (path, origin)))
+        .collect();
+    for source in &site.statics {
+        let output = static_output_path(source);
+        let origin = Origin::at(source.display().to_string(), source.clone());
+        problems.extend(length_problem(site, &output, &origin));
+        let collision = static_collision(&output, source, &generated, &folders)
+            .or_else(|| folded_collision(&output, source, &folded));
+        problems.extend(collision);
+    }
+    problems
+}
+
+/// A path as case-insensitive file systems (Windows, macOS) and IIS see it:
+/// NFC, lowercase.
+fn fold(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    path.nfc().flat_map(char::to_lowercase).collect()
+}
+
+/// The static file at `output` against a generated file or folder whose
+/// path differs only in letter case or Unicode normalisation.
+fn folded_collision(
+    output: &str,
+    source: &PathBuf,
+    folded: &BTreeMap<String, (&str, &Origin)>,
+) -> Option<Diagnostic> {
+    let clash = std::iter::once(output)
+        .chain(ancestors(output))
+        .find_map(|path| folded.get(&fold(path)).filter(|(other, _)| *other != path));
+    let message = match clash {
+        Some((other, origin)) => message::folded(output, other, &origin.what),
+        None if fold(output).starts_with(SEARCH_DIR) => message::collides(output, message::SEARCH),
+        None => return None,
+    };
+    Some(Diagnostic::error(
+        source,
+        Location::START,
+        crate::messages::Message::literal(message, message::COLLIDES_HINT),
+    ))
+}
+
+/// The static file at `output` against what kenshu generates.
+fn static_collision(
+    output: &str,
+    source: &PathBuf,
+    generated: &BTreeMap<String, Origin>,
+    folders: &BTreeMap<&str, &Origin>,
+) -> Option<Diagnostic> {
+    let message = if output.starts_with(SEARCH_DIR) {
+        message::collides(output, message::SEARCH)
+    } else if let Some(origin) = generated.get(output) {
+        message::collides(output, &origin.what)
+    } else if let Some(origin) = folders.get(output) {
+        message::folder(output, &origin.what)
+    } else {
+        let (file, origin) = ancestors(output).find_map(|a| generated.get_key_value(a))?;
+        message::under_file(output, file, &origin.what)
+    };
+    Some(Diagnostic::error(
+        source,
+        Location::START,
+        crate::messages::Message::literal(message, message::COLLIDES_HINT),
+    ))
+}
+
+/// `a/b/c.html` → `a/b`, `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .rev()
+        .filter(|&(_, c)| c == '/')
+        .map(move |(at, _)| &path[..at])
+}
+
+fn length_problem(site: &Site, output: &str, origin: &Origin) -> Option<Diagnostic> {
+    let longest = output.split('/').map(str::len).max().unwrap_or(0);
+    let message = if longest > MAX_NAME_BYTES {
+        message::name_too_long(output, longest, MAX_NAME_BYTES)
+    } else if output.len() > MAX_PATH_BYTES {
+        message::path_too_long(output, output.len(), MAX_PATH_BYTES)
+    } else {
+        return None;
+    };
+    Some(Diagnostic::error(
+        &origin.path,
+        origin.location(site),
+        crate::messages::Message::literal(message, message::TOO_LONG_HINT),
+    ))
+}
+
+/// Every file kenshu makes, by output path, except the search index
+/// (whose folder is reserved whole).
+fn generated_files(site: &Site, renderer: &Renderer) -> BTreeMap<String, Origin> {
+    let mut files = BTreeMap::new();
+    for page in super::all_pages(site) {
+        files.insert(page.output_path(), page_origin(site, &page));
+    }
+    let theme = renderer.theme();
+    let assets = theme.assets.keys().map(|name| format!("assets/{name}"));
+    for asset in assets.chain([super::SITE_CONFIG.to_string()]) {
+        let origin = Origin::at(
+            format!("テーマのファイル {asset}"),
+            theme.strings_path.clone(),
+        );
+        files.insert(asset, origin);
+    }
+    for source in &site.media {
+        let origin = Origin::at(
+            format!("画像などのファイル {}", source.display()),
+            source.clone(),
+        );
+        files.insert(media_output_path(source), origin);
+    }
+    files
+}
+
+fn page_origin(site: &Site, page: &PageId) -> Origin {
+    let (path, id) = match page {
+        PageId::Module(id) => (site.module(id).map(|m| m.path.clone()), id),
+        PageId::Page(slug) => (
+            site.pages
+                .iter()
+                .find(|p| &p.slug == slug)
+                .map(|p| p.path.clone()),
+            slug,
+        ),
+        PageId::Role(id) | PageId::Skill(id) => {
+            (Some(PathBuf::from(crate::framework::SKILLS_FILE)), id)
+        }
+        _ => {
+            let path = PathBuf::from(crate::config::SITE_FILE);
+            return Origin::at("kenshu が生成するページ".into(), path);
+        }
+    };
+    let path = path.unwrap_or_else(|| PathBuf::from(crate::config::SITE_FILE));
+    Origin {
+        what: format!("{} から生成されるページ", path.display()),
+        needle: (!matches!(page, PageId::Page(_))).then(|| format!("id: {id}")),
+        path,
+    }
+}
