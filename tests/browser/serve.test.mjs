@@ -172,7 +172,7 @@ test(
       assert.equal(where.length, 1, `one problem expected, the overlay shows ${JSON.stringify(where)}`);
       assert.match(where[0], /^content\/modules\/security\/basics\.md:3:\d+$/, 'the skills line is line 3');
       const message = await overlay.locator('.kenshu-overlay__message').textContent();
-      assert.match(message, /unknown skill "nope"/);
+      assert.match(message, /スキル「nope」は skills.yaml にありません/);
       const text = await overlay.textContent();
       assert.ok(text.includes(`${MODULE}:3:`) && text.includes('unknown skill'), `overlay text: ${text}`);
       // overlay.css loaded within the CSP (its effect shows; rules of a stylesheet cannot be read).
