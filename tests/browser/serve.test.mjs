@@ -174,7 +174,7 @@ test(
       const message = await overlay.locator('.kenshu-overlay__message').textContent();
       assert.match(message, /スキル「nope」は skills.yaml にありません/);
       const text = await overlay.textContent();
-      assert.ok(text.includes(`${MODULE}:3:`) && text.includes('unknown skill'), `overlay text: ${text}`);
+      assert.ok(text.includes(`${MODULE}:3:`) && text.includes('スキル「nope」'), `overlay text: ${text}`);
       // overlay.css loaded within the CSP (its effect shows; rules of a stylesheet cannot be read).
       const position = await overlay.evaluate((el) => window.getComputedStyle(el).position);
       assert.equal(position, 'fixed', 'the overlay is not styled by /__kenshu/overlay.css');
