@@ -84,10 +84,13 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     if meta.as_ref().is_some_and(|m| !m.is_dir()) {
         return refuse(message::NOT_A_FOLDER.into(), message::NOT_A_FOLDER_HINT);
     }
-    let root = root.canonicalize().map_err(unreadable)?;
-    let absolute = absolute(out).map_err(unreadable)?;
-    if let Some(what) = overlapping_source(&root, &absolute) {
-        return refuse(message::sources(&what), message::SOURCES_HINT);
+    // A site folder that does not exist holds no sources (loading it
+    // reports that); the rules for `out` itself still apply.
+    if let Ok(root) = root.canonicalize() {
+        let absolute = absolute(out).map_err(unreadable)?;
+        if let Some(what) = overlapping_source(&root, &absolute) {
+            return refuse(message::sources(&what), message::SOURCES_HINT);
+        }
     }
     if meta.is_some() {
         if let Some(example) = foreign_file(out).map_err(unreadable)? {
