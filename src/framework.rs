@@ -367,11 +367,18 @@ fn index_ids<'a>(
                 Diagnostic::error(
                     source.path,
                     source.find(&format!("id: {id}")),
-                    format!("{kind} id \"{id}\" is not valid"),
+                    if is_reserved_id(id) {
+                        reserved_id_message(kind, id)
+                    } else {
+                        format!("{kind} id \"{id}\" is not valid")
+                    },
                 )
-                .with_hint(
-                    "ids use lowercase ASCII letters, digits and hyphens, e.g. security-literacy",
-                ),
+                .with_hint(if is_reserved_id(id) {
+                    reserved_id_hint(id)
+                } else {
+                    "ids use lowercase ASCII letters, digits and hyphens, e.g. security-literacy"
+                        .into()
+                }),
             );
         }
         if index.insert(id.clone(), position).is_some() {
@@ -389,17 +396,60 @@ fn index_ids<'a>(
     index
 }
 
-/// Ids become URL segments: lowercase ASCII letters, digits, `-` and `_`.
+/// Ids become URL segments: lowercase ASCII letters, digits, `-` and `_`;
+/// never a name the browser's objects already have (see [`is_reserved_id`]).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
+        && !is_reserved_id(id)
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
+/// Names of JavaScript's `Object.prototype` (and `prototype`): progress is
+/// kept in the browser by id, where such a key would break the records.
+pub const RESERVED_IDS: &[&str] = &[
+    "__proto__",
+    "__definegetter__",
+    "__definesetter__",
+    "__lookupgetter__",
+    "__lookupsetter__",
+    "constructor",
+    "hasownproperty",
+    "isprototypeof",
+    "propertyisenumerable",
+    "prototype",
+    "tolocalestring",
+    "tostring",
+    "valueof",
+];
+
+/// Whether `id` is one of [`RESERVED_IDS`] (case-insensitively).
+pub fn is_reserved_id(id: &str) -> bool {
+    RESERVED_IDS.contains(&id.to_ascii_lowercase().as_str())
+}
+
+/// The message for an id refused by [`is_reserved_id`] (Japanese, for authors).
+pub fn reserved_id_message(kind: &str, id: &str) -> String {
+    format!("{kind} id「{id}」は使えません")
+}
+
+/// The hint for an id refused by [`is_reserved_id`] (Japanese, for authors).
+pub fn reserved_id_hint(id: &str) -> String {
+    format!("「{id}」はブラウザーの学習記録で特別な意味を持つ名前なので id に使えません。別の id を付けてください")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_prototype_names_are_not_ids() {
+        for id in ["constructor", "__proto__", "prototype", "tostring"] {
+            assert!(!is_valid_id(id), "{id}");
+        }
+        assert!(is_valid_id("constructor-basics"));
+    }
 
     const TEXT: &str = "categories:\n  - id: c\n    name: C\nskills:\n  - id: a\n    name: A\n    category: c\n  - id: b\n    name: B\n    category: c\nroles:\n  - id: base\n    name: Base\n    skills: [a]\n  - id: child\n    name: Child\n    extends: base\n    skills: [b]\n";
 

@@ -61,6 +61,9 @@ pub struct ModuleFrontMatter {
     /// Date of the last substantial change (YYYY-MM-DD); the home page lists the newest.
     #[serde(default)]
     pub updated: Option<String>,
+    /// Questions drawn from the module's pool for each attempt (`draw: N`).
+    #[serde(default)]
+    pub draw: Option<usize>,
 }
 
 /// The header of a standalone page (content/pages/*.md).

@@ -13,7 +13,7 @@ pub use frontmatter::{ModuleFrontMatter, PageFrontMatter};
 pub use quiz::{Choice, Question, QuestionKind};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::framework::is_valid_id;
+use crate::framework::{is_reserved_id, is_valid_id, reserved_id_hint, reserved_id_message};
 use crate::markdown::{self, BodyPart, Heading, LinkTargets, MarkdownInput};
 use crate::source::{self, parse_yaml, SourceText};
 use rayon::prelude::*;
@@ -177,10 +177,15 @@ fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic
         } else {
             Location::START
         };
-        problems.push(
-            Diagnostic::error(&file.path, at, format!("module id \"{id}\" is not valid"))
-                .with_hint("ids become URLs: use lowercase ASCII letters, digits and hyphens; for a Japanese file name set `id:` in the front matter"),
-        );
+        let (message, hint) = if is_reserved_id(&id) {
+            (
+                reserved_id_message("モジュール", &id),
+                reserved_id_hint(&id),
+            )
+        } else {
+            (format!("module id \"{id}\" is not valid"), "ids become URLs: use lowercase ASCII letters, digits and hyphens; for a Japanese file name set `id:` in the front matter".into())
+        };
+        problems.push(Diagnostic::error(&file.path, at, message).with_hint(hint));
     }
     if front.title.trim().is_empty() {
         problems.push(Diagnostic::error(

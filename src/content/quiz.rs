@@ -19,6 +19,12 @@ struct RawQuestion {
     answer: Option<RawAnswer>,
     #[serde(default)]
     explanation: String,
+    /// Choice order shuffled per attempt (default); `false` pins it.
+    #[serde(default)]
+    shuffle: Option<bool>,
+    /// Characters a text answer may leave out or add (e.g. "・ー").
+    #[serde(default)]
+    ignore: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -69,6 +75,10 @@ pub struct Question {
     /// Accepted answers of a text question.
     pub accepted: Vec<String>,
     pub explanation: String,
+    /// Whether the page's script may shuffle the choices (`shuffle:`).
+    pub shuffle: bool,
+    /// Characters ignored when a text answer is compared (`ignore:`).
+    pub ignore: String,
 }
 
 /// Parses one quiz block whose content starts at `first_line` of the file.
@@ -177,7 +187,13 @@ fn check(raw: RawQuestion) -> Result<Question, Problem> {
             "write the question after `question:`".into(),
         ));
     }
-    match (raw.choices, raw.answer) {
+    let shuffle = raw.shuffle.unwrap_or(true);
+    let ignore = raw.ignore.unwrap_or_default();
+    let is_text = matches!(raw.answer, Some(RawAnswer::Text(_) | RawAnswer::List(_)));
+    if !ignore.is_empty() && !is_text {
+        return Err(ignore_not_text());
+    }
+    let question = match (raw.choices, raw.answer) {
         (Some(_), Some(_)) => Err((
             "question has both `choices` and `answer`".into(),
             "use `choices` for a choice question, or `answer` for true/false and text questions, not both".into(),
@@ -188,7 +204,20 @@ fn check(raw: RawQuestion) -> Result<Question, Problem> {
         )),
         (Some(choices), None) => choice_question(raw.question, choices, raw.explanation),
         (None, Some(answer)) => answer_question(raw.question, answer, raw.explanation),
-    }
+    }?;
+    Ok(Question {
+        shuffle,
+        ignore,
+        ..question
+    })
+}
+
+/// `ignore:` on a question that has no text answer (Japanese, for authors).
+fn ignore_not_text() -> Problem {
+    (
+        "`ignore` は記述式（answer に文字列を書く問題）にだけ指定できます".into(),
+        "選択式・正誤式の問題からは `ignore:` を削除してください".into(),
+    )
 }
 
 fn choice_question(
@@ -230,6 +259,8 @@ fn choice_question(
         truth: None,
         accepted: Vec::new(),
         explanation,
+        shuffle: true,
+        ignore: String::new(),
     })
 }
 
@@ -257,6 +288,8 @@ fn answer_question(
         truth,
         accepted,
         explanation,
+        shuffle: true,
+        ignore: String::new(),
     })
 }
 
@@ -287,6 +320,21 @@ mod tests {
         let errs = parse("- question: ok\n  answer: true\n- question: a\n  choices:\n    - text: x\n    - text: y\n").unwrap_err();
         assert_eq!(errs[0].location, Location::new(12, 1));
         assert!(errs[0].message.contains("no correct choice"));
+    }
+
+    #[test]
+    fn shuffle_and_ignore_are_read() {
+        let qs = parse("- question: a\n  shuffle: false\n  choices:\n    - text: x\n      correct: true\n    - text: y\n- question: b\n  ignore: \"・ー\"\n  answer: [データ・ベース]\n").unwrap();
+        assert!(!qs[0].shuffle);
+        assert!(qs[1].shuffle, "shuffled unless pinned");
+        assert_eq!(qs[1].ignore, "・ー");
+    }
+
+    #[test]
+    fn ignore_on_a_choice_question_is_located() {
+        let errs = parse("- question: a\n  ignore: ー\n  answer: true\n").unwrap_err();
+        assert_eq!(errs[0].location, Location::new(10, 1));
+        assert!(errs[0].message.contains("記述式"), "{}", errs[0].message);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Module {
     pub prerequisites: Vec<String>,
     pub pass_score: u8,
     pub updated: Option<String>,
+    /// Questions asked per attempt when fewer than the module has (`draw:`).
+    pub draw: Option<usize>,
     pub body: Body,
 }
 
@@ -300,7 +302,7 @@ fn build_module(
     targets: &LinkTargets,
     check_only: bool,
 ) -> (Module, Vec<Diagnostic>) {
-    let (body, problems) = content::render_body(
+    let (body, mut problems) = content::render_body(
         file,
         header.body_first_line,
         content::BodyOptions {
@@ -310,6 +312,9 @@ fn build_module(
         },
         targets,
     );
+    if let Some(problem) = draw_problem(&header, body.question_count()) {
+        problems.push(problem);
+    }
     let front = header.front;
     let module = Module {
         id: header.id,
@@ -323,9 +328,28 @@ fn build_module(
         prerequisites: front.prerequisites,
         pass_score: front.pass_score.unwrap_or(config.pass_score),
         updated: front.updated,
+        draw: front.draw,
         body,
     };
     (module, problems)
+}
+
+/// `draw: N` must ask at least one question and no more than the module has.
+fn draw_problem(header: &ModuleHeader, questions: usize) -> Option<Diagnostic> {
+    let draw = header.front.draw?;
+    if (1..=questions).contains(&draw) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            &header.path,
+            header.locate("draw"),
+            format!("`draw: {draw}` は出題数として使えません（このモジュールの問題は {questions} 問です）"),
+        )
+        .with_hint(format!(
+            "1 以上 {questions} 以下の数を書いてください。毎回すべて出題するときは `draw:` を削除します"
+        )),
+    )
 }
 
 fn build_page(
