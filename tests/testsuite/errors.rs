@@ -439,10 +439,7 @@ fn draw_must_fit_the_questions_and_prototype_names_are_no_ids() {
     let quiz = "```quiz\n- question: a\n  answer: true\n- question: b\n  answer: false\n```\n";
     let site = site_with(
         MODULE,
-        &module(
-            "title: 基本\nskills: [security-literacy]\ndraw: 3\n",
-            quiz,
-        ),
+        &module("title: 基本\nskills: [security-literacy]\ndraw: 3\n", quiz),
     );
     site.write(
         "content/modules/security/constructor.md",
