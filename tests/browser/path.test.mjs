@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TEST_TIMEOUT, answerAllRightly, modulesWithQuestions, open, readPage, roles, sitePages, textWhen, uiStrings, useBrowser } from './support.mjs';
+import { PUBLIC_URL, TEST_TIMEOUT, answerAllRightly, modulesWithQuestions, open, readPage, roles, sitePages, textWhen, uiStrings, useBrowser } from './support.mjs';
 
 const openContext = useBrowser();
 
@@ -169,5 +169,25 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   assert.ok(dates.every((d) => d.includes('2026')), `pass dates: ${dates}`);
   assert.equal(await rolePage.locator('.certificate__print').isVisible(), true);
   watch.assertClean();
+  await watch.context.close();
+});
+
+test('from file:// the role is followed, home continues and the index filters', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext({ allowed: PUBLIC_URL });
+  const role = roleWithTwoModules();
+  await (await open(watch.context, `${PUBLIC_URL}${role.url}`)).close();
+  const module = await open(watch.context, `${PUBLIC_URL}${moduleUrl(role.modules[0])}`);
+  assert.equal(await module.locator(`.module-pager [data-pager-role="${role.id}"]`).isVisible(), true, 'pager from file://');
+  await module.close();
+  const home = await open(watch.context, `${PUBLIC_URL}index.html`);
+  const link = home.locator('[data-continue] .continue__link');
+  await link.waitFor();
+  assert.ok((await link.getAttribute('href')).includes(`modules/${role.modules[0]}/`), 'continue from file://');
+  await home.close();
+  const index = await open(watch.context, `${PUBLIC_URL}modules/index.html`);
+  await index.locator('#filter-role').selectOption(role.id);
+  const shown = await index.locator('[data-filter-items] li[data-module-id]:visible').count();
+  assert.equal(shown, role.modules.length, 'index filter from file://');
+  watch.assertClean('the learner\'s path from file://');
   await watch.context.close();
 });
