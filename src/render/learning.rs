@@ -112,14 +112,41 @@ fn module_link(module: &Module) -> Link<'_> {
     }
 }
 
+/// For each role: every module's place in its curriculum (by module
+/// position; `usize::MAX` when not in it), made once per render so that a
+/// module page finds its neighbours without searching the curricula.
+pub struct Places(std::collections::HashMap<String, Vec<usize>>);
+
+impl Places {
+    pub fn new(site: &Site) -> Places {
+        let places = site
+            .curricula
+            .iter()
+            .map(|(role, order)| {
+                let mut at = vec![usize::MAX; site.modules.len()];
+                for (place, &module) in order.iter().enumerate() {
+                    at[module] = place;
+                }
+                (role.clone(), at)
+            })
+            .collect();
+        Places(places)
+    }
+
+    fn of(&self, role: &str, module: usize) -> Option<usize> {
+        let place = *self.0.get(role)?.get(module)?;
+        (place != usize::MAX).then_some(place)
+    }
+}
+
 /// The previous and next module along each curriculum that has the module.
-pub fn pagers(site: &Site, position: usize) -> Vec<Pager<'_>> {
+pub fn pagers<'a>(site: &'a Site, places: &Places, position: usize) -> Vec<Pager<'a>> {
     site.module_roles[position]
         .iter()
         .filter_map(|id| site.framework.role(id))
         .filter_map(|role| {
             let order = curriculum(site, &role.id);
-            let at = order.iter().position(|&i| i == position)?;
+            let at = places.of(&role.id, position)?;
             let link = |i: usize| module_link(&site.modules[i]);
             Some(Pager {
                 role: role_link(role),
@@ -236,5 +263,71 @@ pub fn certificate(site: &Site, id: &str) -> Value {
         modules,
         module_ids => joined_ids(order.iter().map(|&i| &site.modules[i])),
         steps => Serde(steps),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::{load_site, LoadOptions};
+    use std::path::Path;
+
+    fn shipped() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, diagnostics) = load_site(root, LoadOptions::default());
+        site.unwrap_or_else(|| panic!("shipped site: {diagnostics:?}"))
+    }
+
+    #[test]
+    fn pagers_follow_each_study_order() {
+        let site = shipped();
+        let places = Places::new(&site);
+        for (role, order) in &site.curricula {
+            for (at, &module) in order.iter().enumerate() {
+                let pagers = pagers(&site, &places, module);
+                let pager = pagers.iter().find(|p| p.role.id == role).expect("pager");
+                assert_eq!(pager.position, at + 1);
+                assert_eq!(pager.total, order.len());
+                let previous = at
+                    .checked_sub(1)
+                    .map(|p| site.modules[order[p]].id.as_str());
+                assert_eq!(pager.previous.as_ref().map(|l| l.id), previous);
+                let next = order.get(at + 1).map(|&n| site.modules[n].id.as_str());
+                assert_eq!(pager.next.as_ref().map(|l| l.id), next);
+            }
+        }
+    }
+
+    #[test]
+    fn the_curricula_script_holds_every_study_order() {
+        let site = shipped();
+        let file = curricula_script(&site);
+        let super::super::Contents::Bytes(bytes) = file.contents else {
+            panic!("curricula.js is made, not copied");
+        };
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let json = text
+            .strip_prefix("window.KENSHU_CURRICULA = ")
+            .and_then(|t| t.strip_suffix(";\n"))
+            .expect("one assignment");
+        let data: serde_json::Value = serde_json::from_str(json).expect("JSON");
+        for role in data["roles"].as_array().expect("roles") {
+            let id = role["id"].as_str().expect("id");
+            let expected: Vec<&str> = site.curricula[id]
+                .iter()
+                .map(|&i| site.modules[i].id.as_str())
+                .collect();
+            let found: Vec<&str> = role["modules"]
+                .as_array()
+                .expect("modules")
+                .iter()
+                .filter_map(|m| m.as_str())
+                .collect();
+            assert_eq!(found, expected, "{id}");
+        }
+        assert_eq!(
+            data["modules"].as_array().map(Vec::len),
+            Some(site.modules.len())
+        );
     }
 }

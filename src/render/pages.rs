@@ -17,6 +17,8 @@ pub struct SiteValues {
     nav_roles: Value,
     nav_pages: Value,
     assessment_scale: Value,
+    /// Each module's place in each curriculum, for the module pages' pagers.
+    places: learning::Places,
 }
 
 impl SiteValues {
@@ -41,6 +43,7 @@ impl SiteValues {
             nav_roles: Value::from(Serde(roles)),
             nav_pages: Value::from(Serde(pages)),
             assessment_scale: Value::from(Serde(&site.framework.assessment_scale)),
+            places: learning::Places::new(site),
         }
     }
 }
@@ -58,7 +61,7 @@ pub fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Va
     let (template, specific) = match page {
         PageId::Home => ("home.html", home(site)),
         PageId::Role(id) => ("role.html", role(site, id)),
-        PageId::Module(id) => ("module.html", module(site, id, shared.quiz)),
+        PageId::Module(id) => ("module.html", module(site, id, shared)),
         PageId::SkillMatrix => ("skills.html", matrix(site)),
         PageId::Skill(id) => ("skill.html", skill(site, id)),
         PageId::Resources => ("resources.html", resources(site)),
@@ -217,7 +220,7 @@ fn role(site: &Site, id: &str) -> Value {
     }
 }
 
-fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
+fn module(site: &Site, id: &str, shared: &Shared) -> Value {
     let Some(position) = site.module_position(id) else {
         return context! {};
     };
@@ -246,11 +249,11 @@ fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
         .collect();
     context! {
         module => Serde(module_card(site, module)),
-        pagers => Serde(learning::pagers(site, position)),
+        pagers => Serde(learning::pagers(site, &shared.site.places, position)),
         draw => module.draw,
         pass_score => module.pass_score,
         updated => Serde(&module.updated),
-        body => safe(body_html(&module.body, quiz)),
+        body => safe(body_html(&module.body, shared.quiz)),
         headings => Serde(headings),
         prerequisites => Serde(prerequisites),
         roles => Serde(roles),
