@@ -191,3 +191,44 @@ test('from file:// the role is followed, home continues and the index filters', 
   watch.assertClean('the learner\'s path from file://');
   await watch.context.close();
 });
+
+test('a reached step gets its own certificate; choosing a role on home continues it', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  // A role whose first step (level 1) has fewer modules than the whole curriculum.
+  const role = roles().find((r) => {
+    const m = /data-certificate-for="step" data-step-modules="([^"]+)"/.exec(readPage(r.url));
+    return m && m[1].split(' ').length < r.modules.length;
+  });
+  assert.ok(role, 'no role has a step smaller than its curriculum');
+  const html = readPage(role.url);
+  const [, stepIds] = /data-certificate-for="step" data-step-modules="([^"]+)"/.exec(html);
+  const [, level] = /certificate\/index\.html#step-(\d+)/.exec(html);
+  const ids = stepIds.split(' ');
+  const home = await open(watch.context, 'index.html');
+  await home.locator('[data-continue] select').selectOption(role.id);
+  const link = home.locator('[data-continue] .continue__link');
+  await link.waitFor();
+  assert.ok((await link.getAttribute('href')).includes(`modules/${role.modules[0]}/`), 'the chosen role is continued');
+  assert.equal(await home.evaluate(() => window.kenshuStore.learner().role), role.id, 'the choice is the profile\'s 人材像');
+  await home.evaluate(({ ids }) => {
+    const at = '2026-10-01T09:00:00.000Z';
+    const state = JSON.parse(localStorage.getItem(window.KENSHU.progressKey));
+    for (const id of ids) state.modules[id] = { passed: true, bestScore: 100, lastScore: 100, attempts: 1, passedAt: at, updatedAt: at, firstScore: 100, firstMissed: [] };
+    localStorage.setItem(window.KENSHU.progressKey, JSON.stringify(state));
+  }, { ids });
+  await home.close();
+
+  const rolePage = await open(watch.context, role.url);
+  assert.equal(await rolePage.locator('[data-certificate-for="all"]').isVisible(), false, 'the curriculum is not complete');
+  const offer = rolePage.locator('[data-certificate-for="step"]').first();
+  assert.equal(await offer.isVisible(), true, 'the reached step offers a certificate');
+  await offer.locator('a').click();
+  await rolePage.waitForURL(new RegExp(`#step-${level}$`));
+  await rolePage.reload();
+  const rows = rolePage.locator('[data-certificate-module]:visible');
+  assert.deepEqual((await rows.evaluateAll((l) => l.map((r) => r.getAttribute('data-certificate-module')))).sort(), [...ids].sort());
+  assert.equal(await rolePage.locator('article.certificate').getAttribute('data-complete'), 'true');
+  assert.ok((await rolePage.locator('[data-certificate-step]').textContent()).length > 0, 'the step is named');
+  watch.assertClean();
+  await watch.context.close();
+});
