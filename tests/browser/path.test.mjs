@@ -232,3 +232,26 @@ test('a reached step gets its own certificate; choosing a role on home continues
   watch.assertClean();
   await watch.context.close();
 });
+
+test('the next module suggested skips modules already passed', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const withQuiz = new Set(modulesWithQuestions().map((m) => m.id));
+  const role = roles().find((r) => r.modules.length >= 3 && withQuiz.has(r.modules[0]));
+  assert.ok(role, 'no role has three modules');
+  const page = await open(watch.context, role.url);
+  await page.evaluate((id) => {
+    const at = '2026-10-01T09:00:00.000Z';
+    window.kenshuStore.importText(JSON.stringify({ format: 'kenshu-progress', schema: 2, modules: { [id]: { passed: true, bestScore: 100, attempts: 1, passedAt: at, updatedAt: at } } }));
+  }, role.modules[1]);
+  await page.goto(moduleUrl(role.modules[0]));
+  await answerAllRightly(page);
+  const next = page.locator('.quiz-summary__next a');
+  // Waits until the suggestion names the third module (or gives up, so the assertion shows what was suggested).
+  await page
+    .waitForFunction((id) => (document.querySelector('.quiz-summary__next a')?.getAttribute('href') || '').includes(`modules/${id}/`), role.modules[2])
+    .catch(() => {});
+  const href = (await next.getAttribute('href')) || '';
+  assert.ok(href.includes(`modules/${role.modules[2]}/`), `suggested ${href}, not the first unpassed ${role.modules[2]}`);
+  watch.assertClean();
+  await watch.context.close();
+});

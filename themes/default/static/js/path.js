@@ -6,7 +6,8 @@
  * script only reads them: from the module page's pager markup, the role
  * page's data-modules, and assets/curricula.js (window.KENSHU_CURRICULA =
  * {roles: [{id, name, url, modules, steps: [{name, level, modules}]}],
- * modules: [{id, title, url}]}) on the home page.
+ * modules: [{id, title, url}]}) on the home page (and, on a module page, only
+ * when the next module is passed already).
  *
  * Hooks:
  *   [data-role-page="<roleId>"]           role page: visiting it makes the role the followed one;
@@ -95,28 +96,59 @@
     });
   }
 
-  /** 「次に学ぶモジュール」 at the end of a passed module, along the shown curriculum. */
+  /**
+   * 「次に学ぶモジュール」 at the end of a passed module: the first module after
+   * this one in the shown curriculum that is not passed yet (else the first
+   * unpassed one before it). The pager names the next module; when that one is
+   * passed too, assets/curricula.js is loaded to look further.
+   */
   function showNext(part) {
     var box = document.querySelector(".quiz-summary__next");
     var summary = document.querySelector("section.quiz-summary");
     if (!box || !summary) return;
-    var passed = store.status(summary.getAttribute("data-module-id")) === "passed";
+    var id = summary.getAttribute("data-module-id");
     box.textContent = "";
-    box.hidden = !passed;
-    if (!passed) return;
+    box.hidden = store.status(id) !== "passed";
+    if (box.hidden) return;
     var next = part.querySelector(".module-pager__next a");
-    if (next) {
-      box.appendChild(document.createTextNode(strings.next_module));
-      box.appendChild(link(next.getAttribute("href"), next.getAttribute("data-title") || titleOf(next)));
-    } else {
-      box.textContent = strings.next_none;
+    if (next && store.status(next.getAttribute("data-module-id")) !== "passed") {
+      suggest(box, next.getAttribute("href"), next.getAttribute("data-title"));
+      return;
     }
+    withCurricula(function (data) {
+      var role = data.roles[part.getAttribute("data-pager-role")];
+      var order = role ? role.modules : [];
+      var at = order.indexOf(id);
+      var rest = order.slice(at + 1).concat(order.slice(0, Math.max(at, 0)));
+      var open = rest.filter(function (m) { return store.status(m) !== "passed" && data.modules[m]; })[0];
+      box.textContent = "";
+      if (open) suggest(box, root + data.modules[open].url, data.modules[open].title);
+      else box.textContent = strings.next_none;
+    });
   }
 
-  function titleOf(a) {
-    var text = a.textContent.replace(/\s*→\s*$/, "");
-    var colon = text.indexOf(": ");
-    return colon >= 0 ? text.slice(colon + 2) : text;
+  function suggest(box, href, title) {
+    box.textContent = "";
+    box.appendChild(document.createTextNode(strings.next_module));
+    box.appendChild(link(href, title));
+  }
+
+  /** Calls back with the study orders, loading assets/curricula.js once if the page has not. */
+  function withCurricula(callback) {
+    if (window.KENSHU_CURRICULA) {
+      callback(curricula());
+      return;
+    }
+    var script = document.querySelector("script[data-curricula]");
+    if (!script) {
+      script = document.createElement("script");
+      script.src = root + "assets/curricula.js";
+      script.setAttribute("data-curricula", "");
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", function () {
+      callback(curricula());
+    });
   }
 
   // ── home page ────────────────────────────────────────────────────────────
