@@ -42,6 +42,9 @@ pub struct SiteConfig {
     /// URLs cannot work. Every other page uses relative URLs.
     #[serde(default)]
     pub base_path: Option<String>,
+    /// 所属 offered as suggestions on the progress page (free text otherwise).
+    #[serde(default)]
+    pub departments: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

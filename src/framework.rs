@@ -409,6 +409,14 @@ pub fn is_valid_id(id: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn object_prototype_names_are_not_ids() {
+        for id in ["constructor", "__proto__", "prototype", "tostring"] {
+            assert!(!is_valid_id(id), "{id}");
+        }
+        assert!(is_valid_id("constructor-basics"));
+    }
+
     const TEXT: &str = "categories:\n  - id: c\n    name: C\nskills:\n  - id: a\n    name: A\n    category: c\n  - id: b\n    name: B\n    category: c\nroles:\n  - id: base\n    name: Base\n    skills: [a]\n  - id: child\n    name: Child\n    extends: base\n    skills: [b]\n";
 
     #[test]

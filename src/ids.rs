@@ -89,7 +89,11 @@ pub fn check(id: &str) -> Result<(), IdProblem> {
         return Err(IdProblem::Dot);
     }
     let stem = id.split('.').next().unwrap_or(id).to_ascii_lowercase();
-    if WINDOWS_RESERVED.contains(&stem.as_str()) || SCRIPT_RESERVED.contains(&id) {
+    let lower = id.to_ascii_lowercase();
+    let script = SCRIPT_RESERVED
+        .iter()
+        .any(|name| name.to_ascii_lowercase() == lower);
+    if WINDOWS_RESERVED.contains(&stem.as_str()) || script {
         return Err(IdProblem::Reserved);
     }
     if id.len() > MAX_ID_BYTES {

@@ -60,6 +60,8 @@ pub struct ModuleFrontMatter {
     pub draft: bool,
     /// Date of the last substantial change (YYYY-MM-DD); the home page lists the newest.
     pub updated: Option<String>,
+    /// Questions drawn from the module's pool for each attempt (`draw: N`).
+    pub draw: Option<usize>,
 }
 
 /// The keys a module's front matter may have.
@@ -75,6 +77,7 @@ pub const MODULE_KEYS: &[&str] = &[
     "id",
     "draft",
     "updated",
+    "draw",
 ];
 
 /// Reads a module header, reporting every problem it has; the header is
@@ -97,6 +100,7 @@ pub fn read_module(
         id: fields.get("id"),
         draft: fields.get("draft").unwrap_or(false),
         updated: fields.get("updated"),
+        draw: fields.get("draw"),
     };
     let spots = Spots::of(source, &node);
     Ok((front, spots, fields.finish()))

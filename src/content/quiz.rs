@@ -13,7 +13,14 @@ use marked_yaml::Node;
 use serde::Serialize;
 use std::path::Path;
 
-const QUESTION_KEYS: &[&str] = &["question", "choices", "answer", "explanation"];
+const QUESTION_KEYS: &[&str] = &[
+    "question",
+    "choices",
+    "answer",
+    "explanation",
+    "shuffle",
+    "ignore",
+];
 const CHOICE_KEYS: &[&str] = &["text", "correct", "feedback"];
 
 /// How authors write "true" and "false" for a true/false question.
@@ -72,6 +79,10 @@ pub struct Question {
     /// Accepted answers of a text question.
     pub accepted: Vec<String>,
     pub explanation: String,
+    /// Whether the page's script may shuffle the choices (`shuffle:`).
+    pub shuffle: bool,
+    /// Characters ignored when a text answer is compared (`ignore:`).
+    pub ignore: String,
 }
 
 /// Parses one quiz block whose content starts at `first_line` of the file.
@@ -153,10 +164,23 @@ fn read_question(
             msg!("quiz.empty-question"),
         ));
     }
-    problems.extend(fields.finish());
-    let mut question = question?;
+    let Some(mut question) = question else {
+        problems.extend(fields.finish());
+        return None;
+    };
     question.prompt = prompt;
     question.explanation = explanation;
+    question.shuffle = fields.get("shuffle").unwrap_or(true);
+    question.ignore = fields.get("ignore").unwrap_or_default();
+    if !question.ignore.is_empty() && question.kind != QuestionKind::Text {
+        let at = fields.location("ignore");
+        problems.push(Diagnostic::error(
+            source.path,
+            at,
+            msg!("quiz.ignore-not-text"),
+        ));
+    }
+    problems.extend(fields.finish());
     Some(question)
 }
 
@@ -252,6 +276,8 @@ fn blank() -> Question {
         truth: None,
         accepted: Vec::new(),
         explanation: String::new(),
+        shuffle: true,
+        ignore: String::new(),
     }
 }
 
@@ -324,6 +350,21 @@ mod tests {
         let errs = parse("- question: ok\n  answer: true\n- question: a\n  choices:\n    - text: x\n    - text: y\n").unwrap_err();
         assert_eq!(errs[0].location, Location::new(12, 3));
         assert_eq!(errs[0].code(), "quiz.no-correct-choice");
+    }
+
+    #[test]
+    fn shuffle_and_ignore_are_read() {
+        let qs = parse("- question: a\n  shuffle: false\n  choices:\n    - text: x\n      correct: true\n    - text: y\n- question: b\n  ignore: \"・ー\"\n  answer: [データ・ベース]\n").unwrap();
+        assert!(!qs[0].shuffle);
+        assert!(qs[1].shuffle, "shuffled unless pinned");
+        assert_eq!(qs[1].ignore, "・ー");
+    }
+
+    #[test]
+    fn ignore_on_a_choice_question_is_located() {
+        let errs = parse("- question: a\n  ignore: ー\n  answer: true\n").unwrap_err();
+        assert_eq!(errs[0].location, Location::new(11, 11));
+        assert_eq!(errs[0].code(), "quiz.ignore-not-text");
     }
 
     #[test]

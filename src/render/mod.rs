@@ -6,6 +6,7 @@
 //! Templates are compiled once, when the [`Renderer`] is made.
 
 mod layout;
+mod learning;
 mod pages;
 mod quiz;
 pub mod views;
@@ -61,6 +62,10 @@ pub enum PageId {
     Progress,
     Page(String),
     NotFound,
+    /// Every module, with filters (modules/index.html).
+    Modules,
+    /// The printable certificate (修了証) of a role's curriculum.
+    Certificate(String),
 }
 
 impl PageId {
@@ -77,6 +82,8 @@ impl PageId {
             PageId::Progress => "progress/index.html".into(),
             PageId::Page(slug) => format!("{slug}/index.html"),
             PageId::NotFound => "404.html".into(),
+            PageId::Modules => "modules/index.html".into(),
+            PageId::Certificate(id) => format!("roles/{id}/certificate/index.html"),
         }
     }
 
@@ -88,8 +95,10 @@ impl PageId {
             | PageId::Resources
             | PageId::Search
             | PageId::Progress
+            | PageId::Modules
             | PageId::Page(_) => "../",
             PageId::Role(_) | PageId::Module(_) | PageId::Skill(_) => "../../",
+            PageId::Certificate(_) => "../../../",
         }
     }
 }
@@ -103,13 +112,12 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
         PageId::Search,
         PageId::Progress,
         PageId::NotFound,
+        PageId::Modules,
     ];
-    pages.extend(
-        site.framework
-            .roles
-            .iter()
-            .map(|r| PageId::Role(r.id.clone())),
-    );
+    for role in &site.framework.roles {
+        pages.push(PageId::Role(role.id.clone()));
+        pages.push(PageId::Certificate(role.id.clone()));
+    }
     pages.extend(site.modules.iter().map(|m| PageId::Module(m.id.clone())));
     pages.extend(
         site.framework
@@ -304,6 +312,7 @@ impl Renderer {
             serde_json::to_string(&config).unwrap_or_default()
         );
         files.push(OutputFile::bytes(SITE_CONFIG, script));
+        files.push(learning::curricula_script(site));
         files
     }
 }

@@ -1,5 +1,6 @@
 //! The template and context of each page type.
 
+use super::learning;
 use super::quiz::{body_html, QuizStrings};
 use super::views::*;
 use super::{safe, PageId};
@@ -15,6 +16,9 @@ pub struct SiteValues {
     site: Value,
     nav_roles: Value,
     nav_pages: Value,
+    assessment_scale: Value,
+    /// Each module's place in each curriculum, for the module pages' pagers.
+    places: learning::Places,
 }
 
 impl SiteValues {
@@ -38,6 +42,8 @@ impl SiteValues {
             },
             nav_roles: Value::from(Serde(roles)),
             nav_pages: Value::from(Serde(pages)),
+            assessment_scale: Value::from(Serde(&site.framework.assessment_scale)),
+            places: learning::Places::new(site),
         }
     }
 }
@@ -55,7 +61,7 @@ pub fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Va
     let (template, specific) = match page {
         PageId::Home => ("home.html", home(site)),
         PageId::Role(id) => ("role.html", role(site, id)),
-        PageId::Module(id) => ("module.html", module(site, id, shared.quiz)),
+        PageId::Module(id) => ("module.html", module(site, id, shared)),
         PageId::SkillMatrix => ("skills.html", matrix(site)),
         PageId::Skill(id) => ("skill.html", skill(site, id)),
         PageId::Resources => ("resources.html", resources(site)),
@@ -63,6 +69,8 @@ pub fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Va
         PageId::Progress => ("progress.html", progress(site)),
         PageId::Page(slug) => ("page.html", standalone(site, slug, shared.quiz)),
         PageId::NotFound => ("404.html", context! {}),
+        PageId::Modules => ("modules.html", learning::modules_index(site)),
+        PageId::Certificate(id) => ("certificate.html", learning::certificate(site, id)),
     };
     (template, context! { ..specific, ..base })
 }
@@ -84,6 +92,7 @@ fn base_context(site: &Site, page: &PageId, shared: &Shared) -> Value {
         nav_roles => shared.site.nav_roles.clone(),
         nav_pages => shared.site.nav_pages.clone(),
         page_kind => page_kind(page),
+        assessment_scale => shared.site.assessment_scale.clone(),
     }
 }
 
@@ -99,6 +108,8 @@ fn page_kind(page: &PageId) -> &'static str {
         PageId::Progress => "progress",
         PageId::Page(_) => "page",
         PageId::NotFound => "not-found",
+        PageId::Modules => "modules",
+        PageId::Certificate(_) => "certificate",
     }
 }
 
@@ -209,7 +220,7 @@ fn role(site: &Site, id: &str) -> Value {
     }
 }
 
-fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
+fn module(site: &Site, id: &str, shared: &Shared) -> Value {
     let Some(position) = site.module_position(id) else {
         return context! {};
     };
@@ -238,9 +249,11 @@ fn module(site: &Site, id: &str, quiz: &QuizStrings) -> Value {
         .collect();
     context! {
         module => Serde(module_card(site, module)),
+        pagers => Serde(learning::pagers(site, &shared.site.places, position)),
+        draw => module.draw,
         pass_score => module.pass_score,
         updated => Serde(&module.updated),
-        body => safe(body_html(&module.body, quiz)),
+        body => safe(body_html(&module.body, shared.quiz)),
         headings => Serde(headings),
         prerequisites => Serde(prerequisites),
         roles => Serde(roles),
@@ -371,7 +384,33 @@ fn resources(site: &Site) -> Value {
             }),
         }
     }
-    context! { providers => Serde(groups) }
+    let resources = &site.catalogue.resources;
+    let mut kinds: Vec<&str> = Vec::new();
+    for r in resources {
+        if !kinds.contains(&r.kind.as_str()) {
+            kinds.push(&r.kind);
+        }
+    }
+    let skills: Vec<Link> = site
+        .framework
+        .skills
+        .iter()
+        .filter(|s| resources.iter().any(|r| r.skills.contains(&s.id)))
+        .map(|s| skill_link(site, &s.id))
+        .collect();
+    let roles: Vec<Link> = site
+        .framework
+        .roles
+        .iter()
+        .filter(|role| resources.iter().any(|r| r.roles.contains(&role.id)))
+        .map(role_link)
+        .collect();
+    context! {
+        providers => Serde(groups),
+        kinds => Serde(kinds),
+        filter_skills => Serde(skills),
+        filter_roles => Serde(roles),
+    }
 }
 
 #[derive(Serialize)]
@@ -399,10 +438,18 @@ fn progress(site: &Site) -> Value {
             url: module_url(&m.id),
         })
         .collect();
+    let skills: Vec<Link> = site
+        .framework
+        .skills
+        .iter()
+        .map(|s| skill_link(site, &s.id))
+        .collect();
     context! {
         roles => Serde(roles),
         modules => Serde(modules),
         module_ids => joined_ids(site.modules.iter()),
+        skills => Serde(skills),
+        departments => Serde(&site.config.departments),
     }
 }
 

@@ -83,11 +83,19 @@ fn write_question(out: &mut String, q: &Question, number: usize, strings: &QuizS
     );
     text(out, &q.id);
     out.push('"');
+    if !q.shuffle && matches!(q.kind, QuestionKind::Single | QuestionKind::Multiple) {
+        out.push_str(" data-shuffle=\"false\"");
+    }
     match q.kind {
         QuestionKind::Text => {
             out.push_str(" data-accepted=\"");
             text(out, &serde_json::to_string(&q.accepted).unwrap_or_default());
             out.push('"');
+            if !q.ignore.is_empty() {
+                out.push_str(" data-ignore=\"");
+                text(out, &q.ignore);
+                out.push('"');
+            }
         }
         QuestionKind::TrueFalse => {
             let truth = if q.truth == Some(true) {
@@ -212,6 +220,8 @@ mod tests {
             truth: Some(false),
             accepted: vec!["x\"y".into()],
             explanation: "because".into(),
+            shuffle: true,
+            ignore: String::new(),
         }
     }
 
@@ -275,6 +285,22 @@ mod tests {
         );
         assert!(html.contains("data-accepted=\"[&quot;x\\&quot;y&quot;]\""));
         assert!(html.contains("<input type=\"text\" id=\"q1-input\" name=\"q1\""));
+    }
+
+    #[test]
+    fn pinned_order_and_ignored_characters_become_attributes() {
+        let mut pinned = question(QuestionKind::Single);
+        pinned.shuffle = false;
+        let mut loose = question(QuestionKind::Text);
+        loose.ignore = "・ー".into();
+        let html = body_html(&body(vec![vec![pinned, loose], Vec::new()]), &strings());
+        assert!(html.contains("data-question-id=\"q00000000\" data-shuffle=\"false\">"));
+        assert!(html.contains("data-ignore=\"・ー\""));
+        let plain = body_html(
+            &body(vec![vec![question(QuestionKind::Single)], Vec::new()]),
+            &strings(),
+        );
+        assert!(!plain.contains("data-shuffle"), "shuffled by default");
     }
 
     #[test]

@@ -200,6 +200,9 @@ pub struct ResourceView<'a> {
     pub kind: &'a str,
     pub description: &'a str,
     pub skills: Vec<Link<'a>>,
+    /// Skill ids and role ids joined by spaces, for the catalogue's filters.
+    pub skill_ids: String,
+    pub role_ids: String,
 }
 
 pub fn resource_view<'a>(site: &'a Site, id: &str) -> Option<ResourceView<'a>> {
@@ -216,6 +219,8 @@ pub fn resource_view<'a>(site: &'a Site, id: &str) -> Option<ResourceView<'a>> {
             .iter()
             .map(|s| skill_link(site, s))
             .collect(),
+        skill_ids: resource.skills.join(" "),
+        role_ids: resource.roles.join(" "),
     })
 }
 

@@ -135,6 +135,16 @@ impl SiteShape {
             && self.statics == other.statics
     }
 
+    /// The modules just before and after a module in any curriculum.
+    fn neighbours<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        self.curricula.values().flat_map(move |ids| {
+            let at = ids.iter().position(|m| m == id);
+            let before = at.and_then(|i| i.checked_sub(1)).and_then(|i| ids.get(i));
+            let after = at.and_then(|i| ids.get(i + 1));
+            before.into_iter().chain(after)
+        })
+    }
+
     /// The roles whose curriculum includes a module.
     fn roles_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a String> + 'a {
         self.curricula
@@ -160,8 +170,18 @@ pub fn affected(old: &SiteShape, new: &SiteShape, changed: &BTreeSet<PathBuf>) -
             continue;
         }
         pages.insert(PageId::Module(id.clone()));
-        pages.extend([PageId::Home, PageId::SkillMatrix, PageId::Progress]);
-        pages.extend(new.roles_of(id).map(|r| PageId::Role(r.clone())));
+        pages.extend([
+            PageId::Home,
+            PageId::SkillMatrix,
+            PageId::Progress,
+            PageId::Modules,
+        ]);
+        for role in new.roles_of(id) {
+            pages.insert(PageId::Role(role.clone()));
+            pages.insert(PageId::Certificate(role.clone()));
+        }
+        // The modules before and after it in a curriculum name it in their pager.
+        pages.extend(new.neighbours(id).map(|m| PageId::Module(m.clone())));
         pages.extend(
             before
                 .skills
@@ -247,8 +267,10 @@ mod tests {
             BTreeSet::from([
                 PageId::Home,
                 PageId::Role("r".into()),
+                PageId::Certificate("r".into()),
                 PageId::Module("a".into()),
                 PageId::Module("b".into()),
+                PageId::Modules,
                 PageId::SkillMatrix,
                 PageId::Skill("s1".into()),
                 PageId::Progress,

@@ -37,6 +37,8 @@ pub struct Module {
     pub prerequisites: Vec<String>,
     pub pass_score: u8,
     pub updated: Option<String>,
+    /// Questions asked per attempt when fewer than the module has (`draw:`).
+    pub draw: Option<usize>,
     pub body: Body,
 }
 
@@ -347,7 +349,7 @@ fn build_module(
     targets: &LinkTargets,
     check_only: bool,
 ) -> (Module, Vec<Diagnostic>) {
-    let (body, problems) = content::render_body(
+    let (body, mut problems) = content::render_body(
         file,
         header.body_first_line,
         content::BodyOptions {
@@ -357,6 +359,9 @@ fn build_module(
         },
         targets,
     );
+    if let Some(problem) = draw_problem(&header, body.question_count()) {
+        problems.push(problem);
+    }
     let front = header.front;
     let module = Module {
         id: header.id,
@@ -370,9 +375,24 @@ fn build_module(
         prerequisites: front.prerequisites,
         pass_score: front.pass_score.unwrap_or(config.pass_score),
         updated: front.updated,
+        draw: front.draw,
         body,
     };
     (module, problems)
+}
+
+/// `draw: N` must ask at least one question and no more than the module has.
+fn draw_problem(header: &ModuleHeader, questions: usize) -> Option<Diagnostic> {
+    let draw = header.front.draw?;
+    if (1..=questions).contains(&draw) {
+        return None;
+    }
+    let message = msg!("module.bad-draw", draw = draw, questions = questions);
+    Some(Diagnostic::error(
+        &header.path,
+        header.spots.value("draw"),
+        message,
+    ))
 }
 
 fn build_page(

@@ -77,6 +77,8 @@ const PAGES = [
   ['search with results', () => `search/index.html?q=${encodeURIComponent('三層分離')}`],
   ['progress', () => 'progress/index.html'],
   ['404', () => '404.html'],
+  ['modules index', () => 'modules/index.html'],
+  ['certificate', () => roles()[0].url.replace(/index\.html$/, 'certificate/index.html')],
 ];
 
 for (const [kind, url] of PAGES) {
@@ -101,6 +103,31 @@ test('axe: module page with quiz feedback shown', { timeout: TEST_TIMEOUT }, asy
       await question.locator(`input[data-correct="${correct}"]`).first().check();
       await question.locator('button.question__check').click();
     }
+  });
+});
+
+test('axe: progress page with a profile, self-assessment and review, and home with 「続きから」', { timeout: TEST_TIMEOUT }, async () => {
+  const role = roles()[0];
+  const module = moduleWithQuiz();
+  await assertAccessible(role.url, async (page) => {
+    await page.locator('section[data-assessment] input[value="2"]').first().check();
+  });
+  await assertAccessible(module.url, async (page) => {
+    const question = page.locator('fieldset.question[data-kind="single"]').first();
+    await question.locator('input[data-correct="false"]').first().check();
+    await question.locator('button.question__check').click();
+    await page.evaluate((id) => window.kenshuStore.recordAttempt(id, 50, false, [document.querySelector('fieldset.question').getAttribute('data-question-id')]), module.id);
+  });
+  await assertAccessible('progress/index.html', async (page) => {
+    await page.locator('#learner-role').selectOption(role.id);
+    await page.locator('[data-review-list] a').first().waitFor();
+    await page.locator('tr[data-assessment-row]:visible').first().waitFor();
+  });
+  await assertAccessible('index.html', async (page) => {
+    await page.locator('[data-continue] .continue__role').waitFor();
+  });
+  await assertAccessible(`${module.url}#review`, async (page) => {
+    await page.locator('.review-banner').waitFor();
   });
 });
 

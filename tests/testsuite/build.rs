@@ -62,11 +62,16 @@ fn module_page_has_its_parts() {
     // Images beside the module are copied and linked relatively.
     assert!(html.contains("src=\"../../media/modules/security/diagram.png\""));
     // Quiz questions as accessible form controls, answers carried as data.
-    assert!(html.contains(
-        "<fieldset class=\"question\" id=\"q1\" data-kind=\"single\" data-question-id=\"q"
-    ));
+    // Each question carries its stable id (q + 8 hex digits) for the learning records.
+    let single = "<fieldset class=\"question\" id=\"q1\" data-kind=\"single\" data-question-id=\"q";
+    let at = html.find(single).expect("q1 with its question id") + single.len();
+    let id = &html[at..at + 8];
+    assert!(
+        id.chars().all(|c| c.is_ascii_hexdigit()) && html[at + 8..].starts_with("\">"),
+        "question id q{id}"
+    );
     assert!(html.contains("data-kind=\"true-false\" data-question-id=\"q"));
-    assert!(html.contains("data-truth=\"false\""));
+    assert!(html.contains(" data-truth=\"false\">"));
     assert!(html.contains("<label for=\"q1-c1\">LGWAN接続系</label>"));
     assert!(html.contains("data-pass-score=\"80\""));
     // Its resources, skills and the curricula that use it.

@@ -178,3 +178,37 @@ fn check_reports_exactly_what_build_reports() {
     );
     assert_eq!(found, errors(&build.stderr));
 }
+
+#[test]
+fn draw_must_fit_the_questions_and_prototype_names_are_no_ids() {
+    let quiz = "```quiz\n- question: a\n  answer: true\n- question: b\n  answer: false\n```\n";
+    let site = site_with(
+        MODULE,
+        &module("title: 基本\nskills: [security-literacy]\ndraw: 3\n", quiz),
+    );
+    site.write(
+        "content/modules/security/constructor.md",
+        &module("title: 名前\nskills: [security-literacy]\n", "本文\n"),
+    );
+    site.write(
+        "content/modules/security/pinned.md",
+        &module(
+            "title: 固定\nskills: [security-literacy]\ndraw: 1\n",
+            "```quiz\n- question: c\n  shuffle: false\n  choices:\n    - text: x\n      correct: true\n    - text: y\n- question: d\n  ignore: ・\n  answer: [データ・ベース]\n```\n",
+        ),
+    );
+    let result = site.check();
+    assert!(
+        !result.stderr.contains("pinned.md"),
+        "shuffle, ignore and a fitting draw are fine: {}",
+        result.stderr
+    );
+    result
+        .assert_failure()
+        .assert_diagnostic(&format!(
+            "エラー: {MODULE}:4:7: draw: 3 は出題数として使えません（このモジュールの問題は 2 問です）"
+        ))
+        .assert_diagnostic(
+            "エラー: content/modules/security/constructor.md:1:1: ファイル名「constructor」はモジュールIDに使えません",
+        );
+}

@@ -10,6 +10,12 @@
  *   .progress-message[role=status]  result of the last action; gets
  *       data-kind="ok|error|warning".
  *   [data-module-detail="<moduleId>"]  「2024/5/1 合格・挑戦 3 回」 per module.
+ *   select[name=role]        the profile's 人材像 (saved like the other fields;
+ *                            it becomes the role the pages follow)
+ *   ul[data-review-list]     the questions in the review boxes, grouped by
+ *                            module (titles from assets/curricula.js), each
+ *                            linking to modules/<id>/index.html#review-<questionId>;
+ *                            [data-review-empty] shown when there is none.
  * Badges, bars and steps on this page are drawn by site.js.
  */
 (function () {
@@ -62,6 +68,47 @@
     });
   }
 
+  function renderReview() {
+    var list = document.querySelector("[data-review-list]");
+    if (!list) return;
+    var data = window.KENSHU_CURRICULA || {};
+    var titles = Object.create(null);
+    (data.modules || []).forEach(function (m) { titles[m.id] = m; });
+    var review = store.review();
+    var root = document.body.getAttribute("data-root") || "";
+    list.textContent = "";
+    var ids = Object.keys(review).filter(function (id) { return titles[id]; });
+    ids.forEach(function (id) {
+      var module = titles[id];
+      var item = document.createElement("li");
+      var head = document.createElement("a");
+      head.href = root + module.url + "#review";
+      head.textContent = module.title;
+      item.appendChild(head);
+      item.appendChild(document.createTextNode(" — "));
+      var start = document.createElement("a");
+      start.href = root + module.url + "#review";
+      start.className = "review__start";
+      start.textContent = strings.review_start;
+      item.appendChild(start);
+      var questions = document.createElement("ul");
+      Object.keys(review[id]).forEach(function (qid) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + module.url + "#review-" + qid;
+        a.setAttribute("data-review-question", qid);
+        a.textContent = review[id][qid].text || format(strings.review_question, { id: qid });
+        li.appendChild(a);
+        questions.appendChild(li);
+      });
+      item.appendChild(questions);
+      list.appendChild(item);
+    });
+    var empty = document.querySelector("[data-review-empty]");
+    if (empty) empty.hidden = ids.length > 0;
+    list.hidden = ids.length === 0;
+  }
+
   function onImport(e) {
     var input = e.target;
     var file = input.files && input.files[0];
@@ -71,11 +118,16 @@
       var result = store.importText(String(reader.result));
       if (!result.ok) {
         say(result.reason, "error");
-      } else if (result.otherSite) {
+        input.value = "";
+        return;
+      }
+      var done = format(strings.import_done, { count: result.count });
+      if (result.assessments) done += " " + format(strings.import_assessments, { count: result.assessments });
+      if (result.otherSite) {
         var from = result.siteTitle ? format(strings.import_file_site, { title: result.siteTitle }) : "";
-        say(format(strings.import_done, { count: result.count }) + " " + strings.import_wrong_site + from, "warning");
+        say(done + " " + strings.import_wrong_site + from, "warning");
       } else {
-        say(format(strings.import_done, { count: result.count }), "ok");
+        say(done, "ok");
       }
       input.value = "";
     };
@@ -88,6 +140,13 @@
 
   if (form) {
     form.addEventListener("input", function (e) {
+      var fields = {};
+      fields[e.target.name] = e.target.value;
+      store.setLearner(fields);
+    });
+    // A <select> reports a choice with "change" (and, in most browsers, "input").
+    form.addEventListener("change", function (e) {
+      if (e.target.tagName !== "SELECT") return;
       var fields = {};
       fields[e.target.name] = e.target.value;
       store.setLearner(fields);
@@ -126,8 +185,10 @@
   if (!store.available) say(strings.storage_unavailable, "warning");
   fillLearner();
   renderDetails();
+  renderReview();
   store.onChange(function () {
     fillLearner();
     renderDetails();
+    renderReview();
   });
 })();

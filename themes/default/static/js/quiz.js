@@ -1,17 +1,24 @@
 /*
  * quiz.js — the self-check (理解度チェック) on module pages.
  *
- * Markup (templates/macros.html quiz_block, module.html quiz-summary):
- *   fieldset.question#qN[data-kind="single|multiple|true-false|text"]
+ * Markup (src/render/quiz.rs, module.html quiz-summary):
+ *   fieldset.question#qN[data-kind="single|multiple|true-false|text"][data-question-id]
  *     [data-truth="true|false"] (true-false)  [data-accepted='["..."]'] (text)
+ *     [data-ignore="・ー"] (text: characters ignored)  [data-shuffle="false"] (pinned order)
  *     li.choice > input[data-correct="true|false"] + label + div.choice__feedback[hidden]
  *     button.question__check[hidden]          shown by this script
  *     div.question__result[role=status]       verdict, announced
  *     div.question__explanation[hidden]       revealed after answering
- *   section.quiz-summary[data-module-id][data-pass-score]
+ *   section.quiz-summary[data-module-id][data-pass-score][data-draw]
  *     .quiz-summary__score[role=status]  .quiz-summary__best  button.quiz-summary__reset[hidden]
  *
  * Behaviour:
+ *   - Choices are shuffled per learner and attempt (seed from
+ *     kenshuStore.attemptSeed, so a reload keeps the order until the attempt
+ *     ends); data-shuffle="false" keeps the author's order. With data-draw=N
+ *     each attempt asks N questions of the pool (the rest are hidden) and
+ *     numbers them 1..N.
+ *   - The summary shows 「n / N 問回答」 until every question is answered.
  *   - "回答する" grades one question. Nothing chosen → a hint, nothing graded.
  *   - Once graded, a question is locked for this attempt (inputs disabled, the
  *     button stays focusable with aria-disabled="true" and reads 「回答済み」), so
@@ -22,12 +29,18 @@
  *     span.choice__mark (✓ 正解… / ✗ 誤り…, text not colour); chosen choices'
  *     feedback and the explanation are unhidden; text questions whose answer was
  *     wrong show the first accepted answer.
- *   - Text answers: NFKC, lower case, all white space removed, then compared
- *     with each accepted answer treated the same way.
+ *   - Text answers: NFKC, lower case, all white space removed (and the
+ *     characters of data-ignore), then compared with each accepted answer
+ *     treated the same way.
  *   - When every question is graded: score = floor(correct × 100 / total);
  *     passed when correct × 100 ≥ passScore × total. The summary (role=status)
  *     announces it, section.quiz-summary gets data-state="passed|failed"
- *     (else "incomplete"), and the attempt goes to kenshuStore (best kept).
+ *     (else "incomplete"), the attempt goes to kenshuStore.recordAttempt
+ *     (with the ids of the questions answered wrong), and window dispatches
+ *     "kenshu:attempt" {detail: {moduleId, score, passed, missed, total}}.
+ *   - Review (page opened with #review or #review-<questionId>): only the
+ *     module's questions in the learner's review boxes are asked; each answer
+ *     goes to kenshuStore.reviewAnswer instead of an attempt.
  *   - Enter in a text answer grades it. Pages without a summary (plain pages)
  *     grade questions but record nothing.
  */
@@ -40,16 +53,102 @@
   var summary = document.querySelector("section.quiz-summary");
   var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question[data-kind]"));
   var resetButton = summary && summary.querySelector(".quiz-summary__reset");
-  var results = {}; // question id → true (correct) / false (wrong) in this attempt
+  var results = {}; // element id → true (correct) / false (wrong) in this attempt
   var recorded = false;
+  var reviewing = /^#review/.test(window.location.hash);
+  var all = questions;
 
   if (!questions.length) return;
 
-  /** Text answer comparison key: NFKC, case folded, white space ignored. */
-  function normalizeAnswer(text) {
+  /** Text answer comparison key: NFKC, case folded, white space and the ignored characters left out. */
+  function normalizeAnswer(text, ignore) {
     var s = String(text);
-    if (s.normalize) s = s.normalize("NFKC");
-    return s.toLowerCase().replace(/\s+/g, "");
+    var skip = String(ignore || "");
+    if (s.normalize) {
+      s = s.normalize("NFKC");
+      skip = skip.normalize("NFKC");
+    }
+    s = s.toLowerCase().replace(/\s+/g, "");
+    for (var i = 0; i < skip.length; i++) s = s.split(skip.charAt(i)).join("");
+    return s;
+  }
+
+  /** 32-bit FNV-1a of a string, to derive a question's seed from the attempt's. */
+  function hash(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+  }
+
+  /** mulberry32: a small seeded generator, the same order for the same seed. */
+  function random(seed) {
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6d2b79f5) >>> 0;
+      var t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffled(list, seed) {
+    var out = list.slice();
+    var next = random(seed);
+    for (var i = out.length - 1; i > 0; i--) {
+      var j = Math.floor(next() * (i + 1));
+      var t = out[i];
+      out[i] = out[j];
+      out[j] = t;
+    }
+    return out;
+  }
+
+  function seed() {
+    return store && moduleId() ? store.attemptSeed(moduleId()) : 1;
+  }
+
+  /** Puts each question's choices in this attempt's order (unless pinned). */
+  function shuffleChoices(base) {
+    all.forEach(function (q) {
+      var list = q.querySelector("ul.choices");
+      if (!list || q.getAttribute("data-shuffle") === "false" || q.getAttribute("data-kind") === "true-false") return;
+      var items = Array.prototype.slice.call(list.children);
+      items.sort(function (a, b) {
+        return Number(a.querySelector("input").value) - Number(b.querySelector("input").value);
+      });
+      shuffled(items, base ^ hash(q.getAttribute("data-question-id") || q.id)).forEach(function (li) {
+        list.appendChild(li);
+      });
+    });
+  }
+
+  /** The questions this attempt asks: the review's, a drawn set, or all; the others are hidden. */
+  function chooseQuestions(base) {
+    var chosen = all;
+    if (reviewing) {
+      var boxes = (store && moduleId() && store.review()[moduleId()]) || {};
+      chosen = all.filter(function (q) { return boxes[q.getAttribute("data-question-id")]; });
+    } else {
+      var draw = summary ? parseInt(summary.getAttribute("data-draw"), 10) : NaN;
+      if (draw > 0 && draw < all.length) {
+        var picked = shuffled(all, base ^ hash("draw")).slice(0, draw);
+        chosen = all.filter(function (q) { return picked.indexOf(q) >= 0; });
+      }
+    }
+    all.forEach(function (q) {
+      var asked = chosen.indexOf(q) >= 0;
+      q.hidden = !asked;
+      inputsOf(q).forEach(function (i) { i.disabled = !asked; });
+    });
+    chosen.forEach(function (q, index) {
+      var number = q.querySelector(".question__number");
+      if (number) number.textContent = number.textContent.replace(/\d+$/, "") + (index + 1);
+    });
+    return chosen;
   }
 
   function inputsOf(q) {
@@ -72,9 +171,10 @@
     if (kind === "text") {
       var value = inputs[0] ? inputs[0].value : "";
       if (!value.trim()) return null;
-      var given = normalizeAnswer(value);
+      var ignore = q.getAttribute("data-ignore");
+      var given = normalizeAnswer(value, ignore);
       return acceptedOf(q).some(function (a) {
-        return normalizeAnswer(a) === given;
+        return normalizeAnswer(a, ignore) === given;
       });
     }
     var chosen = inputs.filter(function (i) { return i.checked; });
@@ -165,6 +265,11 @@
     if (!correct && q.getAttribute("data-kind") === "text" && accepted.length) {
       parts.push(paragraph("question__answer", "", format(strings.accepted_answer, { answer: accepted[0] })));
     }
+    if (reviewing && store && moduleId()) {
+      var outcome = store.reviewAnswer(moduleId(), q.getAttribute("data-question-id"), correct);
+      var said = { done: strings.review_done, again: strings.review_again, wrong: strings.review_wrong }[outcome];
+      if (said) parts.push(paragraph("question__review", "", said));
+    }
     setResult(q, parts);
     var explanation = q.querySelector(".question__explanation");
     if (explanation) explanation.hidden = false;
@@ -193,8 +298,9 @@
     var total = questions.length;
     var answered = Object.keys(results).length;
     var scoreBox = summary.querySelector(".quiz-summary__score");
-    if (answered < total || !scoreBox) {
+    if (answered < total || !scoreBox || reviewing) {
       summary.setAttribute("data-state", "incomplete");
+      if (scoreBox) scoreBox.textContent = format(strings.answered_count, { answered: answered, total: total });
       return;
     }
     var correct = Object.keys(results).filter(function (k) { return results[k]; }).length;
@@ -208,9 +314,33 @@
       passed ? "✓" : "✗", passed ? strings.passed : format(strings.not_passed, { pass: passScore() })));
     if (!recorded && store && moduleId()) {
       recorded = true;
-      store.recordAttempt(moduleId(), percent, passed);
+      var missed = questions.filter(function (q) { return results[q.id] === false; }).map(function (q) {
+        return q.getAttribute("data-question-id");
+      });
+      var prompts = {};
+      questions.forEach(function (q) {
+        var legend = q.querySelector(".question__prompt");
+        var number = legend && legend.querySelector(".question__number");
+        var text = legend ? legend.textContent : "";
+        if (number) text = text.slice(number.textContent.length);
+        prompts[q.getAttribute("data-question-id")] = text.trim();
+      });
+      store.recordAttempt(moduleId(), percent, passed, missed, prompts);
+      announce({ moduleId: moduleId(), score: percent, passed: passed, missed: missed, total: total });
     }
     showBest();
+  }
+
+  /** "kenshu:attempt" on window, for other scripts (e.g. a SCORM bridge). */
+  function announce(detail) {
+    var event;
+    try {
+      event = new CustomEvent("kenshu:attempt", { detail: detail });
+    } catch (e) {
+      event = document.createEvent("CustomEvent");
+      event.initCustomEvent("kenshu:attempt", false, false, detail);
+    }
+    window.dispatchEvent(event);
   }
 
   /** 「これまでの最高点」 line from the store. */
@@ -244,9 +374,10 @@
   function reset() {
     results = {};
     recorded = false;
-    questions.forEach(function (q) {
+    if (store && moduleId() && !reviewing) store.newAttempt(moduleId());
+    start();
+    all.forEach(function (q) {
       inputsOf(q).forEach(function (i) {
-        i.disabled = false;
         i.checked = false;
         if (i.type === "text") i.value = "";
       });
@@ -267,15 +398,41 @@
       }
     });
     if (summary) {
-      summary.setAttribute("data-state", "incomplete");
       summary.removeAttribute("data-score");
-      var scoreBox = summary.querySelector(".quiz-summary__score");
-      if (scoreBox) scoreBox.textContent = "";
       if (resetButton) resetButton.hidden = true;
     }
+    updateSummary();
     showBest();
-    var first = questions[0].querySelector("input");
+    var first = questions.length ? questions[0].querySelector("input") : null;
     if (first) first.focus();
+  }
+
+  /** Settles this attempt's questions and choice order. */
+  function start() {
+    var base = seed();
+    shuffleChoices(base);
+    questions = chooseQuestions(base);
+  }
+
+  /** The review's banner above the first question: what is asked, and the way back. */
+  function reviewBanner() {
+    var first = document.querySelector(".quiz-block");
+    if (!first) return;
+    var box = document.createElement("div");
+    box.className = "callout review-banner";
+    var p = document.createElement("p");
+    p.textContent = questions.length ? strings.review_mode : strings.review_none_here;
+    box.appendChild(p);
+    var back = document.createElement("a");
+    back.href = window.location.pathname.split("/").pop() || "index.html";
+    back.textContent = strings.review_exit;
+    var line = document.createElement("p");
+    line.appendChild(back);
+    box.appendChild(line);
+    first.parentNode.insertBefore(box, first);
+    var target = /^#review-(.+)$/.exec(window.location.hash);
+    var wanted = target && questions.filter(function (q) { return q.getAttribute("data-question-id") === target[1]; })[0];
+    if (wanted) wanted.scrollIntoView();
   }
 
   questions.forEach(function (q) {
@@ -297,9 +454,11 @@
     });
   });
 
+  start();
+  if (reviewing) reviewBanner();
   if (summary) {
-    summary.setAttribute("data-state", "incomplete");
     if (resetButton) resetButton.addEventListener("click", reset);
+    updateSummary();
     showBest();
     if (store) store.onChange(showBest);
   }

@@ -2,7 +2,8 @@
  * store.js — the learner's progress, kept in this browser (localStorage).
  *
  * Loaded with `defer` on every page, after assets/site-config.js (which sets
- * window.KENSHU = {progressKey, siteTitle, organization, strings}).
+ * window.KENSHU = {progressKey, siteTitle, organization, strings, assessmentScale})
+ * and records.js (window.kenshuRecords: what a valid record is, and merging).
  *
  * Public API: window.kenshuStore
  *   available            false when localStorage cannot be written (the data
@@ -11,26 +12,42 @@
  *   get()                a copy of the whole state (schema below)
  *   module(id)           a copy of one module's record, or null
  *   status(id)           "passed" | "attempted" | "none"
- *   recordAttempt(id, score, passed)  score = integer percent 0..100;
- *                        keeps the best score, counts the attempt, returns the record
- *   learner()            {name, staffNumber, department}
+ *   recordAttempt(id, score, passed, missed, prompts)  score = integer percent
+ *                        0..100; missed = ids of the questions answered wrong
+ *                        (prompts: optional {questionId: text}, shown in the review); keeps
+ *                        the best score, counts the attempt, keeps the first
+ *                        attempt's score and misses, returns the record
+ *   learner()            {name, staffNumber, department, role}
  *   setLearner(fields)   saves the given learner fields (strings)
- *   exportData()         the export object (see docs/progress-format.md)
+ *   followedRole()       the role whose study order the pages follow ("" if none)
+ *   setFollowedRole(id)  remembers it (role page visited, chosen on a page)
+ *   assessment()         {skillId: {level, assessedAt}} (a copy)
+ *   setAssessment(skillId, level)  level 1..N of KENSHU.assessmentScale
+ *   attemptSeed(id)      the shuffle seed of the module's current attempt
+ *   newAttempt(id)       forgets it: the next attempt is shuffled anew
+ *   review()             {moduleId: {questionId: {box, addedAt, text}}} (a copy)
+ *   reviewAnswer(id, questionId, correct)  Leitner step: "done" | "again" | "wrong"
+ *   exportData()         the export object, schema 2 (docs/progress-format.md)
  *   exportFile()         downloads exportData() as a .json file; returns its name
- *   importText(text)     validates and merges an exported file; returns
- *                        {ok: true, count, otherSite, siteTitle} or {ok: false, reason}
- *                        (reason is a Japanese sentence; on failure nothing changes)
+ *   importText(text)     validates and merges an exported file (schema 1 or 2);
+ *                        returns {ok: true, count, assessments, otherSite,
+ *                        siteTitle} or {ok: false, reason} (Japanese; on
+ *                        failure nothing changes)
  *   validate(object)     null when `object` is a valid export, else the reason
+ *   isSafeId(id)         whether an id may be a key of the records
  *   clear()              removes every record and the learner fields
  *   onChange(callback)   calls back after any change, also from another tab
  *
- * Stored state:
- *   {schema: 1, learner: {name, staffNumber, department},
- *    modules: {<moduleId>: {passed, bestScore, lastScore, attempts, passedAt, updatedAt}}}
- * Corrupted or missing storage starts empty and never throws; a corrupted value
- * is copied to "<key>:corrupt" before it is overwritten. Records of module ids
- * the site no longer has are kept (a module may come back) — the pages only
- * ever look up the ids they show.
+ * Stored state (schema 2; a stored schema 1 value is read and upgraded):
+ *   {schema: 2, learner: {name, staffNumber, department, role}, followedRole,
+ *    selfAssessment: {<skillId>: {level, assessedAt}},
+ *    modules: {<moduleId>: {passed, bestScore, lastScore, attempts, passedAt,
+ *              updatedAt, firstScore, firstMissed}},
+ *    review: {<moduleId>: {<questionId>: {box, addedAt, text}}}, seeds: {<moduleId>: n}}
+ * Every map is prototype-free (Object.create(null)) and no key may be an
+ * Object.prototype name. Corrupted or missing storage starts empty and never
+ * throws; a corrupted value is copied to "<key>:corrupt" before it is
+ * overwritten. Records of module ids the site no longer has are kept.
  *
  * Event: window dispatches "kenshu:progress" after every change.
  */
@@ -40,15 +57,27 @@
   var config = window.KENSHU || {};
   var strings = config.strings || {};
   var KEY = config.progressKey || "kenshu:progress";
-  var SCHEMA = 1;
-  var FORMAT = "kenshu-progress";
-  var MAX_FILE_CHARS = 2 * 1024 * 1024;
-  var MAX_MODULES = 5000;
-  var MAX_TEXT = 200;
-  var MAX_ATTEMPTS = 1000000;
-  var ID_PATTERN = /^[a-z0-9_-]{1,200}$/;
-  var ISO_PATTERN = /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-  var LEARNER_FIELDS = ["name", "staffNumber", "department"];
+  var R = window.kenshuRecords;
+  var SCHEMA = R.SCHEMA;
+  var FORMAT = R.FORMAT;
+  var MAX_FILE_CHARS = R.MAX_FILE_CHARS;
+  var MAX_TEXT = R.MAX_TEXT;
+  var MAX_ATTEMPTS = R.MAX_ATTEMPTS;
+  var LEARNER_FIELDS = R.LEARNER_FIELDS;
+  var dict = R.dict;
+  var isObject = R.isObject;
+  var isSafeId = R.isSafeId;
+  var isLevel = R.isLevel;
+  var cleanMap = R.cleanMap;
+  var cleanLearner = R.cleanLearner;
+  var cleanRecord = R.cleanRecord;
+  var cleanAssessment = R.cleanAssessment;
+  var cleanBox = R.cleanBox;
+  var cleanMissed = R.cleanMissed;
+  var isQuestionId = R.isQuestionId;
+  var validate = R.validate;
+  var merge = R.merge;
+  var format = R.format;
 
   var storage = openStorage();
   var state = load();
@@ -67,19 +96,15 @@
   }
 
   function emptyState() {
-    return { schema: SCHEMA, learner: { name: "", staffNumber: "", department: "" }, modules: {} };
-  }
-
-  function isObject(v) {
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-  }
-
-  function isIsoDate(v) {
-    return typeof v === "string" && v.length <= 40 && ISO_PATTERN.test(v) && !isNaN(Date.parse(v));
-  }
-
-  function isPercent(v) {
-    return typeof v === "number" && Math.floor(v) === v && v >= 0 && v <= 100;
+    return {
+      schema: SCHEMA,
+      learner: { name: "", staffNumber: "", department: "", role: "" },
+      followedRole: "",
+      selfAssessment: dict(),
+      modules: dict(),
+      review: dict(),
+      seeds: dict()
+    };
   }
 
   /** Reads the stored state leniently: what cannot be understood is dropped, never thrown. */
@@ -99,17 +124,21 @@
     } catch (e) {
       parsed = null;
     }
-    if (!isObject(parsed) || parsed.schema !== SCHEMA) {
+    if (!isObject(parsed) || (parsed.schema !== 1 && parsed.schema !== SCHEMA)) {
       backupCorrupt(raw);
       return fresh;
     }
     if (isObject(parsed.learner)) fresh.learner = cleanLearner(parsed.learner);
-    if (isObject(parsed.modules)) {
-      Object.keys(parsed.modules).forEach(function (id) {
-        var record = cleanRecord(parsed.modules[id]);
-        if (ID_PATTERN.test(id) && record) fresh.modules[id] = record;
-      });
-    }
+    fresh.followedRole = isSafeId(parsed.followedRole) ? parsed.followedRole : "";
+    fresh.modules = cleanMap(parsed.modules, cleanRecord);
+    fresh.selfAssessment = cleanMap(parsed.selfAssessment, cleanAssessment);
+    fresh.review = cleanMap(parsed.review, function (box) {
+      var questions = cleanMap(box, cleanBox, isQuestionId);
+      return Object.keys(questions).length ? questions : null;
+    });
+    fresh.seeds = cleanMap(parsed.seeds, function (n) {
+      return typeof n === "number" && n > 0 && n < 4294967296 ? Math.floor(n) : null;
+    });
     return fresh;
   }
 
@@ -119,28 +148,6 @@
     } catch (e) {
       /* nothing more we can do */
     }
-  }
-
-  function cleanLearner(l) {
-    var out = {};
-    LEARNER_FIELDS.forEach(function (f) {
-      out[f] = typeof l[f] === "string" ? l[f].slice(0, MAX_TEXT) : "";
-    });
-    return out;
-  }
-
-  /** A stored record made safe to use, or null if it is not a record at all. */
-  function cleanRecord(r) {
-    if (!isObject(r)) return null;
-    var best = isPercent(r.bestScore) ? r.bestScore : 0;
-    return {
-      passed: r.passed === true,
-      bestScore: best,
-      lastScore: isPercent(r.lastScore) ? r.lastScore : null,
-      attempts: typeof r.attempts === "number" && r.attempts >= 0 ? Math.min(Math.floor(r.attempts), MAX_ATTEMPTS) : 0,
-      passedAt: isIsoDate(r.passedAt) ? r.passedAt : null,
-      updatedAt: isIsoDate(r.updatedAt) ? r.updatedAt : null
-    };
   }
 
   function save() {
@@ -170,21 +177,77 @@
     return JSON.parse(JSON.stringify(value));
   }
 
-  function recordAttempt(id, score, passed) {
+  function recordAttempt(id, score, passed, missed, prompts) {
+    if (!isSafeId(id)) return null;
     var now = new Date().toISOString();
     var old = state.modules[id] || cleanRecord({});
     var pct = Math.max(0, Math.min(100, Math.floor(Number(score) || 0)));
+    var first = old.attempts === 0;
+    var wrong = cleanMissed(missed);
     var record = {
       passed: old.passed || !!passed,
       bestScore: Math.max(old.bestScore, pct),
       lastScore: pct,
       attempts: Math.min(old.attempts + 1, MAX_ATTEMPTS),
       passedAt: old.passedAt || (passed ? now : null),
-      updatedAt: now
+      updatedAt: now,
+      firstScore: first ? pct : old.firstScore,
+      firstMissed: first ? wrong : old.firstMissed
     };
     state.modules[id] = record;
+    // Questions answered wrong go into the review, box 1.
+    wrong.forEach(function (q) {
+      var boxes = state.review[id] || (state.review[id] = dict());
+      var text = prompts && typeof prompts[q] === "string" ? prompts[q].slice(0, MAX_TEXT) : "";
+      if (!boxes[q]) boxes[q] = { box: 1, addedAt: now, text: text };
+    });
+    delete state.seeds[id];
     save();
     return copy(record);
+  }
+
+  /** Leitner step for a question asked again in the review: right moves it up a box, twice right takes it out, wrong puts it back in box 1. */
+  function reviewAnswer(id, question, correct) {
+    var boxes = state.review[id];
+    if (!boxes || !boxes[question]) return null;
+    var outcome;
+    if (!correct) {
+      boxes[question].box = 1;
+      outcome = "wrong";
+    } else if (boxes[question].box >= 2) {
+      delete boxes[question];
+      if (!Object.keys(boxes).length) delete state.review[id];
+      outcome = "done";
+    } else {
+      boxes[question].box = 2;
+      outcome = "again";
+    }
+    save();
+    return outcome;
+  }
+
+  function attemptSeed(id) {
+    if (!isSafeId(id)) return 1;
+    if (!state.seeds[id]) {
+      var n = 0;
+      try {
+        var buffer = new Uint32Array(1);
+        window.crypto.getRandomValues(buffer);
+        n = buffer[0];
+      } catch (e) {
+        n = Math.floor(Math.random() * 4294967295);
+      }
+      state.seeds[id] = n || 1;
+      save();
+    }
+    return state.seeds[id];
+  }
+
+  function newAttempt(id) {
+    if (state.seeds[id]) {
+      delete state.seeds[id];
+      save();
+    }
   }
 
   function status(id) {
@@ -198,7 +261,28 @@
     LEARNER_FIELDS.forEach(function (f) {
       if (typeof fields[f] === "string") state.learner[f] = fields[f].slice(0, MAX_TEXT);
     });
+    if (state.learner.role && !isSafeId(state.learner.role)) state.learner.role = "";
+    if (typeof fields.role === "string" && state.learner.role) state.followedRole = state.learner.role;
     save();
+  }
+
+  function setFollowedRole(id) {
+    if (!isSafeId(id) || state.followedRole === id) return;
+    state.followedRole = id;
+    save();
+  }
+
+  function setAssessment(skill, level) {
+    if (!isSafeId(skill)) return false;
+    if (level === null || level === 0) {
+      delete state.selfAssessment[skill];
+    } else if (isLevel(level)) {
+      state.selfAssessment[skill] = { level: level, assessedAt: new Date().toISOString() };
+    } else {
+      return false;
+    }
+    save();
+    return true;
   }
 
   function exportData() {
@@ -208,6 +292,7 @@
       site: { title: config.siteTitle || "", organization: config.organization || "", key: KEY },
       exportedAt: new Date().toISOString(),
       learner: copy(state.learner),
+      selfAssessment: copy(state.selfAssessment),
       modules: copy(state.modules)
     };
   }
@@ -243,72 +328,6 @@
     return n < 10 ? "0" + n : String(n);
   }
 
-  function fieldError(field) {
-    return format(strings.import_reason_field || "{field}", { field: field });
-  }
-
-  /** Strict check of an exported file: null when fine, else why not (Japanese). */
-  function validate(obj) {
-    if (!isObject(obj) || obj.format !== FORMAT) return strings.import_reason_format || "format";
-    if (obj.schema !== SCHEMA) {
-      return format(strings.import_reason_schema || "schema {schema}", { schema: String(obj.schema) });
-    }
-    if (obj.site !== undefined && !isObject(obj.site)) return fieldError("site");
-    if (obj.exportedAt !== undefined && !isIsoDate(obj.exportedAt)) return fieldError("exportedAt");
-    if (obj.learner !== undefined) {
-      if (!isObject(obj.learner)) return fieldError("learner");
-      for (var i = 0; i < LEARNER_FIELDS.length; i++) {
-        var v = obj.learner[LEARNER_FIELDS[i]];
-        if (v !== undefined && v !== null && (typeof v !== "string" || v.length > MAX_TEXT)) {
-          return fieldError("learner." + LEARNER_FIELDS[i]);
-        }
-      }
-    }
-    if (!isObject(obj.modules)) return fieldError("modules");
-    var ids = Object.keys(obj.modules);
-    if (ids.length > MAX_MODULES) return fieldError("modules");
-    for (var j = 0; j < ids.length; j++) {
-      if (!ID_PATTERN.test(ids[j])) return fieldError("modules." + ids[j].slice(0, 40));
-      var problem = recordError(obj.modules[ids[j]]);
-      if (problem) return fieldError("modules." + ids[j] + "." + problem);
-    }
-    return null;
-  }
-
-  /** The first bad field of an imported record, or null. */
-  function recordError(r) {
-    if (!isObject(r)) return "record";
-    if (typeof r.passed !== "boolean") return "passed";
-    if (!isPercent(r.bestScore)) return "bestScore";
-    if (r.lastScore !== undefined && r.lastScore !== null && !isPercent(r.lastScore)) return "lastScore";
-    if (typeof r.attempts !== "number" || Math.floor(r.attempts) !== r.attempts || r.attempts < 0 || r.attempts > MAX_ATTEMPTS) {
-      return "attempts";
-    }
-    if (r.passedAt !== undefined && r.passedAt !== null && !isIsoDate(r.passedAt)) return "passedAt";
-    if (r.updatedAt !== undefined && r.updatedAt !== null && !isIsoDate(r.updatedAt)) return "updatedAt";
-    return null;
-  }
-
-  /**
-   * Field-wise merge that keeps the better result: passed wins, the higher best
-   * score wins, the earliest pass date and the larger attempt count are kept,
-   * the latest attempt supplies lastScore/updatedAt. Importing the same file
-   * twice therefore changes nothing the second time.
-   */
-  function merge(a, b) {
-    if (!a) return b;
-    var newer = (b.updatedAt || "") > (a.updatedAt || "") ? b : a;
-    var dates = [a.passedAt, b.passedAt].filter(Boolean).sort();
-    return {
-      passed: a.passed || b.passed,
-      bestScore: Math.max(a.bestScore, b.bestScore),
-      lastScore: newer.lastScore,
-      attempts: Math.max(a.attempts, b.attempts),
-      passedAt: a.passed || b.passed ? dates[0] || null : null,
-      updatedAt: newer.updatedAt
-    };
-  }
-
   function importText(text) {
     var fail = function (reason) {
       return { ok: false, reason: format(strings.import_invalid || "{reason}", { reason: reason }) };
@@ -326,6 +345,12 @@
     ids.forEach(function (id) {
       state.modules[id] = merge(state.modules[id], cleanRecord(obj.modules[id]));
     });
+    var skills = isObject(obj.selfAssessment) ? Object.keys(obj.selfAssessment) : [];
+    skills.forEach(function (skill) {
+      var theirs = cleanAssessment(obj.selfAssessment[skill]);
+      var ours = state.selfAssessment[skill];
+      if (!ours || (theirs.assessedAt || "") > (ours.assessedAt || "")) state.selfAssessment[skill] = theirs;
+    });
     // Learner fields fill only what is empty here: a file never overwrites what was typed on this PC.
     var learner = isObject(obj.learner) ? obj.learner : {};
     LEARNER_FIELDS.forEach(function (f) {
@@ -336,6 +361,7 @@
     return {
       ok: true,
       count: ids.length,
+      assessments: skills.length,
       otherSite: typeof site.key === "string" && site.key !== KEY,
       siteTitle: typeof site.title === "string" ? site.title : ""
     };
@@ -351,13 +377,6 @@
       }
     }
     notify();
-  }
-
-  /** Replaces {name} placeholders; shared with the other scripts through kenshuStore.format. */
-  function format(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
-    });
   }
 
   // Another tab saved: reload so this page shows the same records.
@@ -383,10 +402,25 @@
       return copy(state.learner);
     },
     setLearner: setLearner,
+    followedRole: function () {
+      return state.followedRole || state.learner.role || "";
+    },
+    setFollowedRole: setFollowedRole,
+    assessment: function () {
+      return copy(state.selfAssessment);
+    },
+    setAssessment: setAssessment,
+    attemptSeed: attemptSeed,
+    newAttempt: newAttempt,
+    review: function () {
+      return copy(state.review);
+    },
+    reviewAnswer: reviewAnswer,
     exportData: exportData,
     exportFile: exportFile,
     importText: importText,
     validate: validate,
+    isSafeId: isSafeId,
     clear: clear,
     format: format,
     onChange: function (callback) {

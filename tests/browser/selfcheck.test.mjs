@@ -1,0 +1,189 @@
+// Self-checks that measure (themes/default/static/js/quiz.js): choices
+// shuffled per learner and attempt but stable across reloads, pinned orders,
+// question pools (`draw:`), the 「n / N 問回答」 summary, text answers with
+// ignored characters, and the review (復習) of missed questions.
+// The pool, pinned and text-variant cases run on a small site built here
+// from the basic fixture and opened from file://.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { TEST_TIMEOUT, fill, modulesWithQuestions, open, readPage, textWhen, uiStrings, useBrowser } from './support.mjs';
+
+const openContext = useBrowser();
+
+/** Each question's choice values in page order. */
+function choiceOrders(page) {
+  return page.locator('fieldset.question').evaluateAll((qs) =>
+    qs.map((q) => [...q.querySelectorAll('ul.choices input')].map((i) => i.value).join(',')),
+  );
+}
+
+/** A module with single-choice questions of three or more choices. */
+function moduleWithManyChoices() {
+  const module = modulesWithQuestions().find((m) => {
+    const html = readPage(m.url);
+    return (html.match(/type="radio" id="q\d+-c3"/g) || []).length >= 2;
+  });
+  assert.ok(module, 'no module has two questions with three choices');
+  return module;
+}
+
+/** Answers the first visible single-choice question wrongly (or rightly). */
+async function answerFirstSingle(page, correct) {
+  const question = page.locator('fieldset.question[data-kind="single"]:visible').first();
+  await question.locator(`input[data-correct="${correct}"]`).first().check();
+  await question.locator('button.question__check').click();
+  return question;
+}
+
+test('choices are shuffled per attempt and learner, and stay put on reload', { timeout: TEST_TIMEOUT }, async () => {
+  const module = moduleWithManyChoices();
+  const watch = await openContext();
+  const page = await open(watch.context, module.url);
+  const strings = await uiStrings(page);
+  const first = await choiceOrders(page);
+  await page.reload();
+  assert.deepEqual(await choiceOrders(page), first, 'a reload keeps the attempt\'s order');
+
+  // 「n / N 問回答」 while under way.
+  const total = await page.locator('fieldset.question').count();
+  const score = page.locator('.quiz-summary__score');
+  assert.equal((await score.textContent()).trim(), fill(strings.answered_count, { answered: 0, total }));
+  await answerFirstSingle(page, 'true');
+  assert.equal(await textWhen(score, (t) => t.startsWith('1 ')), fill(strings.answered_count, { answered: 1, total }));
+  assert.equal(await page.locator('section.quiz-summary').getAttribute('data-state'), 'incomplete');
+
+  // New attempts get new orders (eight tries: the chance that all match is negligible).
+  let changed = false;
+  for (let i = 0; i < 8 && !changed; i += 1) {
+    await page.locator('.quiz-summary__reset').click();
+    changed = JSON.stringify(await choiceOrders(page)) !== JSON.stringify(first);
+    await answerFirstSingle(page, 'true');
+  }
+  assert.ok(changed, 'no new attempt changed the order');
+  // Another learner (browser profile) gets another order.
+  let differs = false;
+  for (let i = 0; i < 6 && !differs; i += 1) {
+    const other = await openContext();
+    const otherPage = await open(other.context, module.url);
+    differs = JSON.stringify(await choiceOrders(otherPage)) !== JSON.stringify(first);
+    other.assertClean();
+    await other.context.close();
+  }
+  assert.ok(differs, 'other learners all saw the same order');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+/** Builds the basic fixture with a module that draws 2 of 3 questions. */
+function poolSite() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kenshu-selfcheck-'));
+  fs.cpSync(process.env.KENSHU_FIXTURE, dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'content/modules/security/pool.md'),
+    [
+      '---', 'title: 出題プール', 'skills: [security-literacy]', 'draw: 2', '---', '', '## 問題', '',
+      '```quiz',
+      '- question: 固定の順序',
+      '  shuffle: false',
+      '  choices:',
+      '    - text: 一番目',
+      '      correct: true',
+      '    - text: 二番目',
+      '    - text: 三番目',
+      '    - text: すべて正しい',
+      '- question: 表記の揺れ',
+      '  ignore: "・ー"',
+      '  answer: [データ・ベース]',
+      '- question: 正誤',
+      '  answer: true',
+      '```', '',
+    ].join('\n'),
+  );
+  execFileSync(process.env.KENSHU_BIN, ['build', '--root', dir, '--out', path.join(dir, 'public')], { stdio: 'pipe' });
+  return pathToFileURL(path.join(dir, 'public') + path.sep).href;
+}
+
+test('a pool draws N questions, pinned orders stay, text variants are accepted (file://)', { timeout: TEST_TIMEOUT }, async () => {
+  const site = poolSite();
+  const watch = await openContext({ allowed: site });
+  const page = await open(watch.context, `${site}modules/pool/index.html`);
+  const drawn = new Set();
+  // Ten attempts: the chance that one question is never drawn is 3 × (1/3)^10.
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const visible = page.locator('fieldset.question:visible');
+    assert.equal(await visible.count(), 2, 'two of three questions are asked');
+    assert.deepEqual(await visible.locator('.question__number').allTextContents(), ['問1', '問2'], 'numbered 1..N');
+    (await visible.evaluateAll((qs) => qs.map((q) => q.getAttribute('data-question-id')))).forEach((id) => drawn.add(id));
+    const pinned = page.locator('fieldset.question[data-shuffle="false"] ul.choices input');
+    assert.deepEqual(await pinned.evaluateAll((l) => l.map((i) => i.value)), ['0', '1', '2', '3'], 'shuffle: false keeps the order');
+    const text = page.locator('fieldset.question[data-kind="text"]');
+    if (await text.isVisible()) {
+      await text.locator('input[type="text"]').fill('データベース');
+      await text.locator('button.question__check').click();
+      assert.equal(await text.getAttribute('data-result'), 'correct', 'ignore: ・ and ー');
+    }
+    assert.equal((await page.locator('.quiz-summary__score').textContent()).includes(' / 2 '), true, 'the summary counts the drawn questions');
+    // Answer one to be able to start a new attempt.
+    const unanswered = page.locator('fieldset.question:visible:not([data-result])').first();
+    if (await unanswered.count()) {
+      const input = unanswered.locator('input').first();
+      if ((await input.getAttribute('type')) === 'text') await input.fill('x');
+      else await input.check();
+      await unanswered.locator('button.question__check').click();
+    }
+    await page.locator('.quiz-summary__reset').click();
+  }
+  assert.ok(drawn.size === 3, `the draws covered ${drawn.size} of 3 questions`);
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a question missed first is listed for review and leaves after two right answers', { timeout: TEST_TIMEOUT }, async () => {
+  const module = modulesWithQuestions().find((m) => m.kinds.includes('single'));
+  const watch = await openContext();
+  const page = await open(watch.context, module.url);
+  const strings = await uiStrings(page);
+  const missed = await answerFirstSingle(page, 'false');
+  const questionId = await missed.getAttribute('data-question-id');
+  // Finish the attempt rightly.
+  const rest = page.locator('fieldset.question:not([data-result])');
+  while ((await rest.count()) > 0) {
+    const q = rest.first();
+    const kind = await q.getAttribute('data-kind');
+    if (kind === 'text') await q.locator('input').fill(JSON.parse(await q.getAttribute('data-accepted'))[0]);
+    else if (kind === 'true-false') await q.locator(`input[value="${await q.getAttribute('data-truth')}"]`).check();
+    else if (kind === 'single') await q.locator('input[data-correct="true"]').check();
+    else for (const i of await q.locator('input[data-correct="true"]').all()) await i.check();
+    await q.locator('button.question__check').click();
+  }
+  const record = await page.evaluate((id) => window.kenshuStore.module(id), module.id);
+  assert.deepEqual(record.firstMissed, [questionId], 'the first attempt\'s miss is recorded');
+  await page.close();
+
+  const progress = await open(watch.context, 'progress/index.html');
+  const link = progress.locator(`[data-review-list] a[data-review-question="${questionId}"]`);
+  assert.equal(await link.count(), 1, 'the missed question is listed on the progress page');
+  assert.ok((await link.getAttribute('href')).endsWith(`#review-${questionId}`));
+  await link.click();
+  await progress.waitForURL(/#review-/);
+  await progress.reload();
+  for (const expected of [strings.review_again, strings.review_done]) {
+    const visible = progress.locator('fieldset.question:visible');
+    assert.equal(await visible.count(), 1, 'the review asks only the missed question');
+    assert.equal(await visible.getAttribute('data-question-id'), questionId);
+    await visible.locator('input[data-correct="true"]').check();
+    await visible.locator('button.question__check').click();
+    assert.ok((await visible.locator('.question__result').textContent()).includes(expected), `review answer: ${expected}`);
+    await progress.reload();
+  }
+  await progress.goto(new URL('../../progress/index.html', progress.url()).href);
+  assert.equal(await progress.locator('[data-review-empty]').isVisible(), true, 'reviewed twice: the list is empty');
+  watch.assertClean();
+  await watch.context.close();
+});

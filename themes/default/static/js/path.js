@@ -1,0 +1,282 @@
+/*
+ * path.js — studying along a curriculum: the role the learner follows, the
+ * previous / next module, 「続きから」 on the home page and the certificate.
+ *
+ * The study orders are computed at build time (src/curriculum.rs); this
+ * script only reads them: from the module page's pager markup, the role
+ * page's data-modules, and assets/curricula.js (window.KENSHU_CURRICULA =
+ * {roles: [{id, name, url, modules, steps: [{name, level, modules}]}],
+ * modules: [{id, title, url}]}) on the home page (and, on a module page, only
+ * when the next module is passed already).
+ *
+ * Hooks:
+ *   [data-role-page="<roleId>"]           role page: visiting it makes the role the followed one;
+ *     [data-certificate-offer] li[data-certificate-for="all|step"][data-step-modules]
+ *                                        shown when those modules are all passed
+ *   .module-pager .module-pager__role[data-pager-role]   module page: the followed
+ *     role's pager is shown (else the first); select.module-pager__select switches
+ *     .quiz-summary__next                 「次に学ぶモジュール」 once the module is passed
+ *   [data-continue] [data-continue-body]  home: the next unpassed module of the
+ *                                        followed role and its progress, or a role chooser
+ *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step)
+ */
+(function () {
+  "use strict";
+
+  var store = window.kenshuStore;
+  if (!store) return;
+  var strings = (window.KENSHU && window.KENSHU.strings) || {};
+  var format = store.format;
+  var root = document.body.getAttribute("data-root") || "";
+
+  function each(selector, fn) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
+  }
+
+  function words(list) {
+    return (list || "").split(/\s+/).filter(Boolean);
+  }
+
+  function allPassed(ids) {
+    return ids.length > 0 && ids.every(function (id) { return store.status(id) === "passed"; });
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  function link(href, text, className) {
+    var a = element("a", className, text);
+    a.href = href;
+    return a;
+  }
+
+  // ── role page ────────────────────────────────────────────────────────────
+  function rolePage(article) {
+    store.setFollowedRole(article.getAttribute("data-role-page"));
+    var offer = document.querySelector("[data-certificate-offer]");
+    if (!offer) return;
+    var render = function () {
+      var any = false;
+      each("[data-certificate-for]", function (li) {
+        var ids = li.getAttribute("data-certificate-for") === "all" ? words(article.getAttribute("data-modules")) : words(li.getAttribute("data-step-modules"));
+        li.hidden = !allPassed(ids);
+        any = any || !li.hidden;
+      });
+      offer.hidden = !any;
+    };
+    render();
+    store.onChange(render);
+  }
+
+  // ── module page ──────────────────────────────────────────────────────────
+  function modulePager(pager) {
+    var parts = Array.prototype.slice.call(pager.querySelectorAll("[data-pager-role]"));
+    if (!parts.length) return;
+    var select = pager.querySelector(".module-pager__select");
+    var show = function (role) {
+      var chosen = parts.filter(function (p) { return p.getAttribute("data-pager-role") === role; })[0] || parts[0];
+      parts.forEach(function (p) { p.hidden = p !== chosen; });
+      if (select) select.value = chosen.getAttribute("data-pager-role");
+      showNext(chosen);
+    };
+    if (select) {
+      select.parentNode.hidden = false;
+      select.addEventListener("change", function () {
+        store.setFollowedRole(select.value);
+        show(select.value);
+      });
+    }
+    show(store.followedRole());
+    store.onChange(function () {
+      show(store.followedRole());
+    });
+  }
+
+  /**
+   * 「次に学ぶモジュール」 at the end of a passed module: the first module after
+   * this one in the shown curriculum that is not passed yet (else the first
+   * unpassed one before it). The pager names the next module; when that one is
+   * passed too, assets/curricula.js is loaded to look further.
+   */
+  function showNext(part) {
+    var box = document.querySelector(".quiz-summary__next");
+    var summary = document.querySelector("section.quiz-summary");
+    if (!box || !summary) return;
+    var id = summary.getAttribute("data-module-id");
+    box.textContent = "";
+    box.hidden = store.status(id) !== "passed";
+    if (box.hidden) return;
+    var next = part.querySelector(".module-pager__next a");
+    if (next && store.status(next.getAttribute("data-module-id")) !== "passed") {
+      suggest(box, next.getAttribute("href"), next.getAttribute("data-title"));
+      return;
+    }
+    withCurricula(function (data) {
+      var role = data.roles[part.getAttribute("data-pager-role")];
+      var order = role ? role.modules : [];
+      var at = order.indexOf(id);
+      var rest = order.slice(at + 1).concat(order.slice(0, Math.max(at, 0)));
+      var open = rest.filter(function (m) { return store.status(m) !== "passed" && data.modules[m]; })[0];
+      box.textContent = "";
+      if (open) suggest(box, root + data.modules[open].url, data.modules[open].title);
+      else box.textContent = strings.next_none;
+    });
+  }
+
+  function suggest(box, href, title) {
+    box.textContent = "";
+    box.appendChild(document.createTextNode(strings.next_module));
+    box.appendChild(link(href, title));
+  }
+
+  /** Calls back with the study orders, loading assets/curricula.js once if the page has not. */
+  function withCurricula(callback) {
+    if (window.KENSHU_CURRICULA) {
+      callback(curricula());
+      return;
+    }
+    var script = document.querySelector("script[data-curricula]");
+    if (!script) {
+      script = document.createElement("script");
+      script.src = root + "assets/curricula.js";
+      script.setAttribute("data-curricula", "");
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", function () {
+      callback(curricula());
+    });
+  }
+
+  // ── home page ────────────────────────────────────────────────────────────
+  function curricula() {
+    var data = window.KENSHU_CURRICULA || {};
+    var roles = Object.create(null);
+    var modules = Object.create(null);
+    (data.roles || []).forEach(function (r) { roles[r.id] = r; });
+    (data.modules || []).forEach(function (m) { modules[m.id] = m; });
+    return { list: data.roles || [], roles: roles, modules: modules };
+  }
+
+  function roleChooser(data, box) {
+    box.appendChild(element("p", "continue__choose", strings.continue_choose));
+    var p = element("p", "continue__field");
+    var label = element("label", "", strings.continue_choose_label);
+    label.setAttribute("for", "continue-role");
+    var select = element("select");
+    select.id = "continue-role";
+    var none = element("option", "", strings.continue_choose_none);
+    none.value = "";
+    select.appendChild(none);
+    data.list.forEach(function (r) {
+      var option = element("option", "", r.name);
+      option.value = r.id;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      if (select.value) store.setLearner({ role: select.value });
+    });
+    p.appendChild(label);
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(select);
+    box.appendChild(p);
+  }
+
+  function continueSection(section) {
+    var box = section.querySelector("[data-continue-body]");
+    var data = curricula();
+    var render = function () {
+      var role = data.roles[store.followedRole()];
+      box.textContent = "";
+      section.hidden = false;
+      section.removeAttribute("data-role-id");
+      section.removeAttribute("data-modules");
+      if (!role) {
+        roleChooser(data, box);
+        return;
+      }
+      section.setAttribute("data-role-id", role.id);
+      section.setAttribute("data-modules", role.modules.join(" "));
+      var head = element("p", "continue__role");
+      head.appendChild(document.createTextNode(format(strings.continue_role, { role: "" })));
+      head.appendChild(link(root + role.url, role.name));
+      box.appendChild(head);
+      var next = role.modules.filter(function (id) { return store.status(id) !== "passed"; })[0];
+      var line = element("p", "continue__next");
+      if (next && data.modules[next]) {
+        line.appendChild(document.createTextNode(strings.continue_next));
+        line.appendChild(link(root + data.modules[next].url, data.modules[next].title, "continue__link"));
+      } else {
+        line.appendChild(document.createTextNode(strings.continue_done + " "));
+        if (role.modules.length) line.appendChild(link(root + "roles/" + role.id + "/certificate/index.html", strings.continue_certificate));
+      }
+      box.appendChild(line);
+      var bar = element("div", "role-progress");
+      bar.setAttribute("data-role-progress", role.id);
+      box.appendChild(bar);
+      var change = element("p", "continue__change");
+      change.appendChild(link(root + "progress/index.html#learner-role", strings.continue_change));
+      box.appendChild(change);
+      if (window.kenshuUI) window.kenshuUI.render();
+    };
+    render();
+    store.onChange(render);
+  }
+
+  // ── certificate page ─────────────────────────────────────────────────────
+  function formatDate(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return "";
+    try {
+      return d.toLocaleDateString(strings.date_format || undefined, { year: "numeric", month: "long", day: "numeric" });
+    } catch (e) {
+      return d.toISOString().slice(0, 10);
+    }
+  }
+
+  function certificate(article) {
+    var step = /^#step-(\d+)$/.exec(window.location.hash);
+    var level = step ? Number(step[1]) : 0;
+    var stepName = level ? article.getAttribute("data-step-" + level) : null;
+    var rows = Array.prototype.slice.call(article.querySelectorAll("[data-certificate-module]"));
+    var render = function () {
+      var learner = store.learner();
+      article.querySelector("[data-certificate-name]").textContent = learner.name;
+      article.querySelector("[data-certificate-staff]").textContent = learner.staffNumber;
+      article.querySelector("[data-certificate-department]").textContent = learner.department;
+      article.querySelector("[data-certificate-step]").textContent = stepName ? format(strings.certificate_step, { step: stepName }) : "";
+      var ids = [];
+      rows.forEach(function (row) {
+        var inStep = !stepName || Number(row.getAttribute("data-level")) <= level;
+        row.hidden = !inStep;
+        var id = row.getAttribute("data-certificate-module");
+        var record = store.module(id);
+        row.querySelector("[data-certificate-date]").textContent = record && record.passedAt ? formatDate(record.passedAt) : "";
+        if (inStep) ids.push(id);
+      });
+      var complete = allPassed(ids);
+      article.setAttribute("data-complete", complete ? "true" : "false");
+      article.querySelector("[data-certificate-issued]").textContent = formatDate(new Date().toISOString());
+      document.querySelector("[data-certificate-incomplete]").hidden = complete;
+      document.querySelector("[data-certificate-actions]").hidden = false;
+      document.querySelector(".certificate__print").hidden = !complete;
+    };
+    document.querySelector(".certificate__print").addEventListener("click", function () {
+      window.print();
+    });
+    render();
+    store.onChange(render);
+  }
+
+  var rolePageEl = document.querySelector("[data-role-page]");
+  if (rolePageEl) rolePage(rolePageEl);
+  var pager = document.querySelector(".module-pager");
+  if (pager) modulePager(pager);
+  var continueEl = document.querySelector("[data-continue]");
+  if (continueEl) continueSection(continueEl);
+  var certificateEl = document.querySelector("article.certificate[data-certificate]");
+  if (certificateEl) certificate(certificateEl);
+})();
