@@ -57,13 +57,6 @@ impl Message {
         }
     }
 
-    /// A message whose Japanese words were written where it is raised (the
-    /// output guard, output layout and new-module path checks, merged
-    /// before they moved into the catalogue). Both languages show them.
-    pub fn literal(text: impl ToString, hint: impl ToString) -> Message {
-        Message::new("literal").arg("text", text).arg("hint", hint)
-    }
-
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Message {
         self.args.push((name, value.to_string()));
         self

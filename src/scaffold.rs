@@ -113,19 +113,6 @@ fn one(d: Diagnostic) -> Diagnostics {
     all
 }
 
-/// Messages about the path given to `kenshu new module`, in one place.
-mod message {
-    pub(super) const OUTSIDE: &str =
-        "モジュールは content/modules/ の中にだけ作れます。「..」や絶対パスは使えません";
-    pub(super) const OUTSIDE_HINT: &str =
-        "content/modules/ からの相対パスで指定してください（例: security/passwords.md）";
-    pub(super) fn link(at: &str) -> String {
-        format!("{at} はシンボリックリンクです。リンク先に書き込まないよう、作成しません")
-    }
-    pub(super) const LINK_HINT: &str =
-        "リンクではない content/modules/ の中のフォルダーを指定してください";
-}
-
 /// `security/basics` → `<root>/content/modules/security/basics.md`; refuses
 /// a path that leaves content/modules (`..`, absolute) or passes through a
 /// symbolic link, which could point anywhere.
@@ -140,7 +127,7 @@ fn module_path(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
         return Err(Diagnostic::error(
             path,
             Location::START,
-            crate::messages::Message::literal(message::OUTSIDE, message::OUTSIDE_HINT),
+            msg!("new.outside"),
         ));
     }
     let mut target = root.join("content/modules").join(relative);
@@ -167,7 +154,7 @@ fn module_path(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
             return Err(Diagnostic::error(
                 &walked,
                 Location::START,
-                crate::messages::Message::literal(message::link(&shown), message::LINK_HINT),
+                msg!("new.through-link", path = shown),
             ));
         }
     }

@@ -13,6 +13,8 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::Location;
+use crate::messages::Message;
+use crate::msg;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -29,47 +31,15 @@ pub(crate) const STAMP_TEXT: &str = "This folder was written by kenshu and is re
 /// The site's own folders that an output must stay clear of.
 const SOURCE_DIRS: [&str; 2] = ["content", "themes"];
 
-/// Messages to authors, in one place.
-mod message {
-    pub(super) fn sources(what: &str) -> String {
-        format!("出力先がサイトのソース（{what}）と重なっています。ビルドするとソースが置き換えられて消えるため、書き出しません")
-    }
-    pub(super) const SOURCES_HINT: &str =
-        "ソースと重ならない専用のフォルダーを指定してください（例: --out public）";
-    pub(super) fn symlink(target: &str) -> String {
-        format!("出力先はシンボリックリンクです（リンク先: {target}）。kenshu はリンクをたどって置き換えません")
-    }
-    pub(super) const SYMLINK_HINT: &str =
-        "リンク先のフォルダーを --out に直接指定するか、リンクを削除してください";
-    pub(super) const NOT_A_FOLDER: &str =
-        "出力先がフォルダーではありません（ファイルなどがあります）。何も書き出しません";
-    pub(super) const NOT_A_FOLDER_HINT: &str =
-        "存在しないフォルダーか空のフォルダーを指定してください";
-    pub(super) fn foreign(example: &str) -> String {
-        format!("出力先のフォルダーには kenshu が書き出したものではないファイル（{example} など）があります。中身を消さないよう、書き出しません")
-    }
-    pub(super) const FOREIGN_HINT: &str =
-        "空のフォルダーか新しいフォルダー名を指定してください。kenshu の出力には .kenshu-output という印のファイルがあり、それがあるフォルダーだけを置き換えます（印のない古い版の kenshu の出力なら、一度削除してください）";
-    pub(super) fn unreadable(err: &std::io::Error) -> String {
-        format!("出力先を確認できません: {err}")
-    }
-}
-
 /// Refuses an output folder that kenshu must not replace (see the module
 /// documentation); `root` is the site folder. Checks only: writes nothing.
 pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let refuse = |message: String, hint: &str| {
-        Err(Diagnostic::error(
-            out,
-            Location::START,
-            crate::messages::Message::literal(message, hint),
-        ))
-    };
+    let refuse = |message: Message| Err(Diagnostic::error(out, Location::START, message));
     let unreadable = |err: io::Error| {
         Diagnostic::error(
             out,
             Location::START,
-            crate::messages::Message::literal(message::unreadable(&err), ""),
+            msg!("output.unreadable", detail = err),
         )
     };
     let meta = match fs::symlink_metadata(out) {
@@ -79,22 +49,22 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     };
     if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
         let target = fs::read_link(out).map_or_else(|_| "?".into(), |t| t.display().to_string());
-        return refuse(message::symlink(&target), message::SYMLINK_HINT);
+        return refuse(msg!("output.symlink", target = target));
     }
     if meta.as_ref().is_some_and(|m| !m.is_dir()) {
-        return refuse(message::NOT_A_FOLDER.into(), message::NOT_A_FOLDER_HINT);
+        return refuse(msg!("output.not-a-folder"));
     }
     // A site folder that does not exist holds no sources (loading it
     // reports that); the rules for `out` itself still apply.
     if let Ok(root) = root.canonicalize() {
         let absolute = absolute(out).map_err(unreadable)?;
         if let Some(what) = overlapping_source(&root, &absolute) {
-            return refuse(message::sources(&what), message::SOURCES_HINT);
+            return refuse(msg!("output.sources", what = what));
         }
     }
     if meta.is_some() {
         if let Some(example) = foreign_file(out).map_err(unreadable)? {
-            return refuse(message::foreign(&example), message::FOREIGN_HINT);
+            return refuse(msg!("output.foreign", example = example));
         }
     }
     Ok(())
@@ -119,7 +89,7 @@ fn foreign_file(dir: &Path) -> io::Result<Option<String>> {
 /// an author would: `content/`, `themes/`, the site folder.
 fn overlapping_source(root: &Path, out: &Path) -> Option<String> {
     if root.starts_with(out) {
-        return Some(format!("サイトのフォルダー {}", root.display()));
+        return Some(root.display().to_string());
     }
     SOURCE_DIRS.iter().find_map(|name| {
         let dir = root.join(name);

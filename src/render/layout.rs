@@ -16,6 +16,8 @@
 
 use super::{media_output_path, static_output_path, PageId, Renderer};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::messages::Message;
+use crate::msg;
 use crate::site::Site;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,42 +31,17 @@ pub const MAX_PATH_BYTES: usize = 1024;
 /// The search index's folder: its file names depend on the index's size.
 const SEARCH_DIR: &str = "assets/search/";
 
-/// Messages to authors, in one place.
-mod message {
-    pub(super) fn collides(output: &str, other: &str) -> String {
-        format!("この静的ファイルは出力の {output} に書き出されますが、そこには {other} が書き出されます。どちらかが上書きされるため、ビルドできません")
-    }
-    pub(super) fn folder(output: &str, other: &str) -> String {
-        format!("この静的ファイルは出力の {output} に書き出されますが、同じ名前のフォルダーに {other} が書き出されます")
-    }
-    pub(super) fn under_file(output: &str, file: &str, other: &str) -> String {
-        format!("この静的ファイルは出力の {output} に書き出されますが、{file} は {other} が書き出すファイルのため、フォルダーにできません")
-    }
-    pub(super) fn folded(output: &str, other: &str, what: &str) -> String {
-        format!("この静的ファイルの出力 {output} は、{what} の出力 {other} と大文字・小文字か Unicode の正規化だけが違います。Windows や macOS、IIS では同じ名前になり、どちらかが上書きされます")
-    }
-    pub(super) const SEARCH: &str = "検索インデックス（assets/search/）";
-    pub(super) const COLLIDES_HINT: &str =
-        "content/static/ の中でファイル名かフォルダー名を変えてください";
-    pub(super) fn name_too_long(output: &str, bytes: usize, max: usize) -> String {
-        format!("出力のパス {output} に {bytes} バイトの名前があり、ファイルシステムの上限 {max} バイトを超えます")
-    }
-    pub(super) fn path_too_long(output: &str, bytes: usize, max: usize) -> String {
-        format!("出力のパス {output} は {bytes} バイトで、上限 {max} バイトを超えます")
-    }
-    pub(super) const TOO_LONG_HINT: &str = "id やファイル名を短くしてください";
-}
-
 /// Where a generated file comes from, as an author would name it.
 struct Origin {
-    what: String,
+    /// A catalogue code naming the kind of file, and its detail (a path).
+    what: (&'static str, String),
     path: PathBuf,
     /// Text to point at in `path` (`id: …`), found only when reporting.
     needle: Option<String>,
 }
 
 impl Origin {
-    fn at(what: String, path: PathBuf) -> Origin {
+    fn at(what: (&'static str, String), path: PathBuf) -> Origin {
         Origin {
             what,
             path,
@@ -108,7 +85,10 @@ pub fn check_layout(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
         .collect();
     for source in &site.statics {
         let output = static_output_path(source);
-        let origin = Origin::at(source.display().to_string(), source.clone());
+        let origin = Origin::at(
+            ("layout.what-media", source.display().to_string()),
+            source.clone(),
+        );
         problems.extend(length_problem(site, &output, &origin));
         let collision = static_collision(&output, source, &generated, &folders)
             .or_else(|| folded_collision(&output, source, &folded));
@@ -135,15 +115,14 @@ fn folded_collision(
         .chain(ancestors(output))
         .find_map(|path| folded.get(&fold(path)).filter(|(other, _)| *other != path));
     let message = match clash {
-        Some((other, origin)) => message::folded(output, other, &origin.what),
-        None if fold(output).starts_with(SEARCH_DIR) => message::collides(output, message::SEARCH),
+        Some((other, origin)) => with_origin(
+            msg!("layout.folded", output = output, other = other),
+            origin,
+        ),
+        None if fold(output).starts_with(SEARCH_DIR) => search_collision(output),
         None => return None,
     };
-    Some(Diagnostic::error(
-        source,
-        Location::START,
-        crate::messages::Message::literal(message, message::COLLIDES_HINT),
-    ))
+    Some(Diagnostic::error(source, Location::START, message))
 }
 
 /// The static file at `output` against what kenshu generates.
@@ -154,20 +133,33 @@ fn static_collision(
     folders: &BTreeMap<&str, &Origin>,
 ) -> Option<Diagnostic> {
     let message = if output.starts_with(SEARCH_DIR) {
-        message::collides(output, message::SEARCH)
+        search_collision(output)
     } else if let Some(origin) = generated.get(output) {
-        message::collides(output, &origin.what)
+        with_origin(msg!("layout.collides", output = output), origin)
     } else if let Some(origin) = folders.get(output) {
-        message::folder(output, &origin.what)
+        with_origin(msg!("layout.folder", output = output), origin)
     } else {
         let (file, origin) = ancestors(output).find_map(|a| generated.get_key_value(a))?;
-        message::under_file(output, file, &origin.what)
+        with_origin(
+            msg!("layout.under-file", output = output, file = file),
+            origin,
+        )
     };
-    Some(Diagnostic::error(
-        source,
-        Location::START,
-        crate::messages::Message::literal(message, message::COLLIDES_HINT),
-    ))
+    Some(Diagnostic::error(source, Location::START, message))
+}
+
+/// Names what the other file is (`{@what}` with `{what_path}`).
+fn with_origin(message: Message, origin: &Origin) -> Message {
+    message
+        .arg("@what", origin.what.0)
+        .arg("what_path", &origin.what.1)
+}
+
+fn search_collision(output: &str) -> Message {
+    let message = msg!("layout.collides", output = output);
+    message
+        .arg("@what", "layout.what-search")
+        .arg("what_path", "")
 }
 
 /// `a/b/c.html` → `a/b`, `a`.
@@ -181,16 +173,26 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 fn length_problem(site: &Site, output: &str, origin: &Origin) -> Option<Diagnostic> {
     let longest = output.split('/').map(str::len).max().unwrap_or(0);
     let message = if longest > MAX_NAME_BYTES {
-        message::name_too_long(output, longest, MAX_NAME_BYTES)
+        msg!(
+            "layout.name-too-long",
+            output = output,
+            bytes = longest,
+            max = MAX_NAME_BYTES
+        )
     } else if output.len() > MAX_PATH_BYTES {
-        message::path_too_long(output, output.len(), MAX_PATH_BYTES)
+        msg!(
+            "layout.path-too-long",
+            output = output,
+            bytes = output.len(),
+            max = MAX_PATH_BYTES
+        )
     } else {
         return None;
     };
     Some(Diagnostic::error(
         &origin.path,
         origin.location(site),
-        crate::messages::Message::literal(message, message::TOO_LONG_HINT),
+        message,
     ))
 }
 
@@ -205,16 +207,14 @@ fn generated_files(site: &Site, renderer: &Renderer) -> BTreeMap<String, Origin>
     let assets = theme.assets.keys().map(|name| format!("assets/{name}"));
     for asset in assets.chain([super::SITE_CONFIG.to_string()]) {
         let origin = Origin::at(
-            format!("テーマのファイル {asset}"),
+            ("layout.what-theme", asset.clone()),
             theme.strings_path.clone(),
         );
         files.insert(asset, origin);
     }
     for source in &site.media {
-        let origin = Origin::at(
-            format!("画像などのファイル {}", source.display()),
-            source.clone(),
-        );
+        let what = ("layout.what-media", source.display().to_string());
+        let origin = Origin::at(what, source.clone());
         files.insert(media_output_path(source), origin);
     }
     files
@@ -235,12 +235,12 @@ fn page_origin(site: &Site, page: &PageId) -> Origin {
         }
         _ => {
             let path = PathBuf::from(crate::config::SITE_FILE);
-            return Origin::at("kenshu が生成するページ".into(), path);
+            return Origin::at(("layout.what-page", String::new()), path);
         }
     };
     let path = path.unwrap_or_else(|| PathBuf::from(crate::config::SITE_FILE));
     Origin {
-        what: format!("{} から生成されるページ", path.display()),
+        what: ("layout.what-source-page", path.display().to_string()),
         needle: (!matches!(page, PageId::Page(_))).then(|| format!("id: {id}")),
         path,
     }
