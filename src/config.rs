@@ -39,6 +39,11 @@ pub struct SiteConfig {
     /// URLs cannot work. Every other page uses relative URLs.
     #[serde(default)]
     pub base_path: Option<String>,
+    /// The portal's full URL (e.g. `https://intranet.example.lg.jp/kenshu/`).
+    /// SCORM packages link modules outside their curriculum to it; without
+    /// it such links show as plain text.
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -109,6 +114,16 @@ impl SiteConfig {
                 .with_hint("write the path the portal is served under, e.g. base_path: /training/"),
             );
         }
+        if let Some(url) = config.base_url.as_deref().filter(|u| !is_http_url(u)) {
+            problems.push(
+                Diagnostic::error(
+                    path,
+                    source.find("base_url"),
+                    format!("`base_url` \"{url}\" は http:// か https:// で始まる URL にしてください"),
+                )
+                .with_hint("ポータルを公開している URL を書きます。例: base_url: https://intranet.example.lg.jp/kenshu/"),
+            );
+        }
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -127,6 +142,17 @@ impl SiteConfig {
         })
     }
 
+    /// base_url with a trailing slash, ready to have a relative path appended.
+    pub fn portal_url(&self) -> Option<String> {
+        self.base_url.as_ref().map(|b| {
+            if b.ends_with('/') {
+                b.clone()
+            } else {
+                format!("{b}/")
+            }
+        })
+    }
+
     /// The localStorage key of this portal's progress records.
     pub fn progress_key(&self) -> String {
         match &self.progress_key {
@@ -137,6 +163,13 @@ impl SiteConfig {
             }
         }
     }
+}
+
+fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -170,6 +203,14 @@ mod tests {
     #[test]
     fn out_of_range_pass_score_is_located() {
         let errors = SiteConfig::parse("title: T\npass_score: 120\n").unwrap_err();
+        assert_eq!(errors[0].location, Location::new(2, 1));
+    }
+
+    #[test]
+    fn base_url_must_be_an_http_url_and_gets_a_trailing_slash() {
+        let config = SiteConfig::parse("title: T\nbase_url: https://x.example/k\n").unwrap();
+        assert_eq!(config.portal_url().as_deref(), Some("https://x.example/k/"));
+        let errors = SiteConfig::parse("title: T\nbase_url: /kenshu/\n").unwrap_err();
         assert_eq!(errors[0].location, Location::new(2, 1));
     }
 

@@ -1,7 +1,9 @@
 //! The `kenshu` binary: parses the command line, runs it, prints problems once.
 
 use clap::Parser;
-use kenshu::cli::{Cli, Command, NewCommand};
+use kenshu::cli::{Cli, Command, ExportCommand, NewCommand, PackageCommand};
+use kenshu::export::{self, ExportError};
+use kenshu::package::{self, PackageError, PackageOptions};
 use kenshu::{build_site, check_site, scaffold, serve, BuildError, BuildOptions, Diagnostics};
 use std::process::ExitCode;
 
@@ -86,6 +88,75 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 Ok(ExitCode::FAILURE)
             }
         },
+        Command::Package {
+            what: PackageCommand::Scorm { root, out, roles },
+        } => Ok(package_scorm(PackageOptions { root, out, roles })),
+        Command::Export { what } => Ok(export(what)),
+    }
+}
+
+fn package_scorm(options: PackageOptions) -> ExitCode {
+    match package::package_scorm(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics);
+            for p in &report.packages {
+                println!(
+                    "packaged {} ({} modules, {} files) into {}",
+                    p.role,
+                    p.modules,
+                    p.files,
+                    p.path.display()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(PackageError::Invalid(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "package failed: {} error(s); nothing was written",
+                diagnostics.error_count()
+            );
+            ExitCode::FAILURE
+        }
+        Err(PackageError::Write(err)) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn export(what: ExportCommand) -> ExitCode {
+    let result = match what {
+        ExportCommand::MoodleCompetencies { root, out } => {
+            export::competencies::export_competencies(&root, out).map(|(path, count, d)| {
+                print_diagnostics(&d);
+                println!("exported {count} competencies into {}", path.display());
+            })
+        }
+        ExportCommand::MoodleQuestions { root, out } => {
+            export::questions::export_questions(&root, out).map(|(dir, files, count, d)| {
+                print_diagnostics(&d);
+                println!(
+                    "exported {count} questions in {files} files into {}",
+                    dir.display()
+                );
+            })
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ExportError::Invalid(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "export failed: {} error(s); nothing was written",
+                diagnostics.error_count()
+            );
+            ExitCode::FAILURE
+        }
+        Err(ExportError::Write(err)) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -15,9 +15,20 @@ pub struct SiteValues {
     site: Value,
     nav_roles: Value,
     nav_pages: Value,
+    /// Pages rendered for a SCORM package (`kenshu package scorm`): the
+    /// templates leave out what only works in the portal and load scorm.js.
+    package: bool,
 }
 
 impl SiteValues {
+    /// The values of pages rendered for a SCORM package.
+    pub fn for_package(site: &Site) -> SiteValues {
+        SiteValues {
+            package: true,
+            ..SiteValues::new(site)
+        }
+    }
+
     pub fn new(site: &Site) -> SiteValues {
         let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
         let pages: Vec<NavPage> = site
@@ -38,6 +49,7 @@ impl SiteValues {
             },
             nav_roles: Value::from(Serde(roles)),
             nav_pages: Value::from(Serde(pages)),
+            package: false,
         }
     }
 }
@@ -84,6 +96,7 @@ fn base_context(site: &Site, page: &PageId, shared: &Shared) -> Value {
         nav_roles => shared.site.nav_roles.clone(),
         nav_pages => shared.site.nav_pages.clone(),
         page_kind => page_kind(page),
+        package => shared.site.package,
     }
 }
 

@@ -28,6 +28,14 @@
  *     passed when correct × 100 ≥ passScore × total. The summary (role=status)
  *     announces it, section.quiz-summary gets data-state="passed|failed"
  *     (else "incomplete"), and the attempt goes to kenshuStore (best kept).
+ *   - Each completed attempt is first announced as the cancelable DOM event
+ *     "kenshu:attempt" on document, detail {moduleId, score, passed, correct,
+ *     total, state} (state = kenshuQuiz.answers()); a listener that calls
+ *     preventDefault() takes the record (scorm.js, inside an LMS) and the store
+ *     is left alone.
+ *   - window.kenshuQuiz = {answers(), restore(list)}: the graded answers of
+ *     this attempt by question (page order) and choice (author's order, the
+ *     inputs' values), and grading such a list again without recording it.
  *   - Enter in a text answer grades it. Pages without a summary (plain pages)
  *     grade questions but record nothing.
  */
@@ -42,6 +50,7 @@
   var resetButton = summary && summary.querySelector(".quiz-summary__reset");
   var results = {}; // question id → true (correct) / false (wrong) in this attempt
   var recorded = false;
+  var restoring = false; // restore() is grading an earlier session's answers
 
   if (!questions.length) return;
 
@@ -206,11 +215,64 @@
     scoreBox.appendChild(paragraph("quiz-summary__line", "", format(strings.score, { correct: correct, total: total, percent: percent })));
     scoreBox.appendChild(paragraph("quiz-summary__verdict quiz-summary__verdict--" + (passed ? "passed" : "failed"),
       passed ? "✓" : "✗", passed ? strings.passed : format(strings.not_passed, { pass: passScore() })));
-    if (!recorded && store && moduleId()) {
+    if (!recorded && moduleId() && !restoring) {
       recorded = true;
-      store.recordAttempt(moduleId(), percent, passed);
+      // An LMS runtime (scorm.js) takes the attempt by cancelling the event.
+      var keep = announceAttempt({ moduleId: moduleId(), score: percent, passed: passed, correct: correct, total: total, state: answers() });
+      if (keep && store) store.recordAttempt(moduleId(), percent, passed);
     }
     showBest();
+  }
+
+  /** Dispatches "kenshu:attempt"; false when a listener took the attempt (preventDefault). */
+  function announceAttempt(detail) {
+    var event;
+    try {
+      event = new CustomEvent("kenshu:attempt", { detail: detail, cancelable: true });
+    } catch (e) {
+      return true;
+    }
+    return document.dispatchEvent(event);
+  }
+
+  /**
+   * This attempt's answers, one entry per question in page order: null when
+   * not graded, else the chosen choice indexes in the author's order (the
+   * inputs' values), true/false, or the typed text.
+   */
+  function answers() {
+    return questions.map(function (q) {
+      if (!(q.id in results)) return null;
+      var kind = q.getAttribute("data-kind");
+      var inputs = inputsOf(q);
+      if (kind === "text") return inputs[0] ? inputs[0].value : "";
+      var chosen = inputs.filter(function (i) { return i.checked; });
+      if (kind === "true-false") return chosen.length ? chosen[0].value === "true" : null;
+      return chosen.map(function (i) { return parseInt(i.value, 10); });
+    });
+  }
+
+  /** Grades again the answers of an earlier session (as answers() gave them), recording nothing. */
+  function restore(list) {
+    if (!Array.isArray(list)) return;
+    restoring = true;
+    questions.forEach(function (q, index) {
+      var answer = list[index];
+      if (answer === null || answer === undefined || q.id in results) return;
+      var inputs = inputsOf(q);
+      var kind = q.getAttribute("data-kind");
+      if (kind === "text") {
+        if (inputs[0]) inputs[0].value = String(answer);
+      } else {
+        inputs.forEach(function (i) {
+          i.checked = kind === "true-false" ? i.value === String(answer) :
+            Array.isArray(answer) && answer.indexOf(parseInt(i.value, 10)) >= 0;
+        });
+      }
+      check(q);
+    });
+    restoring = false;
+    recorded = Object.keys(results).length === questions.length;
   }
 
   /** 「これまでの最高点」 line from the store. */
@@ -296,6 +358,9 @@
       }
     });
   });
+
+  // For an LMS runtime (scorm.js): read and restore the answers of an attempt.
+  window.kenshuQuiz = { answers: answers, restore: restore };
 
   if (summary) {
     summary.setAttribute("data-state", "incomplete");
