@@ -78,7 +78,7 @@ pub fn competencies_csv(site: &Site) -> Result<(String, usize), Vec<Diagnostic>>
     }
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows: Vec<[String; 14]> = Vec::new();
-    let id = format!("kenshu-{}", site.config.progress_key().replace(':', "-"));
+    let id = site.config.progress_key().replace(':', "-");
     let description = if site.config.description.is_empty() {
         site.config.organization.clone()
     } else {

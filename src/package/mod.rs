@@ -83,7 +83,12 @@ pub fn package_scorm(options: &PackageOptions) -> Result<PackageReport, PackageE
         }
         match role_package(&site, &renderer, role) {
             Ok(package) => zips.push(package),
-            Err(problems) => problems.into_iter().for_each(|d| diagnostics.push(d)),
+            Err(problems) => problems.into_iter().for_each(|d| {
+                // A module in several curricula has its problem once.
+                if !diagnostics.iter().any(|seen| *seen == d) {
+                    diagnostics.push(d);
+                }
+            }),
         }
     }
     if diagnostics.has_errors() {

@@ -46,13 +46,41 @@ fn portal_works_in_headless_chromium_behind_nginx() {
     let base_url = format!("http://127.0.0.1:{}{SUB_PATH}", server.port);
     println!("serving {} at {base_url} with nginx", public.display());
 
-    let code = run_node_tests(&tools.node, &base_url, &public);
+    // The SCORM packages, unzipped, served by a second nginx: the SCORM
+    // runtime test (scorm.test.mjs) puts its LMS host page beside them.
+    let scorm = unzip_scorm_packages(&site);
+    let scorm_server = Nginx::start(&tools.nginx, &scorm, &site.path("nginx-scorm"));
+    let scorm_url = format!("http://127.0.0.1:{}{SUB_PATH}", scorm_server.port);
+    let extra = [
+        ("KENSHU_SCORM_URL", scorm_url),
+        ("KENSHU_SCORM_DIR", scorm.to_string_lossy().into_owned()),
+    ];
+    let code = run_node_tests(&tools.node, &base_url, &public, &extra);
     drop(server);
+    drop(scorm_server);
     assert_eq!(
         code, 0,
         "the browser tests failed (node exited with {code}); their output is above \
          (run `cargo test --test testsuite browser -- --nocapture` to watch it live)"
     );
+}
+
+/// Runs `kenshu package scorm` on the site and unzips each package into
+/// `<site>/scorm/<role-id>/`; returns that folder.
+fn unzip_scorm_packages(site: &TestSite) -> PathBuf {
+    site.run(&["package", "scorm", "--out", "scorm-zips"])
+        .assert_success();
+    let folder = site.path("scorm");
+    for entry in fs::read_dir(site.path("scorm-zips")).expect("the packages") {
+        let zip_path = entry.expect("a package").path();
+        let role = zip_path.file_stem().expect("a name").to_owned();
+        let file = fs::File::open(&zip_path).expect("open a package");
+        let mut archive = zip::ZipArchive::new(file).expect("a zip file");
+        archive
+            .extract(folder.join(role))
+            .unwrap_or_else(|e| panic!("unzip {}: {e}", zip_path.display()));
+    }
+    folder
 }
 
 /// The programs the test runs, found before anything is built.
@@ -84,6 +112,7 @@ impl Tools {
         for (package, file) in [
             ("playwright-core", "package.json"),
             ("axe-core", "axe.min.js"),
+            ("scorm-again", "dist/scorm12.min.js"),
         ] {
             if !modules.join(package).join(file).is_file() {
                 missing.push(format!(
@@ -275,7 +304,7 @@ fn quoted(path: &Path) -> String {
 
 /// Runs `node --test` on every `*.test.mjs` file of `tests/browser`,
 /// printing its output line by line as it comes. Returns its exit code.
-fn run_node_tests(node: &Path, base_url: &str, public: &Path) -> i32 {
+fn run_node_tests(node: &Path, base_url: &str, public: &Path, extra: &[(&str, String)]) -> i32 {
     let folder = repo_root().join("tests/browser");
     let mut files: Vec<PathBuf> = fs::read_dir(&folder)
         .expect("read tests/browser")
@@ -299,6 +328,7 @@ fn run_node_tests(node: &Path, base_url: &str, public: &Path) -> i32 {
         .env("KENSHU_PUBLIC_DIR", public)
         .env("KENSHU_BIN", kenshu_bin())
         .env("KENSHU_FIXTURE", repo_root().join("tests/fixtures/basic"))
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
