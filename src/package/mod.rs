@@ -16,9 +16,9 @@ use crate::build::prepare;
 use crate::config::SITE_FILE;
 use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics, Location};
 use crate::framework::Role;
-use crate::render::{copied_files, OutputFile, PageId, Renderer, SiteValues};
-use crate::site::{LoadOptions, Site};
-use links::{rewrite_page, Targets};
+use crate::render::{copied_files, Contents, OutputFile, PageId, Renderer, SiteValues};
+use crate::site::{LoadOptions, Module, Site};
+use links::{rewrite_page, PackagedPage, Targets};
 use manifest::{Manifest, Sco, SCHEMAS};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
@@ -167,11 +167,10 @@ fn role_package(
     renderer: &Renderer,
     role: &Role,
 ) -> Result<RolePackage, Vec<Diagnostic>> {
-    let curriculum: Vec<&crate::site::Module> = site.curricula[&role.id]
+    let curriculum: Vec<&Module> = site.curricula[&role.id]
         .iter()
         .map(|&i| &site.modules[i])
         .collect();
-    let values = SiteValues::for_package(site);
     let mut available: HashMap<String, OutputFile> = renderer
         .asset_files(site)
         .into_iter()
@@ -189,50 +188,8 @@ fn role_package(
         files: &file_paths,
         portal: portal.as_deref(),
     };
-    let mut problems = Vec::new();
-    let mut pages = Vec::new();
-    for module in &curriculum {
-        let page = PageId::Module(module.id.clone());
-        let file = renderer
-            .render_page(site, &values, &page)
-            .map_err(|d| vec![d])?;
-        let path = page.output_path();
-        let html = match &file.contents {
-            crate::render::Contents::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-            crate::render::Contents::Copy(_) => String::new(),
-        };
-        match rewrite_page(&html, &path, &targets) {
-            Ok(packaged) => {
-                problems.extend(packaged.missing.iter().map(|m| missing_file(module, m)));
-                pages.push((module, path, packaged));
-            }
-            Err(err) => problems.push(Diagnostic::error(
-                &module.path,
-                Location::START,
-                format!("SCORM パッケージ用にページを書き換えられませんでした: {err}"),
-            )),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let scos = pages
-        .iter()
-        .map(|(module, path, packaged)| Sco {
-            id: &module.id,
-            title: &module.title,
-            mastery_score: module.pass_score,
-            href: path.clone(),
-            files: &packaged.files,
-        })
-        .collect();
-    let identifier = format!("kenshu-{}", role.id);
-    let manifest = Manifest {
-        identifier: &identifier,
-        title: &role.name,
-        scos,
-    };
-    let mut files = vec![OutputFile::bytes("imsmanifest.xml", manifest.to_xml())];
+    let pages = packaged_pages(site, renderer, &curriculum, &targets)?;
+    let mut files = vec![manifest_file(role, &pages)];
     files.extend(
         SCHEMAS
             .iter()
@@ -257,8 +214,71 @@ fn role_package(
     Ok((role.id.clone(), curriculum.len(), files.len(), bytes))
 }
 
+/// A module, its page's package path and the page made fit for the package.
+type Packaged<'a> = (&'a Module, String, PackagedPage);
+
+/// Renders the curriculum's module pages for the package and rewrites their links.
+fn packaged_pages<'a>(
+    site: &Site,
+    renderer: &Renderer,
+    curriculum: &[&'a Module],
+    targets: &Targets,
+) -> Result<Vec<Packaged<'a>>, Vec<Diagnostic>> {
+    let values = SiteValues::for_package(site);
+    let mut problems = Vec::new();
+    let mut pages = Vec::new();
+    for &module in curriculum {
+        let page = PageId::Module(module.id.clone());
+        let file = renderer
+            .render_page(site, &values, &page)
+            .map_err(|d| vec![d])?;
+        let html = match &file.contents {
+            Contents::Bytes(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            Contents::Copy(_) => String::new(),
+        };
+        let path = page.output_path();
+        match rewrite_page(&html, &path, targets) {
+            Ok(packaged) => {
+                problems.extend(packaged.missing.iter().map(|m| missing_file(module, m)));
+                pages.push((module, path, packaged));
+            }
+            Err(err) => problems.push(Diagnostic::error(
+                &module.path,
+                Location::START,
+                format!("SCORM パッケージ用にページを書き換えられませんでした: {err}"),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(pages)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `imsmanifest.xml` for the role's packaged pages.
+fn manifest_file(role: &Role, pages: &[Packaged]) -> OutputFile {
+    let scos = pages
+        .iter()
+        .map(|(module, path, packaged)| Sco {
+            id: &module.id,
+            title: &module.title,
+            mastery_score: module.pass_score,
+            href: path.clone(),
+            files: &packaged.files,
+        })
+        .collect();
+    let identifier = format!("kenshu-{}", role.id);
+    let manifest = Manifest {
+        identifier: &identifier,
+        title: &role.name,
+        scos,
+    };
+    OutputFile::bytes("imsmanifest.xml", manifest.to_xml())
+}
+
 /// A page references a file the build does not make.
-fn missing_file(module: &crate::site::Module, path: &str) -> Diagnostic {
+fn missing_file(module: &Module, path: &str) -> Diagnostic {
     Diagnostic::error(
         &module.path,
         Location::START,

@@ -6,11 +6,13 @@
 // scorm`), unzips every package into KENSHU_SCORM_DIR/<role-id>/ and serves
 // that folder at KENSHU_SCORM_URL; this file writes the host page beside
 // them. The module with the most questions is used, so its suspend_data is
-// the largest any module makes.
+// the largest any module makes. The packages' pages are also checked as
+// HTML5 (html-validate), like the portal's.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TEST_TIMEOUT, useBrowser } from './support.mjs';
@@ -174,6 +176,30 @@ test('a SCO reports to a SCORM 1.2 runtime and resumes from suspend_data', { tim
   const record = await alone.evaluate(() => JSON.parse(window.localStorage.getItem(window.KENSHU.progressKey)));
   const id = sco.src.split('/')[2];
   assert.equal(record.modules[id].passed, true, 'no localStorage record without an LMS');
+  // The package's page, links made plain text or portal links, passes axe too.
+  await alone.evaluate(fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const axe = await alone.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] }),
+  );
+  assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' ')}`), []);
   watch.assertClean('the SCO in the SCORM runtime');
   await watch.context.close();
+});
+
+test('every page of every package is valid HTML5', async () => {
+  const { HtmlValidate } = await import('html-validate');
+  const validator = new HtmlValidate({ extends: ['html-validate:standard'] });
+  const pages = fs
+    .readdirSync(SCORM_DIR, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('/index.html'));
+  assert.ok(pages.length >= 10, `only ${pages.length} package pages`);
+  const problems = [];
+  for (const file of pages) {
+    const report = await validator.validateFile(path.join(SCORM_DIR, file));
+    for (const m of report.results.flatMap((r) => r.messages)) {
+      problems.push(`${file}:${m.line}:${m.column}: ${m.ruleId}: ${m.message}`);
+    }
+  }
+  assert.deepEqual(problems, [], `invalid HTML in the packages:\n${problems.join('\n')}`);
 });

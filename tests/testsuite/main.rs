@@ -11,4 +11,5 @@ mod content;
 mod corpus;
 mod errors;
 mod lms;
+mod moodle;
 mod serve;
