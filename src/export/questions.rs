@@ -7,8 +7,9 @@
 //! - one correct choice → `multichoice` with `<single>true</single>`, the
 //!   right answer 100 %, the others 0;
 //! - several → `multichoice` with `<single>false</single>`, each right answer
-//!   100 / n % and each wrong one −100 %, so only the full right set scores
-//!   (as on the portal);
+//!   100 / n % and each wrong one −100 %: any wrong choice gives 0, as on the
+//!   portal, but (unlike the portal) some of the right ones alone give part
+//!   of the mark, the nearest core Moodle's question types come;
 //! - true/false → `truefalse`; text → `shortanswer`, each accepted answer 100 %.
 //!
 //! Choice feedback goes to each answer's `<feedback>`, the explanation to
