@@ -279,3 +279,22 @@ fn an_unknown_role_is_reported_with_a_suggestion() {
         .assert_failure()
         .assert_diagnostic("error: content/skills.yaml:1:1: unknown role \"general-staf\" (did you mean \"general-staff\"?)");
 }
+
+#[test]
+fn a_role_without_modules_gets_no_package_and_a_warning() {
+    let site = TestSite::fixture("basic");
+    let skills = site.read("content/skills.yaml");
+    let skills = skills.replacen(
+        "roles:\n",
+        "  - id: gis\n    name: GIS活用\n    category: efficiency\nroles:\n  - id: gis-staff\n    name: GIS担当\n    skills: [gis]\n",
+        1,
+    );
+    site.write("content/skills.yaml", &skills);
+    let zips = package(&site, &[]);
+    assert_eq!(
+        zips.keys().collect::<Vec<_>>(),
+        ["dx-promoter", "general-staff"]
+    );
+    site.run(&["package", "scorm", "--out", "zips"])
+        .assert_diagnostic("warning: content/skills.yaml:1:1: 人材像「GIS担当」(gis-staff) のカリキュラムにモジュールがないため");
+}
