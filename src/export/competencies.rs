@@ -18,7 +18,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The columns of tool_lpimportcsv, in its order.
-pub const HEADER: [&str; 14] = [
+pub(crate) const HEADER: [&str; 14] = [
     "Parent ID number",
     "ID number",
     "Short name",
@@ -36,11 +36,11 @@ pub const HEADER: [&str; 14] = [
 ];
 
 /// The two-value scale, as Moodle writes a scale's items: comma-separated.
-pub const SCALE_VALUES: &str = "未達成,達成";
+pub(crate) const SCALE_VALUES: &str = "未達成,達成";
 
 /// The scale's configuration: item 1 is the default, item 2 proficient.
 /// (Moodle replaces the scale id with that of the scale it finds or makes.)
-pub const SCALE_CONFIGURATION: &str = r#"[{"scaleid":"0"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1}]"#;
+pub(crate) const SCALE_CONFIGURATION: &str = r#"[{"scaleid":"0"},{"id":1,"scaledefault":1,"proficient":0},{"id":2,"scaledefault":0,"proficient":1}]"#;
 
 /// Moodle's FORMAT_PLAIN: descriptions are plain text.
 const PLAIN_TEXT: &str = "2";
@@ -70,7 +70,7 @@ pub fn export_competencies(
 
 /// The framework as CSV text and its competency count, or why Moodle could
 /// not import it (ids it would take as one).
-pub fn competencies_csv(site: &Site) -> Result<(String, usize), Vec<Diagnostic>> {
+pub(crate) fn competencies_csv(site: &Site) -> Result<(String, usize), Vec<Diagnostic>> {
     let framework = &site.framework;
     let problems = clashing_ids(site);
     if !problems.is_empty() {

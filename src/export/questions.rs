@@ -48,7 +48,7 @@ pub fn export_questions(
 }
 
 /// The Moodle XML file of one module.
-pub fn module_xml(site: &Site, module: &Module) -> String {
+pub(crate) fn module_xml(site: &Site, module: &Module) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     let category = format!(
         "$course$/top/{}/{}",

@@ -66,21 +66,83 @@ fn portal_works_in_headless_chromium_behind_nginx() {
 }
 
 /// Runs `kenshu package scorm` on the site and unzips each package into
-/// `<site>/scorm/<role-id>/`; returns that folder.
+/// `<site>/scorm/<role-id>/`, and the package of [`stress_site`] into
+/// `<site>/scorm/stress-general-staff/`; returns that folder.
 fn unzip_scorm_packages(site: &TestSite) -> PathBuf {
+    let folder = site.path("scorm");
     site.run(&["package", "scorm", "--out", "scorm-zips"])
         .assert_success();
-    let folder = site.path("scorm");
-    for entry in fs::read_dir(site.path("scorm-zips")).expect("the packages") {
-        let zip_path = entry.expect("a package").path();
-        let role = zip_path.file_stem().expect("a name").to_owned();
+    let stress = stress_site();
+    stress
+        .run(&[
+            "package",
+            "scorm",
+            "--out",
+            "zips",
+            "--role",
+            "general-staff",
+        ])
+        .assert_success();
+    let mut zips: Vec<(PathBuf, String)> = fs::read_dir(site.path("scorm-zips"))
+        .expect("the packages")
+        .map(|entry| {
+            let path = entry.expect("a package").path();
+            let role = path
+                .file_stem()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            (path, role)
+        })
+        .collect();
+    zips.push((
+        stress.path("zips/general-staff.zip"),
+        "stress-general-staff".into(),
+    ));
+    for (zip_path, name) in zips {
         let file = fs::File::open(&zip_path).expect("open a package");
         let mut archive = zip::ZipArchive::new(file).expect("a zip file");
         archive
-            .extract(folder.join(role))
+            .extract(folder.join(name))
             .unwrap_or_else(|e| panic!("unzip {}: {e}", zip_path.display()));
     }
     folder
+}
+
+/// The basic fixture with a module of 60 questions, a third of them text
+/// questions: long wrong answers to them push suspend_data past SCORM 1.2's
+/// 4,096 characters unless scorm.js cuts them.
+fn stress_site() -> TestSite {
+    let site = TestSite::fixture("basic");
+    let mut text = String::from(
+        "---\ntitle: 確認問題集\nskills: [security-literacy]\nlevel: 1\n---\n\n## 確認\n\n```quiz\n",
+    );
+    for n in 0..60 {
+        let _ = match n % 3 {
+            0 => write!(text, "- question: 用語{n}を答えよ。\n  answer: [正答{n}]\n"),
+            1 => {
+                let _ = write!(
+                    text,
+                    "- question: 正しいものをすべて選べ（{n}）。\n  choices:\n"
+                );
+                (0..8).try_for_each(|c| {
+                    write!(
+                        text,
+                        "    - text: 選択肢{c}\n      correct: {}\n",
+                        c % 3 == 0
+                    )
+                })
+            }
+            _ => write!(
+                text,
+                "- question: 記述{n}は正しい。\n  answer: {}\n",
+                n % 2 == 0
+            ),
+        };
+    }
+    text.push_str("```\n");
+    site.write("content/modules/security/stress.md", &text);
+    site
 }
 
 /// The programs the test runs, found before anything is built.
