@@ -210,3 +210,55 @@ fn question_files_follow_the_moodle_xml_format() {
             .into()
     );
 }
+
+#[test]
+fn a_site_with_errors_exports_nothing() {
+    let site = TestSite::fixture("basic");
+    let basics = site.read("content/modules/security/basics.md");
+    site.write(
+        "content/modules/security/basics.md",
+        &basics.replace("level: 1", "level: 9"),
+    );
+    for (command, out) in [
+        ("moodle-competencies", "out/c.csv"),
+        ("moodle-questions", "out/q"),
+    ] {
+        site.run(&["export", command, "--out", out])
+            .assert_failure()
+            .assert_diagnostic("error: content/modules/security/basics.md:");
+        assert!(!site.path("out").exists(), "{command} wrote something");
+    }
+}
+
+#[test]
+fn a_module_becomes_one_category_with_its_questions_feedback_and_explanations() {
+    let site = TestSite::fixture("basic");
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_success();
+    let text = site.read("q/basics.xml");
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        texts[0],
+        "$course$/top/テスト研修ポータル/情報セキュリティの基本"
+    );
+    assert!(
+        texts.contains(&"そのとおりです。"),
+        "no choice feedback: {texts:?}"
+    );
+    assert!(texts.contains(&"三層分離ではLGWAN接続系を分離します。"));
+    let truefalse = doc
+        .descendants()
+        .find(|n| n.attribute("type") == Some("truefalse"))
+        .expect("a true/false question");
+    let right: Vec<&str> = truefalse
+        .children()
+        .filter(|a| a.has_tag_name("answer") && a.attribute("fraction") == Some("100"))
+        .filter_map(|a| a.first_element_child().and_then(|t| t.text()))
+        .collect();
+    assert_eq!(right, ["false"]);
+}
