@@ -240,6 +240,9 @@ fn packaged_pages<'a>(
         match rewrite_page(&html, &path, targets) {
             Ok(packaged) => {
                 problems.extend(packaged.missing.iter().map(|m| missing_file(module, m)));
+                if !packaged.files.contains(RUNTIME) {
+                    problems.push(no_runtime(renderer));
+                }
                 pages.push((module, path, packaged));
             }
             Err(err) => problems.push(Diagnostic::error(
@@ -275,6 +278,26 @@ fn manifest_file(role: &Role, pages: &[Packaged]) -> OutputFile {
         scos,
     };
     OutputFile::bytes("imsmanifest.xml", manifest.to_xml())
+}
+
+/// The script that talks to the LMS; every packaged page must load it.
+const RUNTIME: &str = "assets/js/scorm.js";
+
+/// A site theme whose templates do not load scorm.js in packages (one made
+/// from an older base.html): its packages would report nothing to the LMS.
+fn no_runtime(renderer: &Renderer) -> Diagnostic {
+    let path = renderer
+        .theme()
+        .template_paths
+        .get("base.html")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("themes/default/templates/base.html"));
+    Diagnostic::error(
+        path,
+        Location::START,
+        "SCORM パッケージのページが assets/js/scorm.js を読み込まないため、LMS に記録できません",
+    )
+    .with_hint("組み込みテーマの base.html にある {% if package %} の 2 か所（scorm.js の読み込みと検索欄）をサイトのテーマの base.html にも入れてください")
 }
 
 /// A page references a file the build does not make.

@@ -298,3 +298,27 @@ fn a_role_without_modules_gets_no_package_and_a_warning() {
     site.run(&["package", "scorm", "--out", "zips"])
         .assert_diagnostic("warning: content/skills.yaml:1:1: 人材像「GIS担当」(gis-staff) のカリキュラムにモジュールがないため");
 }
+
+#[test]
+fn a_site_theme_that_does_not_load_scorm_js_packages_nothing() {
+    let site = TestSite::fixture("basic");
+    let base = std::fs::read_to_string(
+        crate::common::repo_root().join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    let old: String = base
+        .lines()
+        .filter(|line| !line.contains("scorm.js"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(old, base);
+    site.write("themes/mine/templates/base.html", &old);
+    let config = site.read("content/site.yaml");
+    site.write("content/site.yaml", &format!("{config}theme: mine\n"));
+    let run = site.run(&["package", "scorm", "--out", "zips"]);
+    run.assert_failure().assert_diagnostic(
+        "error: themes/mine/templates/base.html:1:1: SCORM パッケージのページが assets/js/scorm.js を読み込まない",
+    );
+    assert_eq!(run.stderr.matches("scorm.js を読み込まない").count(), 1);
+    assert!(!site.path("zips").exists());
+}
