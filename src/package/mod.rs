@@ -297,7 +297,7 @@ fn no_runtime(renderer: &Renderer) -> Diagnostic {
         Location::START,
         "SCORM パッケージのページが assets/js/scorm.js を読み込まないため、LMS に記録できません",
     )
-    .with_hint("組み込みテーマの base.html にある {% if package %} の 2 か所（scorm.js の読み込みと検索欄）をサイトのテーマの base.html にも入れてください")
+    .with_hint("組み込みテーマの base.html にある {% if package %} と {% if not package %} の部分（scorm.js・search.js の読み込みと検索欄）を、サイトのテーマの base.html にも入れてください")
 }
 
 /// A page references a file the build does not make.
