@@ -1,4 +1,5 @@
-//! The command line: `build`, `check`, `serve`, `new module`, `init`.
+//! The command line: `build`, `check`, `serve`, `new module`, `init`,
+//! `package scorm`, `export moodle-competencies`, `export moodle-questions`.
 
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
@@ -76,6 +77,51 @@ pub enum Command {
     },
     /// Create a new site in DIR that builds as it is.
     Init { dir: PathBuf },
+    /// Package the site for a learning management system (LMS).
+    Package {
+        #[command(subcommand)]
+        what: PackageCommand,
+    },
+    /// Export the skill framework or the questions for Moodle.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackageCommand {
+    /// One SCORM 1.2 zip per role curriculum, as DIR/<role-id>.zip; nothing is written when there are errors.
+    Scorm {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder for the zips [default: <root>/scorm].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Package only this role (repeatable) [default: every role].
+        #[arg(long = "role", value_name = "ID")]
+        roles: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The skill framework as a Moodle competency framework CSV (tool_lpimportcsv).
+    MoodleCompetencies {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The CSV file [default: <root>/moodle/competencies.csv].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Each module's questions as a Moodle XML question file.
+    MoodleQuestions {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Folder for the XML files [default: <root>/moodle/questions].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

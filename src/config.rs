@@ -45,6 +45,11 @@ pub struct SiteConfig {
     /// 所属 offered as suggestions on the progress page (free text otherwise).
     #[serde(default)]
     pub departments: Vec<String>,
+    /// The portal's full URL (e.g. `https://intranet.example.lg.jp/kenshu/`).
+    /// SCORM packages link modules outside their curriculum to it; without
+    /// it such links show as plain text.
+    #[serde(default)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -99,6 +104,9 @@ impl SiteConfig {
         {
             error("base_path", msg!("site.bad-base-path", base = base));
         }
+        if let Some(url) = config.base_url.as_deref().filter(|u| !is_http_url(u)) {
+            error("base_url", msg!("site.bad-base-url", url = url));
+        }
         if problems.is_empty() {
             Ok(config)
         } else {
@@ -125,6 +133,17 @@ impl SiteConfig {
         })
     }
 
+    /// base_url with a trailing slash, ready to have a relative path appended.
+    pub fn portal_url(&self) -> Option<String> {
+        self.base_url.as_ref().map(|b| {
+            if b.ends_with('/') {
+                b.clone()
+            } else {
+                format!("{b}/")
+            }
+        })
+    }
+
     /// The localStorage key of this portal's progress records.
     pub fn progress_key(&self) -> String {
         match &self.progress_key {
@@ -135,6 +154,13 @@ impl SiteConfig {
             }
         }
     }
+}
+
+fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
 fn is_language_tag(tag: &str) -> bool {
@@ -183,6 +209,14 @@ mod tests {
         let errors = SiteConfig::parse("title: T\npass_score: 120\n").unwrap_err();
         assert_eq!(errors[0].location, Location::new(2, 13));
         assert_eq!(errors[0].code(), "site.bad-pass-score");
+    }
+
+    #[test]
+    fn base_url_must_be_an_http_url_and_gets_a_trailing_slash() {
+        let config = SiteConfig::parse("title: T\nbase_url: https://x.example/k\n").unwrap();
+        assert_eq!(config.portal_url().as_deref(), Some("https://x.example/k/"));
+        let errors = SiteConfig::parse("title: T\nbase_url: /kenshu/\n").unwrap_err();
+        assert_eq!(errors[0].location, Location::new(2, 11));
     }
 
     #[test]

@@ -7,6 +7,9 @@
 //! [`site::load_site`] (config, framework, resources, modules) →
 //! [`render::Renderer`] (pages to [`render::OutputFile`]s) →
 //! [`output::write_site`] (staging folder, swapped into place).
+//! The same loaded site also feeds [`package`] (SCORM 1.2 packages of the
+//! role curricula, for an LMS) and [`export`] (the skill framework and the
+//! questions in Moodle's import formats).
 //! Every problem an author can cause is a [`diagnostics::Diagnostic`] with
 //! its file, line and column.
 
@@ -16,11 +19,13 @@ pub mod config;
 pub mod content;
 pub mod curriculum;
 pub mod diagnostics;
+pub mod export;
 pub mod framework;
 pub mod ids;
 pub mod markdown;
 pub mod messages;
 pub mod output;
+pub mod package;
 pub mod render;
 pub mod resources;
 pub mod scaffold;

@@ -1,8 +1,10 @@
 //! The `kenshu` binary: parses the command line, runs it, prints problems once.
 
 use clap::Parser;
-use kenshu::cli::{Cli, Command, Format, NewCommand};
+use kenshu::cli::{Cli, Command, ExportCommand, Format, NewCommand, PackageCommand};
+use kenshu::export::{self, ExportError};
 use kenshu::messages::{Lang, Message};
+use kenshu::package::{self, PackageError, PackageOptions};
 use kenshu::{build_site, check_site, msg, scaffold, serve, BuildError, BuildOptions, Diagnostics};
 use std::io::Write;
 use std::path::Path;
@@ -41,6 +43,14 @@ fn language(cli: &Cli) -> Lang {
             what: NewCommand::Module { root, .. },
         } => root.as_path(),
         Command::Init { .. } => Path::new("."),
+        Command::Package {
+            what: PackageCommand::Scorm { root, .. },
+        } => root.as_path(),
+        Command::Export {
+            what:
+                ExportCommand::MoodleCompetencies { root, .. }
+                | ExportCommand::MoodleQuestions { root, .. },
+        } => root.as_path(),
     };
     kenshu::config::site_lang(root)
 }
@@ -113,6 +123,78 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, String> {
                 Ok(ExitCode::FAILURE)
             }
         },
+        Command::Package {
+            what: PackageCommand::Scorm { root, out, roles },
+        } => Ok(package_scorm(PackageOptions { root, out, roles }, lang)),
+        Command::Export { what } => Ok(export(what, lang)),
+    }
+}
+
+fn package_scorm(options: PackageOptions, lang: Lang) -> ExitCode {
+    match package::package_scorm(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics, lang);
+            for p in &report.packages {
+                let message = msg!(
+                    "cli.packaged",
+                    role = &p.role,
+                    modules = p.modules,
+                    files = p.files,
+                    path = p.path.display()
+                );
+                say(&message.text(lang));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(PackageError::Invalid(diagnostics)) => {
+            print_diagnostics(&diagnostics, lang);
+            say_err(&summary("cli.nothing-written", &diagnostics).text(lang));
+            ExitCode::FAILURE
+        }
+        Err(PackageError::Write(err)) => {
+            say_err(&msg!("cli.error", detail = err).text(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn export(what: ExportCommand, lang: Lang) -> ExitCode {
+    let result = match what {
+        ExportCommand::MoodleCompetencies { root, out } => {
+            export::competencies::export_competencies(&root, out).map(|(path, count, d)| {
+                print_diagnostics(&d, lang);
+                let message = msg!(
+                    "cli.exported-competencies",
+                    count = count,
+                    path = path.display()
+                );
+                say(&message.text(lang));
+            })
+        }
+        ExportCommand::MoodleQuestions { root, out } => {
+            export::questions::export_questions(&root, out).map(|(dir, files, count, d)| {
+                print_diagnostics(&d, lang);
+                let message = msg!(
+                    "cli.exported-questions",
+                    count = count,
+                    files = files,
+                    path = dir.display()
+                );
+                say(&message.text(lang));
+            })
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ExportError::Invalid(diagnostics)) => {
+            print_diagnostics(&diagnostics, lang);
+            say_err(&summary("cli.nothing-written", &diagnostics).text(lang));
+            ExitCode::FAILURE
+        }
+        Err(ExportError::Write(err)) => {
+            say_err(&msg!("cli.error", detail = err).text(lang));
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -19,9 +19,20 @@ pub struct SiteValues {
     assessment_scale: Value,
     /// Each module's place in each curriculum, for the module pages' pagers.
     places: learning::Places,
+    /// Pages rendered for a SCORM package (`kenshu package scorm`): the
+    /// templates leave out what only works in the portal and load scorm.js.
+    package: bool,
 }
 
 impl SiteValues {
+    /// The values of pages rendered for a SCORM package.
+    pub fn for_package(site: &Site) -> SiteValues {
+        SiteValues {
+            package: true,
+            ..SiteValues::new(site)
+        }
+    }
+
     pub fn new(site: &Site) -> SiteValues {
         let roles: Vec<Link> = site.framework.roles.iter().map(role_link).collect();
         let pages: Vec<NavPage> = site
@@ -44,6 +55,7 @@ impl SiteValues {
             nav_pages: Value::from(Serde(pages)),
             assessment_scale: Value::from(Serde(&site.framework.assessment_scale)),
             places: learning::Places::new(site),
+            package: false,
         }
     }
 }
@@ -93,6 +105,7 @@ fn base_context(site: &Site, page: &PageId, shared: &Shared) -> Value {
         nav_pages => shared.site.nav_pages.clone(),
         page_kind => page_kind(page),
         assessment_scale => shared.site.assessment_scale.clone(),
+        package => shared.site.package,
     }
 }
 

@@ -46,13 +46,103 @@ fn portal_works_in_headless_chromium_behind_nginx() {
     let base_url = format!("http://127.0.0.1:{}{SUB_PATH}", server.port);
     println!("serving {} at {base_url} with nginx", public.display());
 
-    let code = run_node_tests(&tools.node, &base_url, &public);
+    // The SCORM packages, unzipped, served by a second nginx: the SCORM
+    // runtime test (scorm.test.mjs) puts its LMS host page beside them.
+    let scorm = unzip_scorm_packages(&site);
+    let scorm_server = Nginx::start(&tools.nginx, &scorm, &site.path("nginx-scorm"));
+    let scorm_url = format!("http://127.0.0.1:{}{SUB_PATH}", scorm_server.port);
+    let extra = [
+        ("KENSHU_SCORM_URL", scorm_url),
+        ("KENSHU_SCORM_DIR", scorm.to_string_lossy().into_owned()),
+    ];
+    let code = run_node_tests(&tools.node, &base_url, &public, &extra);
     drop(server);
+    drop(scorm_server);
     assert_eq!(
         code, 0,
         "the browser tests failed (node exited with {code}); their output is above \
          (run `cargo test --test testsuite browser -- --nocapture` to watch it live)"
     );
+}
+
+/// Runs `kenshu package scorm` on the site and unzips each package into
+/// `<site>/scorm/<role-id>/`, and the package of [`stress_site`] into
+/// `<site>/scorm/stress-general-staff/`; returns that folder.
+fn unzip_scorm_packages(site: &TestSite) -> PathBuf {
+    let folder = site.path("scorm");
+    site.run(&["package", "scorm", "--out", "scorm-zips"])
+        .assert_success();
+    let stress = stress_site();
+    stress
+        .run(&[
+            "package",
+            "scorm",
+            "--out",
+            "zips",
+            "--role",
+            "general-staff",
+        ])
+        .assert_success();
+    let mut zips: Vec<(PathBuf, String)> = fs::read_dir(site.path("scorm-zips"))
+        .expect("the packages")
+        .map(|entry| {
+            let path = entry.expect("a package").path();
+            let role = path
+                .file_stem()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
+            (path, role)
+        })
+        .collect();
+    zips.push((
+        stress.path("zips/general-staff.zip"),
+        "stress-general-staff".into(),
+    ));
+    for (zip_path, name) in zips {
+        let file = fs::File::open(&zip_path).expect("open a package");
+        let mut archive = zip::ZipArchive::new(file).expect("a zip file");
+        archive
+            .extract(folder.join(name))
+            .unwrap_or_else(|e| panic!("unzip {}: {e}", zip_path.display()));
+    }
+    folder
+}
+
+/// The basic fixture with a module of 60 questions, a third of them text
+/// questions: long wrong answers to them push suspend_data past SCORM 1.2's
+/// 4,096 characters unless scorm.js cuts them.
+fn stress_site() -> TestSite {
+    let site = TestSite::fixture("basic");
+    let mut text = String::from(
+        "---\ntitle: 確認問題集\nskills: [security-literacy]\nlevel: 1\n---\n\n## 確認\n\n```quiz\n",
+    );
+    for n in 0..60 {
+        let _ = match n % 3 {
+            0 => write!(text, "- question: 用語{n}を答えよ。\n  answer: [正答{n}]\n"),
+            1 => {
+                let _ = write!(
+                    text,
+                    "- question: 正しいものをすべて選べ（{n}）。\n  choices:\n"
+                );
+                (0..8).try_for_each(|c| {
+                    write!(
+                        text,
+                        "    - text: 選択肢{c}\n      correct: {}\n",
+                        c % 3 == 0
+                    )
+                })
+            }
+            _ => write!(
+                text,
+                "- question: 記述{n}は正しい。\n  answer: {}\n",
+                n % 2 == 0
+            ),
+        };
+    }
+    text.push_str("```\n");
+    site.write("content/modules/security/stress.md", &text);
+    site
 }
 
 /// The programs the test runs, found before anything is built.
@@ -84,6 +174,7 @@ impl Tools {
         for (package, file) in [
             ("playwright-core", "package.json"),
             ("axe-core", "axe.min.js"),
+            ("scorm-again", "dist/scorm12.min.js"),
         ] {
             if !modules.join(package).join(file).is_file() {
                 missing.push(format!(
@@ -275,7 +366,7 @@ fn quoted(path: &Path) -> String {
 
 /// Runs `node --test` on every `*.test.mjs` file of `tests/browser`,
 /// printing its output line by line as it comes. Returns its exit code.
-fn run_node_tests(node: &Path, base_url: &str, public: &Path) -> i32 {
+fn run_node_tests(node: &Path, base_url: &str, public: &Path, extra: &[(&str, String)]) -> i32 {
     let folder = repo_root().join("tests/browser");
     let mut files: Vec<PathBuf> = fs::read_dir(&folder)
         .expect("read tests/browser")
@@ -299,6 +390,7 @@ fn run_node_tests(node: &Path, base_url: &str, public: &Path) -> i32 {
         .env("KENSHU_PUBLIC_DIR", public)
         .env("KENSHU_BIN", kenshu_bin())
         .env("KENSHU_FIXTURE", repo_root().join("tests/fixtures/basic"))
+        .envs(extra.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

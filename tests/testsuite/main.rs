@@ -11,6 +11,8 @@ mod cases;
 mod content;
 mod corpus;
 mod errors;
+mod lms;
+mod moodle;
 mod safety;
 mod serve;
 mod serve_limits;

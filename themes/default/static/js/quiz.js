@@ -35,9 +35,16 @@
  *   - When every question is graded: score = floor(correct × 100 / total);
  *     passed when correct × 100 ≥ passScore × total. The summary (role=status)
  *     announces it, section.quiz-summary gets data-state="passed|failed"
- *     (else "incomplete"), the attempt goes to kenshuStore.recordAttempt
- *     (with the ids of the questions answered wrong), and window dispatches
- *     "kenshu:attempt" {detail: {moduleId, score, passed, missed, total}}.
+ *     (else "incomplete"), and the attempt goes to kenshuStore.recordAttempt
+ *     (with the ids of the questions answered wrong).
+ *   - Each completed attempt is first announced as the cancelable DOM event
+ *     "kenshu:attempt" on document, detail {moduleId, score, passed, correct,
+ *     total, missed, state} (state = kenshuQuiz.answers()); a listener that
+ *     calls preventDefault() takes the record (scorm.js, inside an LMS) and
+ *     the store is left alone.
+ *   - window.kenshuQuiz = {answers(), restore(list)}: the graded answers of
+ *     this attempt by question (page order) and choice (author's order, the
+ *     inputs' values), and grading such a list again without recording it.
  *   - Review (page opened with #review or #review-<questionId>): only the
  *     module's questions in the learner's review boxes are asked; each answer
  *     goes to kenshuStore.reviewAnswer instead of an attempt.
@@ -57,6 +64,7 @@
   var recorded = false;
   var reviewing = /^#review/.test(window.location.hash);
   var all = questions;
+  var restoring = false; // restore() is grading an earlier session's answers
 
   if (!questions.length) return;
 
@@ -312,7 +320,7 @@
     scoreBox.appendChild(paragraph("quiz-summary__line", "", format(strings.score, { correct: correct, total: total, percent: percent })));
     scoreBox.appendChild(paragraph("quiz-summary__verdict quiz-summary__verdict--" + (passed ? "passed" : "failed"),
       passed ? "✓" : "✗", passed ? strings.passed : format(strings.not_passed, { pass: passScore() })));
-    if (!recorded && store && moduleId()) {
+    if (!recorded && moduleId() && !restoring) {
       recorded = true;
       var missed = questions.filter(function (q) { return results[q.id] === false; }).map(function (q) {
         return q.getAttribute("data-question-id");
@@ -325,22 +333,65 @@
         if (number) text = text.slice(number.textContent.length);
         prompts[q.getAttribute("data-question-id")] = text.trim();
       });
-      store.recordAttempt(moduleId(), percent, passed, missed, prompts);
-      announce({ moduleId: moduleId(), score: percent, passed: passed, missed: missed, total: total });
+      // An LMS runtime (scorm.js) takes the attempt by cancelling the event.
+      var keep = announceAttempt({
+        moduleId: moduleId(), score: percent, passed: passed, correct: correct,
+        total: total, missed: missed, state: answers()
+      });
+      if (keep && store) store.recordAttempt(moduleId(), percent, passed, missed, prompts);
     }
     showBest();
   }
 
-  /** "kenshu:attempt" on window, for other scripts (e.g. a SCORM bridge). */
-  function announce(detail) {
+  /** Dispatches "kenshu:attempt"; false when a listener took the attempt (preventDefault). */
+  function announceAttempt(detail) {
     var event;
     try {
-      event = new CustomEvent("kenshu:attempt", { detail: detail });
+      event = new CustomEvent("kenshu:attempt", { detail: detail, cancelable: true });
     } catch (e) {
-      event = document.createEvent("CustomEvent");
-      event.initCustomEvent("kenshu:attempt", false, false, detail);
+      return true;
     }
-    window.dispatchEvent(event);
+    return document.dispatchEvent(event);
+  }
+
+  /**
+   * This attempt's answers, one entry per question in page order: null when
+   * not graded, else the chosen choice indexes in the author's order (the
+   * inputs' values), true/false, or the typed text.
+   */
+  function answers() {
+    return questions.map(function (q) {
+      if (!(q.id in results)) return null;
+      var kind = q.getAttribute("data-kind");
+      var inputs = inputsOf(q);
+      if (kind === "text") return inputs[0] ? inputs[0].value : "";
+      var chosen = inputs.filter(function (i) { return i.checked; });
+      if (kind === "true-false") return chosen.length ? chosen[0].value === "true" : null;
+      return chosen.map(function (i) { return parseInt(i.value, 10); });
+    });
+  }
+
+  /** Grades again the answers of an earlier session (as answers() gave them), recording nothing. */
+  function restore(list) {
+    if (!Array.isArray(list)) return;
+    restoring = true;
+    questions.forEach(function (q, index) {
+      var answer = list[index];
+      if (answer === null || answer === undefined || q.id in results) return;
+      var inputs = inputsOf(q);
+      var kind = q.getAttribute("data-kind");
+      if (kind === "text") {
+        if (inputs[0]) inputs[0].value = String(answer);
+      } else {
+        inputs.forEach(function (i) {
+          i.checked = kind === "true-false" ? i.value === String(answer) :
+            Array.isArray(answer) && answer.indexOf(parseInt(i.value, 10)) >= 0;
+        });
+      }
+      check(q);
+    });
+    restoring = false;
+    recorded = Object.keys(results).length === questions.length;
   }
 
   /** 「これまでの最高点」 line from the store. */
@@ -453,6 +504,9 @@
       }
     });
   });
+
+  // For an LMS runtime (scorm.js): read and restore the answers of an attempt.
+  window.kenshuQuiz = { answers: answers, restore: restore };
 
   start();
   if (reviewing) reviewBanner();
