@@ -1,0 +1,392 @@
+/*
+ * search-index.js — the search engine behind search.js: folding and cutting
+ * queries, loading the index, ranking, snippets. No DOM work beyond adding
+ * the index's <script> files.
+ *
+ * Index (written by src/search/, files under <root>assets/search/):
+ *   meta.js   kenshuSearchData.meta = {version: 2, shards, docCount,
+ *               kinds: [[kind, first, end], ...], lengths: "one char per doc",
+ *               synonyms: [[folded word, ...], ...]}
+ *   idx-N.js  kenshuSearchData["idx-N"] = {token: "postings", ...}
+ *   doc-N.js  kenshuSearchData["doc-N"] = [url, title, kind, summary,
+ *               [[anchor, heading, text], ...]]
+ * Files are plain scripts added with <script src> when first needed, so search
+ * works from file:// and under Content-Security-Policy: default-src 'self'.
+ *
+ * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case,
+ * katakana to hiragana; runs of letters/digits (Rust's char::is_alphanumeric
+ * is \p{Alphabetic}|\p{N}) cut into bigrams, then the unigrams of the run's
+ * ideographs; a one-character run is its own token. Both sides check the
+ * cases in tests/fixtures/search-tokens.json.
+ *
+ * Postings (src/search/index.rs): base-32 digits in base64url characters, a
+ * digit >= 32 means more follow; each number is delta*16 + weight, weight =
+ * 8 if in the title + the body count (headings count twice), at most 7.
+ *
+ * Matching: the query is split at spaces into words; a word may be any word
+ * of its synonym group; a document must hold every token of one of each
+ * word's alternatives. Ranking: BM25 (k1 1.2, b 0.75) over the body counts
+ * plus TITLE_BONUS × idf for each token in the title; then modules, skills,
+ * pages, resources; then index order.
+ *
+ * Snippets: the section (text under a heading) where most words occur, cut
+ * around the first occurrence; the result links to that heading's anchor.
+ *
+ * window.kenshuSearch = {
+ *   query(text, limit = 8) → Promise<[result]> with .total, where result =
+ *     {url, href (with the section's #anchor), title, kind, summary, score,
+ *      doc, anchor, heading, snippet: [{text, mark}]},
+ *   tokens(text), normalize(text), shardOf(token, shards), tooShort(text) }
+ */
+(function () {
+  "use strict";
+
+  var root = (document.body && document.body.getAttribute("data-root")) || "";
+  var LETTER = /[\p{Alphabetic}\p{N}]/u;
+  var COMBINING = /[\p{M}\uff9e\uff9f]/u;
+  var LOW_SURROGATE = /[\udc00-\udfff]/;
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var KIND_ORDER = { module: 0, skill: 1, page: 2, resource: 3 };
+  var K1 = 1.2;
+  var B = 0.75;
+  var TITLE_BONUS = 2;
+  var SNIPPET_BEFORE = 30;
+  var SNIPPET_LENGTH = 110;
+  var loading = {};
+  var decoded = {};
+
+  /* ---------- folding and tokens (mirror of src/search/tokens.rs) ---------- */
+
+  function foldKana(c) {
+    var code = c.codePointAt(0);
+    if ((code >= 0x30a1 && code <= 0x30f6) || code === 0x30fd || code === 0x30fe) {
+      return String.fromCodePoint(code - 0x60);
+    }
+    return c;
+  }
+
+  /** NFKC, lower case, katakana to hiragana: src/search/tokens.rs `normalize`. */
+  function normalize(text) {
+    var s = String(text);
+    s = (s.normalize ? s.normalize("NFKC") : s).toLowerCase();
+    return Array.from(s).map(foldKana).join("");
+  }
+
+  function isIdeograph(c) {
+    var code = c.codePointAt(0);
+    return (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff) ||
+      (code >= 0xf900 && code <= 0xfaff) || (code >= 0x20000 && code <= 0x3ffff);
+  }
+
+  /** The tokens of a text, as src/search/tokens.rs `tokens` makes them. */
+  function tokens(text) {
+    var out = [];
+    var run = [];
+    var flush = function () {
+      if (run.length === 1) out.push(run[0]);
+      if (run.length > 1) {
+        for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
+        run.filter(isIdeograph).forEach(function (c) { out.push(c); });
+      }
+      run = [];
+    };
+    Array.from(normalize(text)).forEach(function (c) {
+      if (LETTER.test(c)) run.push(c);
+      else flush();
+    });
+    flush();
+    return out;
+  }
+
+  /** FNV-1a 32-bit over code points, modulo shards: src/search/tokens.rs `shard_of`. */
+  function shardOf(token, shards) {
+    var h = 0x811c9dc5;
+    Array.from(token).forEach(function (c) {
+      h ^= c.codePointAt(0);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    });
+    return h % shards;
+  }
+
+  /** Too short to search: no kanji and fewer than two letters or digits. */
+  function tooShort(text) {
+    var letters = Array.from(normalize(text)).filter(function (c) { return LETTER.test(c); });
+    return letters.length < 2 && !letters.some(isIdeograph);
+  }
+
+  function unique(list) {
+    return list.filter(function (x, i, all) { return all.indexOf(x) === i; });
+  }
+
+  function flat(lists) {
+    return [].concat.apply([], lists);
+  }
+
+  /* ---------- loading ---------- */
+
+  /** Loads assets/search/<name>.js once; resolves with its data. */
+  function load(name) {
+    var data = window.kenshuSearchData || {};
+    if (data[name]) return Promise.resolve(data[name]);
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + "assets/search/" + name + ".js";
+        script.async = true;
+        script.onload = function () {
+          var loaded = (window.kenshuSearchData || {})[name];
+          if (loaded) resolve(loaded);
+          else reject(new Error(name));
+        };
+        script.onerror = function () {
+          delete loading[name];
+          reject(new Error(name));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[name];
+  }
+
+  /** A token's postings as {docs, weights}; empty when the index lacks it. */
+  function postings(meta, token) {
+    if (decoded[token]) return Promise.resolve(decoded[token]);
+    return load("idx-" + shardOf(token, meta.shards)).then(function (shard) {
+      var text = Object.prototype.hasOwnProperty.call(shard, token) ? shard[token] : "";
+      decoded[token] = decode(text);
+      return decoded[token];
+    });
+  }
+
+  function decode(text) {
+    var docs = [];
+    var weights = [];
+    var doc = 0;
+    var value = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = DIGITS.indexOf(text[i]);
+      value = value * 32 + (digit & 31);
+      if (digit >= 32) continue;
+      doc += Math.floor(value / 16);
+      docs.push(doc);
+      weights.push(value % 16);
+      value = 0;
+    }
+    return { docs: docs, weights: weights };
+  }
+
+  /* ---------- matching and ranking ---------- */
+
+  /** The query's words, each with its alternatives (the word and its synonyms). */
+  function words(meta, text) {
+    return unique(normalize(text).split(/\s+/).filter(Boolean)).map(function (word) {
+      var group = (meta.synonyms || []).filter(function (g) { return g.indexOf(word) >= 0; })[0];
+      return unique([word].concat(group || [])).map(function (alt) {
+        return { text: alt, tokens: unique(tokens(alt)) };
+      }).filter(function (alt) { return alt.tokens.length; });
+    }).filter(function (alternatives) { return alternatives.length; });
+  }
+
+  function lengthsOf(meta) {
+    if (!meta.docLengths) {
+      var lengths = new Float64Array(meta.docCount);
+      var sum = 0;
+      for (var d = 0; d < meta.docCount; d++) {
+        lengths[d] = Math.pow(2, Math.max(0, DIGITS.indexOf(meta.lengths[d])) / 4) - 1;
+        sum += lengths[d];
+      }
+      meta.docLengths = lengths;
+      meta.averageLength = sum / Math.max(1, meta.docCount) || 1;
+    }
+    return meta.docLengths;
+  }
+
+  /** BM25 scores of the documents that hold every token list (others NaN). */
+  function scoreAlternative(meta, lists) {
+    var n = meta.docCount;
+    var lengths = lengthsOf(meta);
+    var scores = new Float64Array(n);
+    var counts = new Uint16Array(n);
+    lists.forEach(function (list) {
+      var idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
+      for (var i = 0; i < list.docs.length; i++) {
+        var d = list.docs[i];
+        var tf = list.weights[i] & 7;
+        var norm = 1 - B + B * lengths[d] / meta.averageLength;
+        scores[d] += idf * (tf * (K1 + 1) / (tf + K1 * norm) + (list.weights[i] & 8 ? TITLE_BONUS : 0));
+        counts[d]++;
+      }
+    });
+    for (var d = 0; d < n; d++) if (counts[d] !== lists.length) scores[d] = NaN;
+    return scores;
+  }
+
+  /** Scores per document over all words: a word scores its best alternative. */
+  function scoreWords(meta, wordLists) {
+    var total = new Float64Array(meta.docCount);
+    wordLists.forEach(function (alternatives) {
+      var best = new Float64Array(meta.docCount).fill(NaN);
+      alternatives.forEach(function (lists) {
+        var scores = scoreAlternative(meta, lists);
+        for (var d = 0; d < scores.length; d++) {
+          if (!isNaN(scores[d]) && (isNaN(best[d]) || scores[d] > best[d])) best[d] = scores[d];
+        }
+      });
+      for (var d = 0; d < total.length; d++) total[d] += best[d];
+    });
+    return total;
+  }
+
+  function kindOf(meta, doc) {
+    var range = (meta.kinds || []).filter(function (k) { return doc >= k[1] && doc < k[2]; })[0];
+    var kind = range ? range[0] : "";
+    return Object.prototype.hasOwnProperty.call(KIND_ORDER, kind) ? KIND_ORDER[kind] : 9;
+  }
+
+  /** [{doc, score}] best first. */
+  function rank(meta, scores) {
+    var hits = [];
+    for (var d = 0; d < scores.length; d++) if (!isNaN(scores[d])) hits.push({ doc: d, score: scores[d] });
+    return hits.sort(function (a, b) {
+      return b.score - a.score || kindOf(meta, a.doc) - kindOf(meta, b.doc) || a.doc - b.doc;
+    });
+  }
+
+  /** The ranked documents of a query and the words it was cut into. */
+  function match(text) {
+    return load("meta").then(function (meta) {
+      var query = words(meta, text);
+      return Promise.all(query.map(function (alternatives) {
+        return Promise.all(alternatives.map(function (alt) {
+          return Promise.all(alt.tokens.map(function (t) { return postings(meta, t); }));
+        }));
+      })).then(function (wordLists) {
+        var hits = query.length ? rank(meta, scoreWords(meta, wordLists)) : [];
+        return { hits: hits, words: query };
+      });
+    });
+  }
+
+  /* ---------- snippets ---------- */
+
+  /**
+   * Folds a text like normalize, keeping where each folded character came
+   * from: a character and the combining marks after it fold together.
+   */
+  function foldMap(text) {
+    var chars = Array.from(text);
+    var out = { text: "", starts: [], ends: [] };
+    var offset = 0;
+    for (var i = 0; i < chars.length;) {
+      var segment = chars[i];
+      for (i++; i < chars.length && COMBINING.test(chars[i]); i++) segment += chars[i];
+      var folded = normalize(segment);
+      for (var k = 0; k < folded.length; k++) {
+        out.starts.push(offset);
+        out.ends.push(offset + segment.length);
+      }
+      out.text += folded;
+      offset += segment.length;
+    }
+    return out;
+  }
+
+  /** Where the terms occur in a folded text: [[start, end)] in the original. */
+  function find(map, terms) {
+    var ranges = [];
+    terms.forEach(function (term) {
+      for (var at = map.text.indexOf(term); at >= 0; at = map.text.indexOf(term, at + term.length)) {
+        ranges.push([map.starts[at], map.ends[at + term.length - 1]]);
+      }
+    });
+    return ranges;
+  }
+
+  /** Per word, the terms to mark: its alternatives, or their tokens if none occurs. */
+  function terms(maps, words) {
+    return words.map(function (alternatives) {
+      var whole = alternatives.map(function (alt) { return alt.text; });
+      var present = maps.some(function (map) {
+        return whole.some(function (t) { return map.text.indexOf(t) >= 0; });
+      });
+      return present ? whole : flat(alternatives.map(function (alt) { return alt.tokens; }));
+    });
+  }
+
+  /** The section with the most words found, then the most occurrences. */
+  function bestSection(sections, words) {
+    var maps = sections.map(function (s) { return foldMap(s[2]); });
+    var wanted = terms(maps, words);
+    var best = null;
+    maps.forEach(function (map, i) {
+      var found = wanted.map(function (list) { return find(map, list); });
+      var score = found.filter(function (r) { return r.length; }).length * 1000 +
+        found.reduce(function (n, r) { return n + r.length; }, 0);
+      if (score > 0 && (!best || score > best.score)) {
+        best = { score: score, section: sections[i], ranges: flat(found) };
+      }
+    });
+    return best;
+  }
+
+  /** A stretch of text around the first match, as [{text, mark}]. */
+  function snippetParts(text, ranges) {
+    ranges = ranges.slice().sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var start = ranges.length ? Math.max(0, ranges[0][0] - SNIPPET_BEFORE) : 0;
+    if (start > 0 && LOW_SURROGATE.test(text[start])) start--;
+    var end = Math.min(text.length, start + SNIPPET_LENGTH);
+    if (end < text.length && LOW_SURROGATE.test(text[end])) end++;
+    var parts = [];
+    var at = start;
+    ranges.forEach(function (r) {
+      var from = Math.max(r[0], at);
+      var to = Math.min(r[1], end);
+      if (to <= from) return;
+      if (from > at) parts.push({ text: text.slice(at, from), mark: false });
+      parts.push({ text: text.slice(from, to), mark: true });
+      at = to;
+    });
+    if (at < end) parts.push({ text: text.slice(at, end), mark: false });
+    if (start > 0) parts.unshift({ text: "…", mark: false });
+    if (end < text.length) parts.push({ text: "…", mark: false });
+    return parts;
+  }
+
+  /** A result: the document's details, the best section and its snippet. */
+  function describe(hit, row, words) {
+    var best = bestSection(row[4] || [], words);
+    var summary = row[3] || "";
+    var anchor = best ? best.section[0] : "";
+    var ranges = best ? best.ranges : flat(terms([foldMap(summary)], words).map(function (list) {
+      return find(foldMap(summary), list);
+    }));
+    return {
+      url: row[0], href: root + row[0] + (anchor ? "#" + anchor : ""), title: row[1], kind: row[2],
+      summary: summary, score: hit.score, doc: hit.doc, anchor: anchor,
+      heading: best ? best.section[1] : "",
+      snippet: snippetParts(best ? best.section[2] : summary, ranges)
+    };
+  }
+
+  /* ---------- the query ---------- */
+
+  function query(text, limit) {
+    return match(text).then(function (found) {
+      var shown = found.hits.slice(0, limit || 8);
+      return Promise.all(shown.map(function (hit) {
+        return load("doc-" + hit.doc).then(function (row) { return describe(hit, row, found.words); });
+      })).then(function (results) {
+        results.total = found.hits.length;
+        return results;
+      });
+    });
+  }
+
+  window.kenshuSearch = {
+    query: query,
+    tokens: tokens,
+    normalize: normalize,
+    shardOf: shardOf,
+    tooShort: tooShort
+  };
+})();
