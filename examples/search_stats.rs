@@ -12,7 +12,7 @@
 //! `cargo run --release --example search_stats -- SITE_ROOT [WORD…]`
 
 use kenshu::render::{Contents, OutputFile};
-use kenshu::search::{shard_of, tokens};
+use kenshu::search::{query_tokens, shard_of};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::ExitCode;
@@ -88,11 +88,6 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The tokens search-index.js looks up for a word.
-fn query_tokens(word: &str) -> BTreeSet<String> {
-    tokens(word).into_iter().collect()
-}
-
 /// The files and bytes the first query for `word` loads.
 fn first_query(
     word: &str,
@@ -100,7 +95,7 @@ fn first_query(
     sizes: &HashMap<String, usize>,
     shards: u32,
 ) -> String {
-    let unique = query_tokens(word);
+    let unique: BTreeSet<String> = query_tokens(word).into_iter().collect();
     let shard_names: BTreeSet<String> = unique
         .iter()
         .map(|t| format!("idx-{}", shard_of(t, shards)))

@@ -18,7 +18,7 @@ mod shards;
 pub mod synonyms;
 pub mod tokens;
 
-pub use tokens::{normalize, shard_of, tokens};
+pub use tokens::{normalize, query_tokens, shard_of, tokens};
 
 use crate::site::Site;
 

@@ -51,6 +51,26 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The tokens a query looks up: those of [`tokens`] without the unigrams of
+/// runs longer than one character, whose bigrams already say more.
+pub fn query_tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    for c in normalize(text).chars().chain(std::iter::once(' ')) {
+        if is_alphanumeric(c) {
+            run.push(c);
+            continue;
+        }
+        match run.as_slice() {
+            [] => {}
+            [only] => out.push(only.to_string()),
+            _ => out.extend(run.windows(2).map(|w| w.iter().collect::<String>())),
+        }
+        run.clear();
+    }
+    out
+}
+
 /// A token packed into an integer: first character in bits 21–41, second
 /// (or 0 for a unigram) in bits 0–20. `\0` is not alphanumeric, so it never
 /// occurs inside a token.
@@ -298,6 +318,13 @@ mod tests {
         }
     }
 
+    #[test]
+    fn queries_look_up_kanji_unigrams_only_alone() {
+        assert_eq!(query_tokens("三層分離"), ["三層", "層分", "分離"]);
+        assert_eq!(query_tokens("税・年金"), ["税", "年金"]);
+        assert_eq!(query_tokens("a"), ["a"]);
+    }
+
     /// The cases `tests/browser/search.test.mjs` checks against search-index.js.
     #[test]
     fn shared_cases_fold_cut_and_shard_as_recorded() {
@@ -308,6 +335,8 @@ mod tests {
             let text = case["text"].as_str().expect("text");
             let expected: Vec<String> = serde_json::from_value(case["tokens"].clone()).unwrap();
             assert_eq!(tokens(text), expected, "{text}");
+            let expected: Vec<String> = serde_json::from_value(case["query"].clone()).unwrap();
+            assert_eq!(query_tokens(text), expected, "{text}");
             let folded = case["normalized"].as_str().expect("normalized");
             assert_eq!(normalize(text), folded, "{text}");
         }

@@ -24,9 +24,11 @@
  * 8 if in the title + the body count (headings count twice), at most 7.
  *
  * Matching: the query is split at spaces into words; a word may be any word
- * of its synonym group; a document must hold every token of one of each
- * word's alternatives. Ranking: BM25 (k1 1.2, b 0.75) over the body counts
- * plus TITLE_BONUS × idf for each token in the title; then modules, skills,
+ * of its synonym group; a document must hold every query token (src/search/
+ * tokens.rs `query_tokens`) of one of each word's alternatives. Ranking: BM25 (k1 1.2, b 0.75, lengths relative to
+ * the average of the document's kind) over the body counts plus
+ * TITLE_BONUS × idf for each token in the title, averaged over the
+ * alternative's tokens and summed over the words; then modules, skills,
  * pages, resources; then index order.
  *
  * Snippets: the section (text under a heading) where most words occur, cut
@@ -36,7 +38,8 @@
  *   query(text, limit = 8) → Promise<[result]> with .total, where result =
  *     {url, href (with the section's #anchor), title, kind, summary, score,
  *      doc, anchor, heading, snippet: [{text, mark}]},
- *   tokens(text), normalize(text), shardOf(token, shards), tooShort(text) }
+ *   tokens(text), queryTokens(text), normalize(text), shardOf(token, shards),
+ *   tooShort(text) }
  */
 (function () {
   "use strict";
@@ -78,15 +81,19 @@
       (code >= 0xf900 && code <= 0xfaff) || (code >= 0x20000 && code <= 0x3ffff);
   }
 
-  /** The tokens of a text, as src/search/tokens.rs `tokens` makes them. */
-  function tokens(text) {
+  /**
+   * The tokens of a text, as src/search/tokens.rs `tokens` makes them; with
+   * `query` set, as its `query_tokens` does: without the unigrams of runs
+   * longer than one character (their bigrams already say more).
+   */
+  function tokens(text, query) {
     var out = [];
     var run = [];
     var flush = function () {
       if (run.length === 1) out.push(run[0]);
       if (run.length > 1) {
         for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
-        run.filter(isIdeograph).forEach(function (c) { out.push(c); });
+        if (!query) run.filter(isIdeograph).forEach(function (c) { out.push(c); });
       }
       run = [];
     };
@@ -96,6 +103,10 @@
     });
     flush();
     return out;
+  }
+
+  function queryTokens(text) {
+    return tokens(text, true);
   }
 
   /** FNV-1a 32-bit over code points, modulo shards: src/search/tokens.rs `shard_of`. */
@@ -182,29 +193,41 @@
     return unique(normalize(text).split(/\s+/).filter(Boolean)).map(function (word) {
       var group = (meta.synonyms || []).filter(function (g) { return g.indexOf(word) >= 0; })[0];
       return unique([word].concat(group || [])).map(function (alt) {
-        return { text: alt, tokens: unique(tokens(alt)) };
+        return { text: alt, tokens: unique(queryTokens(alt)) };
       }).filter(function (alt) { return alt.tokens.length; });
     }).filter(function (alternatives) { return alternatives.length; });
   }
 
-  function lengthsOf(meta) {
-    if (!meta.docLengths) {
-      var lengths = new Float64Array(meta.docCount);
-      var sum = 0;
-      for (var d = 0; d < meta.docCount; d++) {
-        lengths[d] = Math.pow(2, Math.max(0, DIGITS.indexOf(meta.lengths[d])) / 4) - 1;
-        sum += lengths[d];
-      }
-      meta.docLengths = lengths;
-      meta.averageLength = sum / Math.max(1, meta.docCount) || 1;
+  /**
+   * Each document's length over the average length of its kind: skills and
+   * resources are a few lines, modules pages long, and each is measured
+   * against its own kind.
+   */
+  function relativeLengths(meta) {
+    if (!meta.relative) {
+      var relative = new Float64Array(meta.docCount);
+      (meta.kinds || [["", 0, meta.docCount]]).forEach(function (k) {
+        var sum = 0;
+        for (var d = k[1]; d < k[2]; d++) {
+          relative[d] = Math.pow(2, Math.max(0, DIGITS.indexOf(meta.lengths[d])) / 4) - 1;
+          sum += relative[d];
+        }
+        var average = sum / Math.max(1, k[2] - k[1]) || 1;
+        for (d = k[1]; d < k[2]; d++) relative[d] /= average;
+      });
+      meta.relative = relative;
     }
-    return meta.docLengths;
+    return meta.relative;
   }
 
-  /** BM25 scores of the documents that hold every token list (others NaN). */
+  /**
+   * BM25 scores of the documents that hold every token list (others NaN),
+   * averaged over the tokens so that alternatives of different lengths
+   * compare.
+   */
   function scoreAlternative(meta, lists) {
     var n = meta.docCount;
-    var lengths = lengthsOf(meta);
+    var relative = relativeLengths(meta);
     var scores = new Float64Array(n);
     var counts = new Uint16Array(n);
     lists.forEach(function (list) {
@@ -212,12 +235,12 @@
       for (var i = 0; i < list.docs.length; i++) {
         var d = list.docs[i];
         var tf = list.weights[i] & 7;
-        var norm = 1 - B + B * lengths[d] / meta.averageLength;
+        var norm = 1 - B + B * relative[d];
         scores[d] += idf * (tf * (K1 + 1) / (tf + K1 * norm) + (list.weights[i] & 8 ? TITLE_BONUS : 0));
         counts[d]++;
       }
     });
-    for (var d = 0; d < n; d++) if (counts[d] !== lists.length) scores[d] = NaN;
+    for (var d = 0; d < n; d++) scores[d] = counts[d] === lists.length ? scores[d] / lists.length : NaN;
     return scores;
   }
 
@@ -385,6 +408,7 @@
   window.kenshuSearch = {
     query: query,
     tokens: tokens,
+    queryTokens: queryTokens,
     normalize: normalize,
     shardOf: shardOf,
     tooShort: tooShort
