@@ -7,12 +7,13 @@
 //! the results it shows (up to 8; here the 8 largest among the hits, an
 //! upper bound whatever the ranking) — the files
 //! `themes/default/static/js/search-index.js` loads, found with the same
-//! tokenizer and shard hash. One-character kanji words use their unigram.
+//! tokenizer and shard hash. One-character kanji words use their unigram; a
+//! word of a synonym group, the group's own list.
 //!
 //! `cargo run --release --example search_stats -- SITE_ROOT [WORD…]`
 
 use kenshu::render::{Contents, OutputFile};
-use kenshu::search::{query_tokens, shard_of};
+use kenshu::search::{normalize, query_tokens, shard_of};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::ExitCode;
@@ -82,10 +83,31 @@ fn main() -> ExitCode {
         _ => args[1..].iter().map(String::as_str).collect(),
     };
     let shards = shard_sizes.len() as u32;
+    let groups = synonym_groups(&files);
     for word in words {
-        println!("{}", first_query(word, &files, &sizes, shards));
+        println!("{}", first_query(word, &files, &sizes, shards, &groups));
     }
     ExitCode::SUCCESS
+}
+
+/// The folded synonym groups of meta.js.
+fn synonym_groups(files: &[OutputFile]) -> Vec<Vec<String>> {
+    let meta: serde_json::Value = files
+        .iter()
+        .find(|f| name(f) == "meta")
+        .map(|f| serde_json::from_str(script_json(f)).unwrap_or_default())
+        .unwrap_or_default();
+    serde_json::from_value(meta["synonyms"].clone()).unwrap_or_default()
+}
+
+/// The tokens search-index.js looks up for a word: its synonym group's
+/// list, or its query tokens.
+fn lookups(word: &str, groups: &[Vec<String>]) -> BTreeSet<String> {
+    let folded = normalize(word);
+    match groups.iter().position(|g| g.contains(&folded)) {
+        Some(number) => BTreeSet::from([format!("~{number}")]),
+        None => query_tokens(word).into_iter().collect(),
+    }
 }
 
 /// The files and bytes the first query for `word` loads.
@@ -94,8 +116,9 @@ fn first_query(
     files: &[OutputFile],
     sizes: &HashMap<String, usize>,
     shards: u32,
+    groups: &[Vec<String>],
 ) -> String {
-    let unique: BTreeSet<String> = query_tokens(word).into_iter().collect();
+    let unique = lookups(word, groups);
     let shard_names: BTreeSet<String> = unique
         .iter()
         .map(|t| format!("idx-{}", shard_of(t, shards)))
@@ -141,15 +164,7 @@ fn postings(files: &[OutputFile], shard: &str, token: &str) -> BTreeSet<u32> {
     let Some(file) = files.iter().find(|f| name(f) == shard) else {
         return BTreeSet::new();
     };
-    let Contents::Bytes(bytes) = &file.contents else {
-        return BTreeSet::new();
-    };
-    let text = String::from_utf8_lossy(bytes);
-    let json = text
-        .split_once("]=")
-        .map(|(_, rest)| rest.trim_end().trim_end_matches(';'))
-        .unwrap_or("{}");
-    let map: BTreeMap<String, String> = serde_json::from_str(json).unwrap_or_default();
+    let map: BTreeMap<String, String> = serde_json::from_str(script_json(file)).unwrap_or_default();
     let (mut doc, mut value, mut out) = (0u32, 0u32, BTreeSet::new());
     for c in map.get(token).map(String::as_str).unwrap_or("").chars() {
         let digit = DIGITS.find(c).unwrap_or(0) as u32;
@@ -161,6 +176,17 @@ fn postings(files: &[OutputFile], shard: &str, token: &str) -> BTreeSet<u32> {
         }
     }
     out
+}
+
+/// The JSON a script of the index assigns.
+fn script_json(file: &OutputFile) -> &str {
+    let Contents::Bytes(bytes) = &file.contents else {
+        return "null";
+    };
+    let text = std::str::from_utf8(bytes).unwrap_or("");
+    text.split_once("]=")
+        .map(|(_, rest)| rest.trim_end().trim_end_matches(';'))
+        .unwrap_or("null")
 }
 
 fn name(file: &OutputFile) -> String {

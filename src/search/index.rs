@@ -6,6 +6,11 @@
 //! (a heading's occurrence counts twice), capped at 7. The browser ranks
 //! with BM25 over these counts, plus a bonus for title matches
 //! (`search-index.js`). Numbers are written in [`varint`] form.
+//!
+//! Each synonym group has a posting list of its own (written as the token
+//! `~N`, N its number): the documents that hold any word of the group, each
+//! word found as a query finds it (all its query tokens). A query for a word
+//! of the group then loads one list instead of those of every word.
 
 use super::documents::SearchDoc;
 use super::tokens::{for_each_token, Token};
@@ -27,16 +32,38 @@ struct Occurrences {
     count: u32,
 }
 
-/// One document's distinct tokens with their weights, and its length in tokens.
+/// One document's distinct tokens with their weights, the synonym groups
+/// it holds with theirs, and its length in tokens.
 struct DocTokens {
     weights: Vec<(Token, u32)>,
+    groups: Vec<(usize, u32)>,
     length: u32,
 }
 
-fn document_tokens(doc: &SearchDoc) -> DocTokens {
+/// A synonym group: each word as its packed query tokens.
+pub(crate) type Group = Vec<Vec<Token>>;
+
+/// The weight of a group in a document: that of its best word, a word
+/// weighing as its weakest token (in the title if all its tokens are).
+fn group_weight(group: &Group, seen: &TokenMap<Occurrences>) -> Option<u32> {
+    group
+        .iter()
+        .filter_map(|word| {
+            let found: Option<Vec<&Occurrences>> = word.iter().map(|t| seen.get(t)).collect();
+            let found = found.filter(|f| !f.is_empty())?;
+            let title = found.iter().all(|o| o.title);
+            let count = found.iter().map(|o| o.count).min().unwrap_or(0);
+            Some(if title { TITLE_BIT } else { 0 } | count.min(MAX_COUNT))
+        })
+        .max()
+}
+
+type TokenMap<V> = HashMap<Token, V, BuildHasherDefault<TokenHasher>>;
+
+fn document_tokens(doc: &SearchDoc, groups: &[Group]) -> DocTokens {
     thread_local! {
         /// Token → occurrences, reused from document to document.
-        static SEEN: std::cell::RefCell<HashMap<Token, Occurrences, BuildHasherDefault<TokenHasher>>> =
+        static SEEN: std::cell::RefCell<TokenMap<Occurrences>> =
             std::cell::RefCell::new(HashMap::default());
     }
     SEEN.with(|seen| {
@@ -61,7 +88,16 @@ fn document_tokens(doc: &SearchDoc) -> DocTokens {
                 (token, title | o.count.min(MAX_COUNT))
             })
             .collect();
-        DocTokens { weights, length }
+        let groups = groups
+            .iter()
+            .enumerate()
+            .filter_map(|(number, group)| Some((number, group_weight(group, &seen)?)))
+            .collect();
+        DocTokens {
+            weights,
+            groups,
+            length,
+        }
     })
 }
 
@@ -128,25 +164,43 @@ pub(crate) fn varint(out: &mut Vec<u8>, value: u32) {
     }
 }
 
-pub(crate) type PostingMap = HashMap<Token, Postings, BuildHasherDefault<TokenHasher>>;
+pub(crate) type PostingMap = TokenMap<Postings>;
 
-/// Token → postings over every document, and each document's length in
-/// tokens. Documents are tokenized in parallel, a batch at a time, and
-/// merged in document order.
-pub(crate) fn postings(docs: &[SearchDoc]) -> (PostingMap, Vec<u32>) {
-    let mut index = PostingMap::default();
-    let mut lengths = Vec::with_capacity(docs.len());
+/// The postings of a site.
+pub(crate) struct Index {
+    pub tokens: PostingMap,
+    /// One list per synonym group, in the groups' order.
+    pub groups: Vec<Postings>,
+    /// Each document's length in tokens.
+    pub lengths: Vec<u32>,
+}
+
+/// Token → postings over every document, the synonym groups' postings, and
+/// each document's length. Documents are tokenized in parallel, a batch at
+/// a time, and merged in document order.
+pub(crate) fn postings(docs: &[SearchDoc], groups: &[Group]) -> Index {
+    let mut index = Index {
+        tokens: PostingMap::default(),
+        groups: groups.iter().map(|_| Postings::default()).collect(),
+        lengths: Vec::with_capacity(docs.len()),
+    };
     for (batch_number, batch) in docs.chunks(DOCS_PER_BATCH).enumerate() {
-        let lists: Vec<DocTokens> = batch.par_iter().map(document_tokens).collect();
+        let lists: Vec<DocTokens> = batch
+            .par_iter()
+            .map(|doc| document_tokens(doc, groups))
+            .collect();
         for (offset, list) in lists.into_iter().enumerate() {
             let doc = (batch_number * DOCS_PER_BATCH + offset) as u32;
             for (token, weight) in list.weights {
-                index.entry(token).or_default().push(doc, weight);
+                index.tokens.entry(token).or_default().push(doc, weight);
             }
-            lengths.push(list.length);
+            for (group, weight) in list.groups {
+                index.groups[group].push(doc, weight);
+            }
+            index.lengths.push(list.length);
         }
     }
-    (index, lengths)
+    index
 }
 
 /// Document lengths as one character each: `round(4 × log2(length + 1))`,
@@ -187,6 +241,49 @@ mod tests {
         assert_eq!(p.count, 2);
         // 3·16 + 10 = 58 → "h" "a"; 2·16 + 1 = 33 → "h" "B".
         assert_eq!(String::from_utf8(p.encoded).unwrap(), "hahB");
+    }
+
+    fn doc<'a>(title: &'a str, body: &'a str) -> SearchDoc<'a> {
+        SearchDoc {
+            target: crate::search::Target::Page("p"),
+            title,
+            kind: "page",
+            summary: std::borrow::Cow::Borrowed(""),
+            headings: Vec::new(),
+            body: vec![body],
+            sections: Vec::new(),
+        }
+    }
+
+    fn group(words: &[&str]) -> Group {
+        words
+            .iter()
+            .map(|w| {
+                let tokens = crate::search::tokens::query_tokens(w);
+                tokens
+                    .iter()
+                    .filter_map(|t| crate::search::tokens::pack_text(t))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn synonym_groups_list_the_documents_holding_any_of_their_words() {
+        let docs = [
+            doc("表計算", "Excel で集計する。Excel の関数"),
+            doc("文書", "ワープロで書く"),
+            doc("エクセル入門", "セルに入力"),
+        ];
+        let index = postings(&docs, &[group(&["えくせる", "excel"])]);
+        // Document 0: "excel" twice in the body; document 2: in the title
+        // only (its body has one of the bigrams, not all).
+        // 0·16 + 2 = 2 → "C"; (2 − 0)·16 + 8 = 40 → "h" "I".
+        assert_eq!(index.groups[0].count, 2);
+        assert_eq!(
+            String::from_utf8(index.groups[0].encoded.clone()).unwrap(),
+            "ChI"
+        );
     }
 
     #[test]

@@ -42,12 +42,29 @@ pub struct IndexFile {
 /// document. `url` gives a document's page relative to the site root.
 pub fn index_files(site: &Site, url: &(dyn Fn(&Target) -> String + Sync)) -> Vec<IndexFile> {
     let docs = documents::documents(site);
-    let (postings, lengths) = index::postings(&docs);
-    let shard_count = shards::shard_count(&postings);
     let groups = synonyms::folded(site.config.search.synonyms.as_deref());
-    let mut files = vec![shards::meta_file(&docs, &lengths, shard_count, &groups)];
+    let packed: Vec<index::Group> = groups
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .map(|word| {
+                    let tokens = tokens::query_tokens(word);
+                    tokens.iter().filter_map(|t| tokens::pack_text(t)).collect()
+                })
+                .collect()
+        })
+        .collect();
+    let index = index::postings(&docs, &packed);
+    let shard_count = shards::shard_count(&index.tokens);
+    let mut files = vec![shards::meta_file(
+        &docs,
+        &index.lengths,
+        shard_count,
+        &groups,
+    )];
     let (posting_files, doc_files) = rayon::join(
-        || shards::shard_files(postings, shard_count),
+        || shards::shard_files(index, shard_count),
         || shards::doc_files(&docs, url),
     );
     files.extend(posting_files);

@@ -12,7 +12,7 @@
 //! from a shared folder (`file://`).
 
 use super::documents::SearchDoc;
-use super::index::{length_codes, PostingMap};
+use super::index::{length_codes, Index, PostingMap};
 use super::tokens::{shard_of, token_text};
 use super::IndexFile;
 use rayon::prelude::*;
@@ -82,14 +82,25 @@ pub(crate) fn doc_files(
         .collect()
 }
 
-/// One script per shard: `{"token":"postings",…}` with tokens in byte order.
-pub(crate) fn shard_files(index: PostingMap, shards: u32) -> Vec<IndexFile> {
+/// One script per shard: `{"token":"postings",…}` with tokens in byte
+/// order; synonym group N is the token `~N`.
+pub(crate) fn shard_files(index: Index, shards: u32) -> Vec<IndexFile> {
+    let groups = index
+        .groups
+        .into_iter()
+        .enumerate()
+        .map(|(number, postings)| {
+            let text = format!("~{number}");
+            (shard_of(&text, shards), text, postings.encoded)
+        });
     let mut entries: Vec<(u32, String, Vec<u8>)> = index
+        .tokens
         .into_iter()
         .map(|(token, postings)| {
             let text = token_text(token);
             (shard_of(&text, shards), text, postings.encoded)
         })
+        .chain(groups)
         .collect();
     entries.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut by_shard: Vec<&[(u32, String, Vec<u8>)]> = Vec::with_capacity(shards as usize);
@@ -110,8 +121,8 @@ pub(crate) fn shard_files(index: PostingMap, shards: u32) -> Vec<IndexFile> {
                 if i > 0 {
                     json.push(b',');
                 }
-                // Tokens are letters and digits, postings base64url
-                // characters: nothing to escape.
+                // Tokens are letters and digits (or `~` and digits),
+                // postings base64url characters: nothing to escape.
                 json.push(b'"');
                 json.extend_from_slice(token.as_bytes());
                 json.extend_from_slice(b"\":\"");

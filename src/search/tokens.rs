@@ -80,6 +80,14 @@ fn pack(first: char, second: Option<char>) -> Token {
     (u64::from(first) << 21) | second.map_or(0, u64::from)
 }
 
+/// A one- or two-character token packed; `None` for other lengths.
+pub(crate) fn pack_text(token: &str) -> Option<Token> {
+    let mut chars = token.chars();
+    let first = chars.next()?;
+    let second = chars.next();
+    chars.next().is_none().then(|| pack(first, second))
+}
+
 /// The text of a packed token.
 pub(crate) fn token_text(token: Token) -> String {
     let mut text = String::with_capacity(8);

@@ -23,12 +23,13 @@
  * digit >= 32 means more follow; each number is delta*16 + weight, weight =
  * 8 if in the title + the body count (headings count twice), at most 7.
  *
- * Matching: the query is split at spaces into words; a word may be any word
- * of its synonym group; a document must hold every query token (src/search/
- * tokens.rs `query_tokens`) of one of each word's alternatives. Ranking: BM25 (k1 1.2, b 0.75, lengths relative to
+ * Matching: the query is split at spaces into words; a document must hold
+ * every query token (src/search/tokens.rs `query_tokens`) of each word. A
+ * word of synonym group N looks up the group's own list, token "~N" (the
+ * documents holding any word of the group). Ranking: BM25 (k1 1.2, b 0.75, lengths relative to
  * the average of the document's kind) over the body counts plus
  * TITLE_BONUS × idf for each token in the title, averaged over the
- * alternative's tokens and summed over the words; then modules, skills,
+ * word's tokens and summed over the words; then modules, skills,
  * pages, resources; then index order.
  *
  * Snippets: the section (text under a heading) where most words occur, cut
@@ -188,14 +189,19 @@
 
   /* ---------- matching and ranking ---------- */
 
-  /** The query's words, each with its alternatives (the word and its synonyms). */
+  /**
+   * The query's words: each with the texts it stands for (itself, and the
+   * other words of its synonym group) and the tokens to look up: the
+   * group's own list `~N` for a word of group N, else its query tokens.
+   */
   function words(meta, text) {
     return unique(normalize(text).split(/\s+/).filter(Boolean)).map(function (word) {
-      var group = (meta.synonyms || []).filter(function (g) { return g.indexOf(word) >= 0; })[0];
-      return unique([word].concat(group || [])).map(function (alt) {
-        return { text: alt, tokens: unique(queryTokens(alt)) };
-      }).filter(function (alt) { return alt.tokens.length; });
-    }).filter(function (alternatives) { return alternatives.length; });
+      var groups = meta.synonyms || [];
+      for (var g = 0; g < groups.length; g++) {
+        if (groups[g].indexOf(word) >= 0) return { texts: unique([word].concat(groups[g])), tokens: ["~" + g] };
+      }
+      return { texts: [word], tokens: unique(queryTokens(word)) };
+    }).filter(function (w) { return w.tokens.length; });
   }
 
   /**
@@ -222,8 +228,7 @@
 
   /**
    * BM25 scores of the documents that hold every token list (others NaN),
-   * averaged over the tokens so that alternatives of different lengths
-   * compare.
+   * averaged over the tokens so that words of different lengths weigh alike.
    */
   function scoreAlternative(meta, lists) {
     var n = meta.docCount;
@@ -244,18 +249,12 @@
     return scores;
   }
 
-  /** Scores per document over all words: a word scores its best alternative. */
+  /** Scores per document, summed over the words. */
   function scoreWords(meta, wordLists) {
     var total = new Float64Array(meta.docCount);
-    wordLists.forEach(function (alternatives) {
-      var best = new Float64Array(meta.docCount).fill(NaN);
-      alternatives.forEach(function (lists) {
-        var scores = scoreAlternative(meta, lists);
-        for (var d = 0; d < scores.length; d++) {
-          if (!isNaN(scores[d]) && (isNaN(best[d]) || scores[d] > best[d])) best[d] = scores[d];
-        }
-      });
-      for (var d = 0; d < total.length; d++) total[d] += best[d];
+    wordLists.forEach(function (lists) {
+      var scores = scoreAlternative(meta, lists);
+      for (var d = 0; d < total.length; d++) total[d] += scores[d];
     });
     return total;
   }
@@ -279,10 +278,8 @@
   function match(text) {
     return load("meta").then(function (meta) {
       var query = words(meta, text);
-      return Promise.all(query.map(function (alternatives) {
-        return Promise.all(alternatives.map(function (alt) {
-          return Promise.all(alt.tokens.map(function (t) { return postings(meta, t); }));
-        }));
+      return Promise.all(query.map(function (word) {
+        return Promise.all(word.tokens.map(function (t) { return postings(meta, t); }));
       })).then(function (wordLists) {
         var hits = query.length ? rank(meta, scoreWords(meta, wordLists)) : [];
         return { hits: hits, words: query };
@@ -325,14 +322,13 @@
     return ranges;
   }
 
-  /** Per word, the terms to mark: its alternatives, or their tokens if none occurs. */
+  /** Per word, the terms to mark: its texts, or their tokens if none occurs. */
   function terms(maps, words) {
-    return words.map(function (alternatives) {
-      var whole = alternatives.map(function (alt) { return alt.text; });
+    return words.map(function (word) {
       var present = maps.some(function (map) {
-        return whole.some(function (t) { return map.text.indexOf(t) >= 0; });
+        return word.texts.some(function (t) { return map.text.indexOf(t) >= 0; });
       });
-      return present ? whole : flat(alternatives.map(function (alt) { return alt.tokens; }));
+      return present ? word.texts : flat(word.texts.map(queryTokens));
     });
   }
 
@@ -407,6 +403,8 @@
 
   window.kenshuSearch = {
     query: query,
+    /** Starts loading the index's meta file (the box calls it on focus). */
+    prepare: function () { load("meta").catch(function () {}); },
     tokens: tokens,
     queryTokens: queryTokens,
     normalize: normalize,

@@ -219,6 +219,7 @@
     box.input.addEventListener("input", debounce(function () { runHeader(box); }, 40));
     box.input.addEventListener("keydown", function (e) { onHeaderKey(box, e); });
     box.input.addEventListener("focus", function () {
+      engine.prepare();
       if (box.listbox.textContent || (box.message && box.message.textContent)) open(box);
     });
     // Keep focus in the box while an option is clicked.
@@ -324,6 +325,7 @@
     if (!view) return;
     var params = new URLSearchParams(window.location.search);
     view.input.value = params.get("q") || "";
+    view.input.addEventListener("focus", engine.prepare);
     view.input.addEventListener("input", debounce(function () { searchPage(view); }, 40));
     view.input.form.addEventListener("submit", function (e) {
       e.preventDefault();
