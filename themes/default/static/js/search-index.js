@@ -50,6 +50,11 @@
   var COMBINING = /[\p{M}\uff9e\uff9f]/u;
   var LOW_SURROGATE = /[\udc00-\udfff]/;
   var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT_VALUE = (function () {
+    var table = new Int8Array(128).fill(-1);
+    for (var i = 0; i < DIGITS.length; i++) table[DIGITS.charCodeAt(i)] = i;
+    return table;
+  })();
   var KIND_ORDER = { module: 0, skill: 1, page: 2, resource: 3 };
   var K1 = 1.2;
   var B = 0.75;
@@ -176,7 +181,7 @@
     var doc = 0;
     var value = 0;
     for (var i = 0; i < text.length; i++) {
-      var digit = DIGITS.indexOf(text[i]);
+      var digit = DIGIT_VALUE[text.charCodeAt(i) & 127];
       value = value * 32 + (digit & 31);
       if (digit >= 32) continue;
       doc += Math.floor(value / 16);
@@ -265,29 +270,57 @@
     return Object.prototype.hasOwnProperty.call(KIND_ORDER, kind) ? KIND_ORDER[kind] : 9;
   }
 
-  /** [{doc, score}] best first. */
-  function rank(meta, scores) {
-    var hits = [];
-    for (var d = 0; d < scores.length; d++) if (!isNaN(scores[d])) hits.push({ doc: d, score: scores[d] });
-    return hits.sort(function (a, b) {
-      return b.score - a.score || kindOf(meta, a.doc) - kindOf(meta, b.doc) || a.doc - b.doc;
-    });
+  /** Whether document `doc` with `score` ranks before `hit`. */
+  function before(meta, doc, score, hit) {
+    if (score !== hit.score) return score > hit.score;
+    var a = kindOf(meta, doc);
+    var b = kindOf(meta, hit.doc);
+    return a !== b ? a < b : doc < hit.doc;
   }
 
-  /** The ranked documents of a query and the words it was cut into. */
-  function match(text) {
+  /** The best `limit` documents, best first, and how many matched. */
+  function top(meta, scores, limit) {
+    var best = [];
+    var count = 0;
+    for (var d = 0; d < scores.length; d++) {
+      var score = scores[d];
+      if (isNaN(score)) continue;
+      count++;
+      if (best.length === limit && !before(meta, d, score, best[limit - 1])) continue;
+      var i = best.length === limit ? limit - 1 : best.length;
+      for (; i > 0 && before(meta, d, score, best[i - 1]); i--) best[i] = best[i - 1];
+      best[i] = { doc: d, score: score };
+    }
+    return { hits: best, count: count };
+  }
+
+  /** The best `limit` documents of a query, the count, and its words. */
+  function match(text, limit) {
     return load("meta").then(function (meta) {
       var query = words(meta, text);
       return Promise.all(query.map(function (word) {
         return Promise.all(word.tokens.map(function (t) { return postings(meta, t); }));
       })).then(function (wordLists) {
-        var hits = query.length ? rank(meta, scoreWords(meta, wordLists)) : [];
-        return { hits: hits, words: query };
+        var found = query.length ? top(meta, scoreWords(meta, wordLists), limit) : { hits: [], count: 0 };
+        found.words = query;
+        return found;
       });
     });
   }
 
   /* ---------- snippets ---------- */
+
+  /**
+   * normalize() of one UTF-16 unit for the characters snippets mostly hold
+   * (ASCII, kana, common kanji), or null when it takes the full NFKC.
+   */
+  function foldSimple(c) {
+    var code = c.charCodeAt(0);
+    if (code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
+    if ((code >= 0x3041 && code <= 0x3096) || code === 0x30fc || (code >= 0x4e00 && code <= 0x9fff)) return c;
+    if (code >= 0x30a1 && code <= 0x30f6) return String.fromCharCode(code - 0x60);
+    return null;
+  }
 
   /**
    * Folds a text like normalize, keeping where each folded character came
@@ -300,7 +333,8 @@
     for (var i = 0; i < chars.length;) {
       var segment = chars[i];
       for (i++; i < chars.length && COMBINING.test(chars[i]); i++) segment += chars[i];
-      var folded = normalize(segment);
+      var folded = segment.length === 1 ? foldSimple(segment) : null;
+      if (folded === null) folded = normalize(segment);
       for (var k = 0; k < folded.length; k++) {
         out.starts.push(offset);
         out.ends.push(offset + segment.length);
@@ -390,12 +424,11 @@
   /* ---------- the query ---------- */
 
   function query(text, limit) {
-    return match(text).then(function (found) {
-      var shown = found.hits.slice(0, limit || 8);
-      return Promise.all(shown.map(function (hit) {
+    return match(text, limit || 8).then(function (found) {
+      return Promise.all(found.hits.map(function (hit) {
         return load("doc-" + hit.doc).then(function (row) { return describe(hit, row, found.words); });
       })).then(function (results) {
-        results.total = found.hits.length;
+        results.total = found.count;
         return results;
       });
     });
