@@ -3,8 +3,9 @@
 //! The stages: [`documents`] takes what is searchable from the [`Site`];
 //! [`tokens`] folds and cuts text (NFKC, lowercase, katakana to hiragana;
 //! bigrams and kanji unigrams); [`index`] gathers each token's postings with
-//! weights for ranking; [`shards`] writes them as files, with what each
-//! result shows. [`synonyms`] are folded and handed to the browser.
+//! weights for ranking, and a list per synonym group; [`shards`] writes them
+//! as files, with what each result shows. [`synonyms`] are folded and
+//! handed to the browser too, which marks them in snippets.
 //!
 //! The index knows nothing of how pages are rendered: the caller (the
 //! build, the preview server) says where each document's page is, and

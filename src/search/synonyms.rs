@@ -8,7 +8,8 @@
 use super::tokens::normalize;
 
 /// The shipped groups: product names staff type for what the modules call
-/// by a general name, and common short forms.
+/// by a general name, and common short forms. docs/authoring.md lists them
+/// for authors: change both together.
 pub const DEFAULT_GROUPS: &[&[&str]] = &[
     &["エクセル", "Excel"],
     &["ワード", "Word"],
