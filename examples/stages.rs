@@ -9,7 +9,6 @@
 use kenshu::build::prepare;
 use kenshu::output::Staging;
 use kenshu::render::{all_pages, PageId};
-use kenshu::search;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
@@ -71,7 +70,7 @@ fn main() -> ExitCode {
         report(name, *time, *count, *bytes);
     }
     let started = Instant::now();
-    let index = search::index_files(&site);
+    let index = kenshu::build::search_index(&site);
     report("search index", started.elapsed(), index.len(), 0);
     if !index.iter().all(&mut write) {
         return ExitCode::FAILURE;

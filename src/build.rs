@@ -6,9 +6,11 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::output::{self, WriteError};
-use crate::render::{all_pages, check_layout, PageId, RenderFailure, Renderer};
+use crate::render::{all_pages, check_layout, views, OutputFile, PageId, RenderFailure, Renderer};
+use crate::search::{self, Target};
 use crate::site::{load_site, LoadOptions, Site};
 use crate::theme::load_theme;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -126,8 +128,18 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // Each file is written as soon as it is rendered, so memory does not grow
     // with the output; on any error the staging folder is dropped unused.
     let staging = output::Staging::create(&out).map_err(BuildError::Write)?;
-    let files = match renderer.render_site_with(&site, |file| staging.write(&file)) {
-        Ok(count) => count,
+    // The search index is one long task: build it while pages render.
+    let (rendered, index) = rayon::join(
+        || renderer.render_site_with(&site, |file| staging.write(&file)),
+        || {
+            let index = search_index(&site);
+            index.par_iter().try_for_each(|file| staging.write(file))?;
+            Ok(index.len())
+        },
+    );
+    let index_files = index.map_err(BuildError::Write)?;
+    let files = match rendered {
+        Ok(count) => count + index_files,
         Err(RenderFailure::Pages(problems)) => {
             problems.into_iter().for_each(|d| diagnostics.push(d));
             return Err(BuildError::Invalid(diagnostics));
@@ -142,4 +154,22 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         elapsed: started.elapsed(),
         cleanup,
     })
+}
+
+/// The search index of a site as output files, with the URL of each
+/// document's page.
+pub fn search_index(site: &Site) -> Vec<OutputFile> {
+    search::index_files(site, &search_url)
+        .into_iter()
+        .map(|file| OutputFile::bytes(file.path, file.bytes))
+        .collect()
+}
+
+fn search_url(target: &Target) -> String {
+    match *target {
+        Target::Module(id) => views::module_url(id),
+        Target::Skill(id) => views::skill_url(id),
+        Target::Resource(id) => format!("resources/index.html#resource-{id}"),
+        Target::Page(slug) => format!("{slug}/index.html"),
+    }
 }

@@ -50,6 +50,17 @@ pub struct SiteConfig {
     /// it such links show as plain text.
     #[serde(default)]
     pub base_url: Option<String>,
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Groups of words that find each other (`[[エクセル, Excel], …]`);
+    /// without the key the built-in groups of `search::synonyms` apply.
+    #[serde(default)]
+    pub synonyms: Option<Vec<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -202,6 +213,15 @@ mod tests {
         assert_eq!(config.language, "ja");
         assert_eq!(config.pass_score, 80);
         assert!(!config.markdown.allow_html);
+        assert_eq!(config.search.synonyms, None);
+    }
+
+    #[test]
+    fn search_synonyms_are_groups_of_words() {
+        let config =
+            SiteConfig::parse("title: T\nsearch:\n  synonyms:\n    - [エクセル, Excel]\n").unwrap();
+        let groups = config.search.synonyms.unwrap();
+        assert_eq!(groups, [["エクセル", "Excel"]]);
     }
 
     #[test]

@@ -17,7 +17,6 @@ pub use quiz::{body_html, QuizStrings};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::media_url;
-use crate::search;
 use crate::site::Site;
 use crate::theme::Theme;
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -184,16 +183,11 @@ impl Renderer {
         &self.theme
     }
 
-    /// Renders every page and collects every other output file.
+    /// Renders every page and collects every other output file (the search
+    /// index is made beside it, by `build::search_index`).
     pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        // The search index is one long task: build it while pages render.
-        let (pages, index) = rayon::join(
-            || self.render_pages(site, &all_pages(site)),
-            || search::index_files(site),
-        );
-        let mut files = pages?;
+        let mut files = self.render_pages(site, &all_pages(site))?;
         files.extend(self.asset_files(site));
-        files.extend(index);
         files.extend(copied_files(site));
         Ok(files)
     }
@@ -221,14 +215,12 @@ impl Renderer {
                     }
                 })
         };
-        let (rendered, index) = rayon::join(render, || search::index_files(site));
-        rendered.map_err(RenderFailure::Sink)?;
+        render().map_err(RenderFailure::Sink)?;
         let problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
         if !problems.is_empty() {
             return Err(RenderFailure::Pages(problems));
         }
         let mut rest = self.asset_files(site);
-        rest.extend(index);
         rest.extend(copied_files(site));
         let count = pages.len() + rest.len();
         rest.into_par_iter()

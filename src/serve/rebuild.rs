@@ -21,11 +21,10 @@
 use super::affected::{affected, Affected, SiteShape};
 use super::store::{Scope, Store};
 use super::watch::{ChangeKind, Changes};
-use crate::build::BuildError;
+use crate::build::{search_index, BuildError};
 use crate::diagnostics::Diagnostics;
 use crate::output::WriteError;
 use crate::render::{all_pages, copied_files, OutputFile, PageId, Renderer};
-use crate::search;
 use crate::site::{load_site_cached, LoadCache, LoadOptions, Site};
 use crate::theme::load_theme;
 use std::collections::BTreeSet;
@@ -173,7 +172,7 @@ impl Preview {
         let Some(site) = self.site.as_ref().filter(|_| self.search_stale) else {
             return Ok(0);
         };
-        let files = search::index_files(site);
+        let files = search_index(site);
         let written = self.store.sync(files, Scope::Under(SEARCH_DIR))?;
         self.search_stale = false;
         Ok(written)

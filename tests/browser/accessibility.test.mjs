@@ -75,6 +75,8 @@ const PAGES = [
   ['resources', () => 'resources/index.html'],
   ['search', () => 'search/index.html'],
   ['search with results', () => `search/index.html?q=${encodeURIComponent('三層分離')}`],
+  // Snippets with <mark>, section names and the button for more results.
+  ['search with many results', () => `search/index.html?q=${encodeURIComponent('せきゅりてぃ')}`],
   ['progress', () => 'progress/index.html'],
   ['404', () => '404.html'],
   ['modules index', () => 'modules/index.html'],
@@ -88,6 +90,10 @@ for (const [kind, url] of PAGES) {
     await assertAccessible(relative, async (page) => {
       if (kind === 'search with results') {
         await page.locator('.search-page__results li').first().waitFor();
+      }
+      if (kind === 'search with many results') {
+        await page.locator('.search-page__results li .search-result__snippet mark').first().waitFor();
+        await page.locator('.search-page__more').waitFor();
       }
     });
   });

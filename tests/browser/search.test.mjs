@@ -1,10 +1,13 @@
 // Search in Japanese: results as you type in the header box, the search page
-// with ?q=, and the shard hash shared with Rust's search::shard_of
-// (themes/default/static/js/search.js).
+// with ?q=, folding and shard hash shared with Rust's src/search/tokens.rs
+// (tests/fixtures/search-tokens.json), hiragana and one-kanji queries,
+// ranking, snippets with <mark>, links to the section of the match, synonyms
+// (themes/default/static/js/search-index.js and search.js).
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
-import { TEST_TIMEOUT, fill, headerSearch, open, textWhen, uiStrings, useBrowser } from './support.mjs';
+import { PUBLIC_URL, TEST_TIMEOUT, fill, headerSearch, open, textWhen, uiStrings, useBrowser } from './support.mjs';
 
 /** One browser for this file's tests; each test opens its own watched context. */
 const openContext = useBrowser();
@@ -27,7 +30,7 @@ async function assertFindsModules(context, word, links, module, where) {
   assert.ok(modules.length > 0, `${where}: ${word} found no module; results: ${JSON.stringify(links)}`);
   if (module !== null) {
     assert.ok(
-      modules.some((l) => l.href.endsWith(module)),
+      modules.some((l) => new URL(l.href).pathname.endsWith(module)),
       `${where}: ${word} did not find ${module}; results: ${JSON.stringify(links)}`,
     );
   }
@@ -93,28 +96,188 @@ test('the search page says when nothing is found', { timeout: TEST_TIMEOUT }, as
   await watch.context.close();
 });
 
-test('the browser hashes tokens to shards like search::shard_of', { timeout: TEST_TIMEOUT }, async () => {
+/** The cases src/search/tokens.rs checks too. */
+const SHARED = JSON.parse(fs.readFileSync(new URL('../fixtures/search-tokens.json', import.meta.url), 'utf8'));
+
+test('the browser folds, cuts and shards like src/search/tokens.rs', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext();
   const page = await open(watch.context, 'search/index.html');
-  const shards = await page.evaluate(() => {
+  const got = await page.evaluate((cases) => {
     const search = window.kenshuSearch;
-    return search && [search.shardOf('分離', 4294967295), search.shardOf('bp', 1024)];
-  });
-  assert.ok(shards, 'window.kenshuSearch is missing');
-  // The same values as the unit test in src/search.rs.
-  assert.deepEqual(shards, [1680999809, 1294713231 % 1024]);
-  // And tokenises like search::tokens (the same cases as its unit tests).
-  const tokens = await page.evaluate(() => [
-    window.kenshuSearch.tokens('三層分離'),
-    window.kenshuSearch.tokens('ＢＰＲ'),
-    window.kenshuSearch.tokens('ｶﾞﾊﾞﾒﾝﾄ'),
-  ]);
-  assert.deepEqual(tokens, [['三層', '層分', '分離'], ['bp', 'pr'], ['ガバ', 'バメ', 'メン', 'ント']]);
-  const results = await page.evaluate(async () => {
-    const found = await window.kenshuSearch.query('三層分離');
-    return Array.isArray(found) ? found.map((r) => r.url) : found;
-  });
-  assert.ok(Array.isArray(results) && results.some((url) => url.startsWith('modules/')), `query('三層分離') gave ${JSON.stringify(results)}`);
+    if (!search) return null;
+    return {
+      tokens: cases.tokens.map((c) => ({
+        text: c.text,
+        normalized: search.normalize(c.text),
+        tokens: search.tokens(c.text),
+        query: search.queryTokens(c.text),
+      })),
+      shards: cases.shards.map((c) => ({ token: c.token, shards: c.shards, shard: search.shardOf(c.token, c.shards) })),
+    };
+  }, SHARED);
+  assert.ok(got, 'window.kenshuSearch is missing');
+  assert.deepEqual(got.tokens, SHARED.tokens);
+  assert.deepEqual(got.shards, SHARED.shards);
+  watch.assertClean();
+  await watch.context.close();
+});
+
+/** The search page's results for a query: [{href, title, snippet, marks, section}]. */
+async function pageResults(context, query) {
+  const page = await open(context, `search/index.html?q=${encodeURIComponent(query)}`);
+  const strings = await uiStrings(page);
+  const status = await textWhen(page.locator('.search-page__status'), (t) => t !== '' && t !== strings.search_loading);
+  const results = await page.locator('.search-page__results > li').evaluateAll((items) =>
+    items.map((li) => {
+      const snippet = li.querySelector('.search-result__snippet');
+      return {
+        href: li.querySelector('a.search-result__title').href,
+        title: li.querySelector('a.search-result__title').textContent,
+        snippet: snippet ? snippet.textContent : '',
+        marks: snippet ? Array.from(snippet.querySelectorAll('mark'), (m) => m.textContent) : [],
+        section: li.querySelector('.search-result__section')?.textContent ?? '',
+      };
+    }),
+  );
+  return { page, status, results };
+}
+
+/** The text of a module page's main content. */
+async function mainText(context, href) {
+  const page = await open(context, href);
+  const text = await page.locator('main').textContent();
+  await page.close();
+  return text;
+}
+
+test('hiragana finds katakana words, and the snippet marks them', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  for (const [query, word] of [['せきゅりてぃ', 'セキュリティ'], ['まいなんばー', 'マイナンバー']]) {
+    const { page, status, results } = await pageResults(watch.context, query);
+    assert.ok(results.length > 0, `${query}: no results (${status})`);
+    assert.ok(results[0].marks.includes(word), `${query}: the first snippet marks ${JSON.stringify(results[0].marks)}, not ${word}`);
+    assert.ok((await mainText(watch.context, results[0].href)).includes(word), `${results[0].href} does not contain ${word}`);
+    await page.close();
+  }
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('one kanji is a query: 税 and 系', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  for (const kanji of ['税', '系']) {
+    const { page, status, results } = await pageResults(watch.context, kanji);
+    assert.ok(results.length > 0, `${kanji}: no results (${status})`);
+    assert.ok(results.every((r) => r.marks.includes(kanji) || r.title.includes(kanji)), `${kanji}: a result marks nothing: ${JSON.stringify(results)}`);
+    assert.ok((await mainText(watch.context, results[0].href)).includes(kanji), `${results[0].href} does not contain ${kanji}`);
+    await page.close();
+  }
+  // The header box searches one kanji too.
+  const page = await open(watch.context, 'index.html');
+  const options = await headerSearch(page, '税');
+  assert.ok(options.length > 0, 'header search for 税 shows no result');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('the module about a term comes first', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const cases = [
+    ['生成AI', 'modules/tool-generative-ai/index.html'],
+    ['表計算', 'modules/tool-spreadsheet/index.html'],
+    ['BPR', 'modules/business-analysis-bpr/index.html'],
+  ];
+  for (const [query, module] of cases) {
+    const { page, results } = await pageResults(watch.context, query);
+    assert.ok(results.length > 1, `${query}: fewer than two results`);
+    const first = new URL(results[0].href);
+    assert.ok(first.pathname.endsWith(module), `${query}: first result is ${results[0].href}, not ${module}`);
+    await page.close();
+  }
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a result links to the section where the match is', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const { page, results } = await pageResults(watch.context, '三層分離');
+  const inSection = results.filter((r) => new URL(r.href).hash && r.section);
+  assert.ok(inSection.length > 0, `no result links to a section: ${JSON.stringify(results.slice(0, 5))}`);
+  for (const result of inSection.slice(0, 3)) {
+    const target = await open(watch.context, result.href);
+    const section = await target.evaluate(() => {
+      const heading = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+      if (!heading || !/^H[1-6]$/.test(heading.tagName)) return null;
+      let text = heading.textContent;
+      for (let e = heading.nextElementSibling; e && !(/^H[1-6]$/.test(e.tagName) && e.tagName <= heading.tagName); e = e.nextElementSibling) {
+        text += e.textContent;
+      }
+      return { heading: heading.textContent, text };
+    });
+    assert.ok(section, `${result.href}: no heading with that id`);
+    assert.equal(section.heading.trim(), result.section.trim(), `${result.href}: the result names another section`);
+    assert.ok(section.text.includes('三層分離'), `${result.href}: the section does not contain 三層分離`);
+    await target.close();
+  }
+  await page.close();
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('synonyms: エクセル finds the modules that say Excel', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const { page, status, results } = await pageResults(watch.context, 'エクセル');
+  assert.ok(results.length > 0, `エクセル: no results (${status})`);
+  const spreadsheet = results.find((r) => new URL(r.href).pathname.endsWith('modules/tool-spreadsheet/index.html'));
+  assert.ok(spreadsheet, `エクセル did not find the spreadsheet module: ${JSON.stringify(results)}`);
+  assert.ok(spreadsheet.marks.includes('Excel'), `the snippet marks ${JSON.stringify(spreadsheet.marks)}, not Excel`);
+  await page.close();
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('the header popup shows snippets with <mark>, built without HTML', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const page = await open(watch.context, 'index.html');
+  await headerSearch(page, 'せきゅりてぃ');
+  const marks = await page.locator('#site-search-listbox .site-search__snippet mark').allTextContents();
+  assert.ok(marks.includes('セキュリティ'), `popup marks ${JSON.stringify(marks)}`);
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('from file://: hiragana, a kanji, snippets and section links work', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext({ allowed: PUBLIC_URL });
+  const page = await open(watch.context, `${PUBLIC_URL}search/index.html?q=${encodeURIComponent('せきゅりてぃ')}`);
+  const first = page.locator('.search-page__results > li').first();
+  await first.waitFor();
+  assert.ok((await first.locator('.search-result__snippet mark').allTextContents()).includes('セキュリティ'), 'no marked セキュリティ from file://');
+  const linked = await page.locator('.search-page__results a.search-result__title').evaluateAll((links) => links.map((a) => a.href));
+  assert.ok(linked.every((href) => href.startsWith(PUBLIC_URL)), `results leave the folder: ${linked}`);
+  const sectionLink = linked.find((href) => new URL(href).hash);
+  assert.ok(sectionLink, `no result links to a section from file://: ${linked}`);
+  await page.goto(sectionLink);
+  const hash = decodeURIComponent(new URL(sectionLink).hash.slice(1));
+  assert.ok(await page.evaluate((id) => Boolean(document.getElementById(id)), hash), `${sectionLink}: no element with that id`);
+  const options = await headerSearch(page, '税');
+  assert.ok(options.length > 0 && options.every((o) => o.href.startsWith(PUBLIC_URL)), `header search for 税 from file://: ${JSON.stringify(options)}`);
+  watch.assertClean('search from file://');
+  await watch.context.close();
+});
+
+test('the search page shows 20 results at a time, and more on request', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const { page, status, results } = await pageResults(watch.context, 'せきゅりてぃ');
+  const strings = await uiStrings(page);
+  const total = Number((status.match(/\d+/) || ['0'])[0]);
+  assert.ok(total > 20, `せきゅりてぃ: expected over 20 results, status ${JSON.stringify(status)}`);
+  assert.equal(results.length, 20, 'the first page of results');
+  const more = page.locator('.search-page__more');
+  assert.equal((await more.textContent()).trim(), fill(strings.search_more, { count: Math.min(20, total - 20) }));
+  await more.click();
+  const items = page.locator('.search-page__results > li');
+  await items.nth(Math.min(40, total) - 1).waitFor();
+  assert.equal(await items.count(), Math.min(40, total), 'after one click');
   watch.assertClean();
   await watch.context.close();
 });

@@ -201,6 +201,49 @@ fn search_index_holds_japanese_bigrams() {
     assert!(index.contains("resources/index.html#resource-manabi-dx"));
 }
 
+/// The index's meta file as JSON (the script assigns one object).
+fn search_meta(site: &TestSite) -> serde_json::Value {
+    let script = site.read("public/assets/search/meta.js");
+    let json = script
+        .split_once("]=")
+        .map_or("", |(_, rest)| rest.trim_end());
+    serde_json::from_str(json.trim_end_matches(';')).expect("meta.js holds JSON")
+}
+
+#[test]
+fn search_synonyms_come_from_site_yaml_or_the_defaults() {
+    let site = built();
+    let defaults = search_meta(&site)["synonyms"].to_string();
+    assert!(defaults.contains(r#"["えくせる","excel"]"#), "{defaults}");
+
+    let config = site.read("content/site.yaml");
+    site.write(
+        "content/site.yaml",
+        &format!("{config}search:\n  synonyms:\n    - [申請書, フォーム]\n"),
+    );
+    site.build().assert_success();
+    let groups = search_meta(&site)["synonyms"].clone();
+    assert_eq!(groups, serde_json::json!([["申請書", "ふぉーむ"]]));
+}
+
+#[test]
+fn search_index_has_a_file_per_document_with_its_sections() {
+    let site = built();
+    let meta = search_meta(&site);
+    let count = meta["docCount"].as_u64().unwrap();
+    for number in 0..count {
+        let path = format!("public/assets/search/doc-{number}.js");
+        assert!(site.path(&path).is_file(), "{path} missing");
+    }
+    assert!(!site
+        .path(&format!("public/assets/search/doc-{count}.js"))
+        .exists());
+    // Modules come first; their sections carry the headings' anchors.
+    assert_eq!(meta["kinds"][0][0], "module");
+    let first = site.read("public/assets/search/doc-0.js");
+    assert!(first.contains("modules/"), "{first}");
+}
+
 #[test]
 fn out_flag_and_root_flag_choose_folders() {
     let site = TestSite::fixture("basic");

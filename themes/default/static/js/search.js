@@ -1,180 +1,44 @@
 /*
- * search.js — site search: the header box on every page and the search page.
- *
- * Index (written by src/search.rs, files under <root>assets/search/):
- *   meta.js    kenshuSearchData.meta = {version, shards, docsPerFile, docCount}
- *   docs-N.js  kenshuSearchData["docs-N"] = [[url, title, kind, summary], ...]
- *   idx-N.js   kenshuSearchData["idx-N"]  = {token: [delta*2 + titleBit, ...]}
- * Files are plain scripts added with <script src> when first needed, so search
- * works from file:// and under Content-Security-Policy: default-src 'self'.
- *
- * Matching: the query is NFKC-normalised and lower-cased, cut into runs of
- * letters/digits, each run into bigrams (a one-character run is its own token)
- * — exactly src/search.rs `tokens` (Rust's char::is_alphanumeric is
- * \p{Alphabetic}|\p{N}). Documents must contain every token (AND); those whose
- * title holds more of the tokens rank first, then modules, skills, pages,
- * resources, then index order.
+ * search.js — site search UI: the header box on every page and the search
+ * page. Matching, ranking and snippets are search-index.js
+ * (window.kenshuSearch), loaded just before this file.
  *
  * Header box (templates/base.html), an ARIA 1.2 combobox:
  *   input#site-search-input[role=combobox][aria-expanded][aria-activedescendant]
  *   div#site-search-results.site-search__results[hidden]   the popup
  *     p.site-search__message        visible hint (aria-hidden; the status says it)
  *     div#site-search-listbox[role=listbox] > div.site-search__option[role=option]
- *         [data-href] [aria-selected]; the last option (.site-search__option--all)
- *         opens the search page.
+ *         [data-href] [aria-selected], holding the title, the kind and a
+ *         snippet (span.site-search__snippet with <mark>); the last option
+ *         (.site-search__option--all) opens the search page.
  *   p#site-search-status[role=status]  (visually hidden) count / hints
- *   Typing (debounced 150 ms) shows up to 8 results; ArrowDown/ArrowUp move,
+ *   Typing (debounced 40 ms) shows up to 8 results; ArrowDown/ArrowUp move,
  *   Enter opens the active option (or submits the form to search/index.html?q=),
- *   Escape closes (a second Escape clears), Tab or leaving the box closes.
+ *   Escape closes, Tab or leaving the box closes.
  *
  * Search page (templates/search.html): input#search-page-input prefilled from
  *   ?q=, results in ol.search-page__results > li.search-result
- *   (a.search-result__title, span.search-result__kind, p.search-result__summary),
+ *   (a.search-result__title to the section of the match,
+ *   span.search-result__kind, p.search-result__snippet with <mark>),
+ *   PAGE_STEP at a time with button.search-page__more for more;
  *   count in p.search-page__status[role=status]; updates as you type.
  *
- * Testing hook: window.kenshuSearch = {
- *   query(text) → Promise<[{url, href, title, kind, summary, titleMatches, doc}]>,
- *   tokens(text) → [string], shardOf(token, shards) → integer }
+ * Every text shown comes from the index and is set with textContent.
  */
 (function () {
   "use strict";
 
+  var engine = window.kenshuSearch;
+  if (!engine) return;
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   var root = (document.body && document.body.getAttribute("data-root")) || "";
-  var LETTER = /[\p{Alphabetic}\p{N}]/u;
-  var KIND_ORDER = { module: 0, skill: 1, page: 2, resource: 3 };
   var POPUP_LIMIT = 8;
-  var PAGE_LIMIT = 200;
-  var loading = {};
+  var PAGE_STEP = 20;
 
   function fill(template, values) {
     return String(template || "").replace(/\{(\w+)\}/g, function (all, name) {
       return name in values ? String(values[name]) : all;
     });
-  }
-
-  function normalize(text) {
-    var s = String(text);
-    return (s.normalize ? s.normalize("NFKC") : s).toLowerCase();
-  }
-
-  /** The tokens of a text, as src/search.rs `tokens` makes them. */
-  function tokens(text) {
-    var out = [];
-    var run = [];
-    var flush = function () {
-      if (run.length === 1) out.push(run[0]);
-      for (var i = 0; i + 1 < run.length; i++) out.push(run[i] + run[i + 1]);
-      run = [];
-    };
-    Array.from(normalize(text)).forEach(function (c) {
-      if (LETTER.test(c)) run.push(c);
-      else flush();
-    });
-    flush();
-    return out;
-  }
-
-  /** FNV-1a 32-bit over code points, modulo shards — must equal Rust's shard_of. */
-  function shardOf(token, shards) {
-    var h = 0x811c9dc5;
-    Array.from(token).forEach(function (c) {
-      h ^= c.codePointAt(0);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    });
-    return h % shards;
-  }
-
-  /** Loads assets/search/<name>.js once; resolves with its data. */
-  function load(name) {
-    var data = window.kenshuSearchData || {};
-    if (data[name]) return Promise.resolve(data[name]);
-    if (!loading[name]) {
-      loading[name] = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = root + "assets/search/" + name + ".js";
-        script.async = true;
-        script.onload = function () {
-          var loaded = (window.kenshuSearchData || {})[name];
-          if (loaded) resolve(loaded);
-          else reject(new Error(name));
-        };
-        script.onerror = function () {
-          delete loading[name];
-          reject(new Error(name));
-        };
-        document.head.appendChild(script);
-      });
-    }
-    return loading[name];
-  }
-
-  /** Document numbers (→ how many tokens are in the title) that contain every token. */
-  function intersect(lists) {
-    var hits = null;
-    lists.forEach(function (list) {
-      var here = {};
-      var doc = 0;
-      (list || []).forEach(function (value) {
-        doc += Math.floor(value / 2);
-        here[doc] = value % 2;
-      });
-      if (hits === null) {
-        hits = here;
-        return;
-      }
-      var next = {};
-      Object.keys(hits).forEach(function (d) {
-        if (d in here) next[d] = hits[d] + here[d];
-      });
-      hits = next;
-    });
-    return hits || {};
-  }
-
-  function query(text) {
-    var unique = tokens(text).filter(function (t, i, all) {
-      return all.indexOf(t) === i;
-    });
-    if (!unique.length) return Promise.resolve([]);
-    return load("meta").then(function (meta) {
-      return Promise.all(unique.map(function (t) {
-        return load("idx-" + shardOf(t, meta.shards)).then(function (shard) {
-          return Object.prototype.hasOwnProperty.call(shard, t) ? shard[t] : [];
-        });
-      })).then(function (lists) {
-        var hits = intersect(lists);
-        var docs = Object.keys(hits).map(Number);
-        var files = docs.map(function (d) { return Math.floor(d / meta.docsPerFile); })
-          .filter(function (f, i, all) { return all.indexOf(f) === i; });
-        return Promise.all(files.map(function (f) { return load("docs-" + f); })).then(function () {
-          return rank(docs.map(function (d) {
-            var row = window.kenshuSearchData["docs-" + Math.floor(d / meta.docsPerFile)][d % meta.docsPerFile] || [];
-            return {
-              url: row[0], href: root + row[0], title: row[1], kind: row[2],
-              summary: row[3] || "", titleMatches: hits[d], doc: d
-            };
-          }).filter(function (r) { return r.url; }));
-        });
-      });
-    });
-  }
-
-  function rank(results) {
-    return results.sort(function (a, b) {
-      return b.titleMatches - a.titleMatches ||
-        kindOrder(a.kind) - kindOrder(b.kind) ||
-        a.doc - b.doc;
-    });
-  }
-
-  function kindOrder(kind) {
-    return Object.prototype.hasOwnProperty.call(KIND_ORDER, kind) ? KIND_ORDER[kind] : 9;
-  }
-
-  /** Too short to search: fewer than two letters or digits in total. */
-  function tooShort(text) {
-    return Array.from(normalize(text)).filter(function (c) { return LETTER.test(c); }).length < 2;
   }
 
   function kindLabel(kind) {
@@ -193,244 +57,288 @@
     return root + "search/index.html?q=" + encodeURIComponent(text);
   }
 
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  /** The snippet of a result: text nodes and <mark> for the matches. */
+  function snippet(tag, className, result) {
+    var e = element(tag, className);
+    (result.snippet || []).forEach(function (part) {
+      e.appendChild(part.mark ? element("mark", "", part.text) : document.createTextNode(part.text));
+    });
+    return e;
+  }
+
   /* ---------- header combobox ---------- */
 
-  function setupHeader() {
+  /** The header box's elements and state. */
+  function headerBox() {
     var input = document.getElementById("site-search-input");
     var popup = document.getElementById("site-search-results");
     var listbox = document.getElementById("site-search-listbox");
-    var status = document.getElementById("site-search-status");
-    if (!input || !popup || !listbox) return;
-    var message = popup.querySelector(".site-search__message");
-    var active = -1;
-    var sequence = 0;
+    if (!input || !popup || !listbox) return null;
+    return {
+      input: input,
+      popup: popup,
+      listbox: listbox,
+      status: document.getElementById("site-search-status"),
+      message: popup.querySelector(".site-search__message"),
+      active: -1,
+      sequence: 0
+    };
+  }
 
-    function options() {
-      return listbox.querySelectorAll("[role=option]");
+  function options(box) {
+    return box.listbox.querySelectorAll("[role=option]");
+  }
+
+  function close(box) {
+    box.popup.hidden = true;
+    box.input.setAttribute("aria-expanded", "false");
+    box.input.removeAttribute("aria-activedescendant");
+    box.active = -1;
+  }
+
+  function open(box) {
+    box.popup.hidden = false;
+    box.input.setAttribute("aria-expanded", options(box).length ? "true" : "false");
+  }
+
+  function say(box, text) {
+    if (box.status) box.status.textContent = text;
+    if (box.message) {
+      box.message.textContent = text;
+      box.message.hidden = !text;
     }
+  }
 
-    function close() {
-      popup.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
+  function setActive(box, index) {
+    var list = options(box);
+    Array.prototype.forEach.call(list, function (o) { o.setAttribute("aria-selected", "false"); });
+    box.active = list.length ? (index + list.length) % list.length : -1;
+    if (box.active < 0) {
+      box.input.removeAttribute("aria-activedescendant");
+      return;
     }
+    list[box.active].setAttribute("aria-selected", "true");
+    box.input.setAttribute("aria-activedescendant", list[box.active].id);
+    if (list[box.active].scrollIntoView) list[box.active].scrollIntoView({ block: "nearest" });
+  }
 
-    function open() {
-      popup.hidden = false;
-      input.setAttribute("aria-expanded", options().length ? "true" : "false");
+  function option(id, href, title, extraClass) {
+    var o = element("div", "site-search__option" + (extraClass ? " " + extraClass : ""));
+    o.id = "site-search-option-" + id;
+    o.setAttribute("role", "option");
+    o.setAttribute("aria-selected", "false");
+    o.setAttribute("data-href", href);
+    o.appendChild(element("span", "site-search__title", title));
+    return o;
+  }
+
+  function resultOption(index, result) {
+    var o = option(index, result.href, result.title);
+    o.appendChild(document.createTextNode(" "));
+    o.appendChild(element("span", "site-search__kind", kindLabel(result.kind)));
+    if (result.snippet && result.snippet.length) o.appendChild(snippet("span", "site-search__snippet", result));
+    return o;
+  }
+
+  function showResults(box, text, results) {
+    box.listbox.textContent = "";
+    box.active = -1;
+    box.input.removeAttribute("aria-activedescendant");
+    results.forEach(function (r, i) { box.listbox.appendChild(resultOption(i, r)); });
+    if (results.length) {
+      box.listbox.appendChild(option("all", searchPageUrl(text),
+        fill(strings.search_all, { count: results.total }), "site-search__option--all"));
+      say(box, fill(strings.search_results, { count: results.total }));
+    } else {
+      say(box, strings.search_no_results);
     }
+    open(box);
+  }
 
-    function say(text) {
-      if (status) status.textContent = text;
-      if (message) {
-        message.textContent = text;
-        message.hidden = !text;
-      }
+  function showMessage(box, text) {
+    box.listbox.textContent = "";
+    say(box, text);
+    open(box);
+  }
+
+  function runHeader(box) {
+    var text = box.input.value;
+    var mine = ++box.sequence;
+    if (!text.trim()) {
+      box.listbox.textContent = "";
+      say(box, "");
+      close(box);
+      return;
     }
-
-    function setActive(index) {
-      var list = options();
-      Array.prototype.forEach.call(list, function (o) { o.setAttribute("aria-selected", "false"); });
-      active = list.length ? (index + list.length) % list.length : -1;
-      if (active < 0) {
-        input.removeAttribute("aria-activedescendant");
-        return;
-      }
-      list[active].setAttribute("aria-selected", "true");
-      input.setAttribute("aria-activedescendant", list[active].id);
-      if (list[active].scrollIntoView) list[active].scrollIntoView({ block: "nearest" });
+    if (engine.tooShort(text)) {
+      showMessage(box, strings.search_too_short);
+      return;
     }
-
-    function option(id, href, title, kind, extraClass) {
-      var o = document.createElement("div");
-      o.id = "site-search-option-" + id;
-      o.className = "site-search__option" + (extraClass ? " " + extraClass : "");
-      o.setAttribute("role", "option");
-      o.setAttribute("aria-selected", "false");
-      o.setAttribute("data-href", href);
-      var t = document.createElement("span");
-      t.className = "site-search__title";
-      t.textContent = title;
-      o.appendChild(t);
-      if (kind) {
-        var k = document.createElement("span");
-        k.className = "site-search__kind";
-        k.textContent = kindLabel(kind);
-        o.appendChild(document.createTextNode(" "));
-        o.appendChild(k);
-      }
-      return o;
-    }
-
-    function show(text, results) {
-      listbox.textContent = "";
-      active = -1;
-      input.removeAttribute("aria-activedescendant");
-      results.slice(0, POPUP_LIMIT).forEach(function (r, i) {
-        listbox.appendChild(option(i, r.href, r.title, r.kind));
-      });
-      if (results.length) {
-        listbox.appendChild(option("all", searchPageUrl(text),
-          fill(strings.search_all, { count: results.length }), null, "site-search__option--all"));
-        say(fill(strings.search_results, { count: results.length }));
-      } else {
-        say(strings.search_no_results);
-      }
-      open();
-    }
-
-    var run = debounce(function () {
-      var text = input.value;
-      var mine = ++sequence;
-      if (!text.trim()) {
-        listbox.textContent = "";
-        say("");
-        close();
-        return;
-      }
-      if (tooShort(text)) {
-        listbox.textContent = "";
-        say(strings.search_too_short);
-        open();
-        return;
-      }
-      query(text).then(function (results) {
-        if (mine === sequence) show(text, results);
-      }, function () {
-        if (mine === sequence) {
-          listbox.textContent = "";
-          say(strings.search_error);
-          open();
-        }
-      });
-    }, 150);
-
-    function go(o) {
-      window.location.href = o.getAttribute("data-href");
-    }
-
-    input.addEventListener("input", run);
-    input.addEventListener("keydown", function (e) {
-      var list = options();
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        if (!list.length) return;
-        e.preventDefault();
-        open();
-        setActive(active < 0 && e.key === "ArrowUp" ? -1 : active + (e.key === "ArrowDown" ? 1 : -1));
-      } else if (e.key === "Enter" && !popup.hidden && active >= 0 && list[active]) {
-        e.preventDefault();
-        go(list[active]);
-      } else if (e.key === "Escape") {
-        if (!popup.hidden) {
-          e.preventDefault();
-          close();
-        }
-      } else if (e.key === "Tab") {
-        close();
-      }
+    engine.query(text, POPUP_LIMIT).then(function (results) {
+      if (mine === box.sequence) showResults(box, text, results);
+    }, function () {
+      if (mine === box.sequence) showMessage(box, strings.search_error);
     });
-    input.addEventListener("focus", function () {
-      if (listbox.textContent || (message && message.textContent)) open();
+  }
+
+  function go(o) {
+    window.location.href = o.getAttribute("data-href");
+  }
+
+  function onHeaderKey(box, e) {
+    var list = options(box);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!list.length) return;
+      e.preventDefault();
+      open(box);
+      var step = e.key === "ArrowDown" ? 1 : -1;
+      setActive(box, box.active < 0 && step < 0 ? -1 : box.active + step);
+    } else if (e.key === "Enter" && !box.popup.hidden && box.active >= 0 && list[box.active]) {
+      e.preventDefault();
+      go(list[box.active]);
+    } else if (e.key === "Escape") {
+      if (!box.popup.hidden) {
+        e.preventDefault();
+        close(box);
+      }
+    } else if (e.key === "Tab") {
+      close(box);
+    }
+  }
+
+  function setupHeader() {
+    var box = headerBox();
+    if (!box) return;
+    box.input.addEventListener("input", debounce(function () { runHeader(box); }, 40));
+    box.input.addEventListener("keydown", function (e) { onHeaderKey(box, e); });
+    box.input.addEventListener("focus", function () {
+      engine.prepare();
+      if (box.listbox.textContent || (box.message && box.message.textContent)) open(box);
     });
     // Keep focus in the box while an option is clicked.
-    listbox.addEventListener("mousedown", function (e) {
-      e.preventDefault();
-    });
-    listbox.addEventListener("click", function (e) {
+    box.listbox.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    box.listbox.addEventListener("click", function (e) {
       var o = e.target.closest("[role=option]");
       if (o) go(o);
     });
     document.addEventListener("click", function (e) {
-      if (!e.target.closest || !e.target.closest(".site-search")) close();
+      if (!e.target.closest || !e.target.closest(".site-search")) close(box);
     });
-    input.addEventListener("blur", function () {
+    box.input.addEventListener("blur", function () {
       window.setTimeout(function () {
-        if (document.activeElement !== input) close();
+        if (document.activeElement !== box.input) close(box);
       }, 150);
     });
   }
 
   /* ---------- search page ---------- */
 
-  function setupPage() {
-    var input = document.getElementById("search-page-input");
-    var list = document.querySelector(".search-page__results");
-    var status = document.querySelector(".search-page__status");
-    if (!input || !list) return;
-    var sequence = 0;
-
-    function say(text) {
-      if (status) status.textContent = text;
-    }
-
-    function item(r) {
-      var li = document.createElement("li");
-      li.className = "search-result";
-      var heading = document.createElement("p");
-      heading.className = "search-result__heading";
-      var a = document.createElement("a");
-      a.className = "search-result__title";
-      a.href = r.href;
-      a.textContent = r.title;
-      var kind = document.createElement("span");
-      kind.className = "badge search-result__kind";
-      kind.textContent = kindLabel(r.kind);
-      heading.appendChild(a);
-      heading.appendChild(document.createTextNode(" "));
-      heading.appendChild(kind);
-      li.appendChild(heading);
-      if (r.summary) {
-        var p = document.createElement("p");
-        p.className = "search-result__summary";
-        p.textContent = r.summary;
-        li.appendChild(p);
-      }
-      return li;
-    }
-
-    function remember(text) {
-      try {
-        window.history.replaceState(null, "", "?q=" + encodeURIComponent(text));
-      } catch (e) {
-        /* file:// may refuse; the results are shown anyway */
-      }
-    }
-
-    function search() {
-      var text = input.value;
-      var mine = ++sequence;
-      list.textContent = "";
-      if (!text.trim()) {
-        say("");
-        return;
-      }
-      if (tooShort(text)) {
-        say(strings.search_too_short);
-        return;
-      }
-      say(strings.search_loading);
-      query(text).then(function (results) {
-        if (mine !== sequence) return;
-        results.slice(0, PAGE_LIMIT).forEach(function (r) { list.appendChild(item(r)); });
-        say(results.length ? fill(strings.search_results, { count: results.length }) : strings.search_no_results);
-        remember(text);
-      }, function () {
-        if (mine === sequence) say(strings.search_error);
-      });
-    }
-
-    var params = new URLSearchParams(window.location.search);
-    input.value = params.get("q") || "";
-    input.addEventListener("input", debounce(search, 200));
-    input.form.addEventListener("submit", function (e) {
-      e.preventDefault();
-      search();
-    });
-    if (input.value) search();
+  function resultItem(r) {
+    var li = element("li", "search-result");
+    var heading = element("p", "search-result__heading");
+    var a = element("a", "search-result__title", r.title);
+    a.href = r.href;
+    heading.appendChild(a);
+    heading.appendChild(document.createTextNode(" "));
+    heading.appendChild(element("span", "badge search-result__kind", kindLabel(r.kind)));
+    li.appendChild(heading);
+    if (r.heading) li.appendChild(element("p", "search-result__section", r.heading));
+    if (r.snippet && r.snippet.length) li.appendChild(snippet("p", "search-result__snippet", r));
+    return li;
   }
 
-  window.kenshuSearch = { query: query, tokens: tokens, shardOf: shardOf };
+  function remember(text) {
+    try {
+      window.history.replaceState(null, "", "?q=" + encodeURIComponent(text));
+    } catch (e) {
+      /* file:// may refuse; the results are shown anyway */
+    }
+  }
+
+  /** The search page's elements and state. */
+  function pageView() {
+    var input = document.getElementById("search-page-input");
+    var list = document.querySelector(".search-page__results");
+    if (!input || !list) return null;
+    var more = element("button", "button search-page__more");
+    more.type = "button";
+    more.hidden = true;
+    list.parentNode.insertBefore(more, list.nextSibling);
+    return {
+      input: input,
+      list: list,
+      status: document.querySelector(".search-page__status"),
+      more: more,
+      shown: 0,
+      sequence: 0
+    };
+  }
+
+  function sayPage(view, text) {
+    if (view.status) view.status.textContent = text;
+  }
+
+  /** Shows results up to `count`; the button offers the next PAGE_STEP. */
+  function showPage(view, text, count, mine) {
+    return engine.query(text, count).then(function (results) {
+      if (mine !== view.sequence) return;
+      results.slice(view.shown).forEach(function (r) { view.list.appendChild(resultItem(r)); });
+      view.shown = results.length;
+      var rest = results.total - results.length;
+      view.more.hidden = rest <= 0;
+      view.more.textContent = fill(strings.search_more, { count: Math.min(rest, PAGE_STEP) });
+      sayPage(view, results.total ? fill(strings.search_results, { count: results.total }) : strings.search_no_results);
+    });
+  }
+
+  function searchPage(view) {
+    var text = view.input.value;
+    var mine = ++view.sequence;
+    view.list.textContent = "";
+    view.shown = 0;
+    view.more.hidden = true;
+    if (!text.trim()) {
+      sayPage(view, "");
+      return;
+    }
+    if (engine.tooShort(text)) {
+      sayPage(view, strings.search_too_short);
+      return;
+    }
+    sayPage(view, strings.search_loading);
+    showPage(view, text, PAGE_STEP, mine).then(function () {
+      if (mine === view.sequence) remember(text);
+    }, function () {
+      if (mine === view.sequence) sayPage(view, strings.search_error);
+    });
+  }
+
+  function setupPage() {
+    var view = pageView();
+    if (!view) return;
+    var params = new URLSearchParams(window.location.search);
+    view.input.value = params.get("q") || "";
+    view.input.addEventListener("focus", engine.prepare);
+    view.input.addEventListener("input", debounce(function () { searchPage(view); }, 40));
+    view.input.form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      searchPage(view);
+    });
+    view.more.addEventListener("click", function () {
+      showPage(view, view.input.value, view.shown + PAGE_STEP, view.sequence).catch(function () {
+        sayPage(view, strings.search_error);
+      });
+    });
+    if (view.input.value) searchPage(view);
+  }
+
   setupHeader();
   setupPage();
 })();
