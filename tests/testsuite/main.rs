@@ -11,6 +11,7 @@ mod cases;
 mod content;
 mod corpus;
 mod errors;
+mod hostile;
 mod lms;
 mod moodle;
 mod safety;
