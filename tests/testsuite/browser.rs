@@ -33,7 +33,7 @@ const SUB_PATH: &str = "/training/";
 
 /// How to get everything the test needs.
 const INSTALL_HINT: &str = "install them with `bash .ci/run` (as root), or by hand: \
-     `apt-get install -y --no-install-recommends chromium chromium-driver nginx-light nodejs npm` \
+     `apt-get install -y --no-install-recommends chromium chromium-driver nginx-light nodejs npm default-jre-headless` \
      and `npm ci --prefix tests/browser`";
 
 #[test]
@@ -163,6 +163,12 @@ impl Tools {
         if nginx.is_none() {
             missing.push("nginx (Debian package nginx-light or nginx)".to_string());
         }
+        if find_program("java").is_none() {
+            missing.push(
+                "Java 11 or later for the Nu HTML checker (Debian package default-jre-headless)"
+                    .to_string(),
+            );
+        }
         let chromium =
             std::env::var("KENSHU_CHROMIUM").unwrap_or_else(|_| DEFAULT_CHROMIUM.to_string());
         if !Path::new(&chromium).is_file() {
@@ -175,6 +181,7 @@ impl Tools {
             ("playwright-core", "package.json"),
             ("axe-core", "axe.min.js"),
             ("scorm-again", "dist/scorm12.min.js"),
+            ("vnu-jar", "build/dist/vnu.jar"),
         ] {
             if !modules.join(package).join(file).is_file() {
                 missing.push(format!(

@@ -115,7 +115,13 @@
     return out;
   }
 
+  // Inside a SCORM package the LMS is the record: the order is drawn for
+  // this page only, and nothing is kept in the browser's storage.
+  var packaged = document.body.getAttribute("data-package") === "scorm";
+  var pageSeed = Math.floor(Math.random() * 4294967295) + 1;
+
   function seed() {
+    if (packaged) return pageSeed;
     return store && moduleId() ? store.attemptSeed(moduleId()) : 1;
   }
 
@@ -425,6 +431,7 @@
   function reset() {
     results = {};
     recorded = false;
+    if (packaged) pageSeed = Math.floor(Math.random() * 4294967295) + 1;
     if (store && moduleId() && !reviewing) store.newAttempt(moduleId());
     start();
     all.forEach(function (q) {
