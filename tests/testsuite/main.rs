@@ -8,6 +8,7 @@ mod common;
 mod browser;
 mod build;
 mod cases;
+mod cli;
 mod content;
 mod corpus;
 mod errors;
