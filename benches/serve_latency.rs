@@ -158,7 +158,7 @@ struct Server {
 impl Server {
     fn start(root: &Path, out: &Path) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kenshu"))
-            .args(["serve", "--port", "0", "--root"])
+            .args(["serve", "--lang", "en", "--port", "0", "--root"])
             .arg(root)
             .arg("--out")
             .arg(out)
@@ -180,13 +180,14 @@ impl Server {
         };
         let line = loop {
             let line = server.wait_for("");
-            if line.starts_with("Serving http://") {
+            if line.contains("http://") {
                 break line;
             }
             server.preamble.push(line);
         };
         let url = line
-            .trim_start_matches("Serving http://")
+            .split_once("http://")
+            .map_or("", |(_, rest)| rest)
             .trim_end_matches('/');
         server.addr = url.parse().expect("server address");
         server

@@ -43,6 +43,7 @@ pub use watch::{classify, ChangeKind, Changes};
 
 use crate::build::BuildError;
 use crate::diagnostics::Diagnostics;
+use crate::msg;
 use live::Live;
 use rebuild::Preview;
 use std::net::{IpAddr, SocketAddr};
@@ -76,18 +77,30 @@ enum Signal {
 
 /// Runs the preview until Ctrl-C.
 pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
-    let root = options
-        .root
-        .canonicalize()
-        .map_err(|e| format!("cannot open site folder {}: {e}", options.root.display()))?;
+    let root = options.root.canonicalize().map_err(|e| {
+        msg!(
+            "serve.no-site-folder",
+            path = options.root.display(),
+            detail = e
+        )
+        .text(options.lang)
+    })?;
     if !root.join("content").is_dir() {
         let message = crate::msg!("site.no-content", root = options.root.display());
         let hint = message.hint(options.lang).unwrap_or_default();
         return Err(format!("{}\n  {hint}", message.text(options.lang)).into());
     }
     let output = Output::choose(&root, options.out.as_deref())?;
-    let server = server::Server::bind(SocketAddr::new(options.bind, options.port))
-        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let server =
+        server::Server::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+            msg!(
+                "serve.cannot-listen",
+                bind = options.bind,
+                port = options.port,
+                detail = e
+            )
+            .text(options.lang)
+        })?;
     let address = server.local_addr()?;
     let url = format!("http://{address}/");
     let (sender, signals) = mpsc::channel();
@@ -112,12 +125,12 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
         live: Arc::clone(&live),
     });
     let accepting = http::start(server, context, Arc::clone(&stop))?;
-    announce(&url, &root, &output, options.bind);
+    announce(&url, &root, &output, options.bind, options.lang);
     if options.open {
         open_browser(&url);
     }
     watch_loop(&signals, &mut preview, &live);
-    say!("stopping");
+    say!("{}", crate::messages::word(options.lang, "serve.stopping"));
     stop.store(true, Ordering::SeqCst);
     live.close();
     server::wake(address);
@@ -127,6 +140,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
 
 /// Rebuilds after each batch of changes until told to stop.
 fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
+    let lang = live.lang();
     while let Ok(signal) = signals.recv() {
         match signal {
             Signal::Changed(mut changes) => {
@@ -138,7 +152,10 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                             changes.kinds.extend(next.kinds);
                             changes.paths.extend(next.paths);
                         }
-                        Signal::WatchFailed(message) => complain!("warning: {message}"),
+                        Signal::WatchFailed(message) => complain!(
+                            "{}",
+                            msg!("serve.watch-failed", detail = message).text(lang)
+                        ),
                         Signal::Stop => stop = true,
                     }
                 }
@@ -151,7 +168,10 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                     return;
                 }
             }
-            Signal::WatchFailed(message) => complain!("warning: {message}"),
+            Signal::WatchFailed(message) => complain!(
+                "{}",
+                msg!("serve.watch-failed", detail = message).text(lang)
+            ),
             Signal::Stop => return,
         }
     }
@@ -164,51 +184,58 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
         Ok(rebuilt) => {
             print_diagnostics(&rebuilt.diagnostics, live.lang());
             live.succeeded(rebuilt.written > 0, saved);
-            let what = describe(changes, rebuilt.modules);
-            let mut line = format!(
-                "{what}: rendered {} page(s), wrote {} file(s) in {} ms",
-                rebuilt.pages,
-                rebuilt.written,
-                started.elapsed().as_millis()
+            let lang = live.lang();
+            let what = describe(changes, rebuilt.modules).text(lang);
+            let rendered = msg!(
+                "serve.rebuilt",
+                what = what,
+                pages = rebuilt.pages,
+                files = rebuilt.written,
+                ms = started.elapsed().as_millis()
             );
+            let mut line = rendered.text(lang);
             if let Some(since) = saved.and_then(|s| SystemTime::now().duration_since(s).ok()) {
-                line.push_str(&format!(" (save → reload sent: {} ms)", since.as_millis()));
+                line.push_str(&msg!("serve.reload-sent", ms = since.as_millis()).text(lang));
             }
             say!("{line}");
             let indexing = Instant::now();
             match preview.write_search_index() {
                 Ok(0) => {}
                 Ok(n) => say!(
-                    "  search index: wrote {n} file(s) in {} ms",
-                    indexing.elapsed().as_millis()
+                    "{}",
+                    msg!(
+                        "serve.search-index",
+                        files = n,
+                        ms = indexing.elapsed().as_millis()
+                    )
+                    .text(lang)
                 ),
-                Err(err) => complain!("error: {err}"),
+                Err(err) => complain!("{}", msg!("cli.error", detail = err).text(lang)),
             }
         }
         Err(BuildError::Invalid(diagnostics)) => {
             print_diagnostics(&diagnostics, live.lang());
             live.failed(&diagnostics);
-            complain!(
-                "build failed: {} error(s); still serving the last good build",
-                diagnostics.error_count()
-            );
+            let message = msg!("serve.build-failed", errors = diagnostics.error_count());
+            complain!("{}", message.text(live.lang()));
         }
-        Err(BuildError::Write(err)) => complain!("error: {err}"),
+        Err(BuildError::Write(err)) => {
+            complain!("{}", msg!("cli.error", detail = err).text(live.lang()))
+        }
     }
 }
 
-fn describe(changes: &Changes, modules: usize) -> String {
+fn describe(changes: &Changes, modules: usize) -> crate::messages::Message {
     match changes.paths.len() {
-        0 => format!("built {modules} modules"),
-        1 => format!(
-            "changed {}",
-            changes
-                .paths
-                .iter()
-                .next()
-                .map_or(String::new(), |p| p.display().to_string())
-        ),
-        n => format!("{n} files changed"),
+        0 => msg!("serve.built", modules = modules),
+        1 => {
+            let path = changes.paths.iter().next();
+            msg!(
+                "serve.changed",
+                path = path.map_or(String::new(), |p| p.display().to_string())
+            )
+        }
+        n => msg!("serve.changed-many", count = n),
     }
 }
 
@@ -219,29 +246,26 @@ fn print_diagnostics(diagnostics: &Diagnostics, lang: crate::messages::Lang) {
 }
 
 /// The warning for an address other machines can reach.
-fn exposure_warning(bind: IpAddr) -> Option<String> {
-    (!bind.is_loopback()).then(|| {
-        format!(
-            "warning: serving on {bind}, reachable from other machines. This is a preview server \
-             for authors, not a production server: publish the output of `kenshu build` \
-             (public/) with nginx, Apache or IIS instead."
-        )
-    })
+fn exposure_warning(bind: IpAddr, lang: crate::messages::Lang) -> Option<String> {
+    (!bind.is_loopback()).then(|| msg!("serve.exposed", bind = bind).text(lang))
 }
 
-fn announce(url: &str, root: &Path, output: &Output, bind: IpAddr) {
-    if let Some(warning) = exposure_warning(bind) {
+fn announce(url: &str, root: &Path, output: &Output, bind: IpAddr, lang: crate::messages::Lang) {
+    if let Some(warning) = exposure_warning(bind, lang) {
         complain!("{warning}");
     }
     let watched: Vec<String> = watch::watched_dirs(root)
         .iter()
         .map(|d| format!("{}/", d.strip_prefix(root).unwrap_or(d).display()))
         .collect();
-    say!("Serving {url}");
-    say!("  output: {}", output.dir.display());
+    say!("{}", msg!("serve.serving", url = url).text(lang));
     say!(
-        "  watching {} — press Ctrl-C to stop",
-        watched.join(" and ")
+        "{}",
+        msg!("serve.output", path = output.dir.display()).text(lang)
+    );
+    say!(
+        "{}",
+        msg!("serve.watching", folders = watched.join(", ")).text(lang)
     );
 }
 
@@ -325,14 +349,19 @@ impl Drop for Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     #[test]
     fn only_addresses_beyond_this_machine_are_warned_about() {
         for quiet in ["127.0.0.1", "127.0.0.2", "::1"] {
-            assert_eq!(exposure_warning(quiet.parse().unwrap()), None, "{quiet}");
+            assert_eq!(
+                exposure_warning(quiet.parse().unwrap(), Lang::En),
+                None,
+                "{quiet}"
+            );
         }
         for exposed in ["0.0.0.0", "192.168.1.10", "::"] {
-            let warning = exposure_warning(exposed.parse().unwrap()).unwrap();
+            let warning = exposure_warning(exposed.parse().unwrap(), Lang::En).unwrap();
             assert!(warning.contains("not a production server"), "{warning}");
         }
     }

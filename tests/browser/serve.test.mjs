@@ -55,7 +55,7 @@ async function within(promise, ms, what) {
 
 /**
  * A running `kenshu serve --root ROOT --port 0`. `start()` resolves with its
- * URL once it prints `Serving http://…/`; `stop()` sends SIGINT and waits
+ * URL once it prints its address (`プレビューを配信しています: http://…/`); `stop()` sends SIGINT and waits
  * until it has exited. Its output is kept for failure messages.
  */
 class Preview {
@@ -69,7 +69,7 @@ class Preview {
       this.child.once('error', reject);
       readline.createInterface({ input: this.child.stdout }).on('line', (line) => {
         this.lines.push(line);
-        const match = /^Serving (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line);
+        const match = /(http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line);
         if (match) resolve(match[1]);
       });
       readline.createInterface({ input: this.child.stderr }).on('line', (line) => this.lines.push(line));
@@ -84,7 +84,7 @@ class Preview {
 
   /** Resolves with the URL the server prints, e.g. http://127.0.0.1:PORT/. */
   start() {
-    return within(this.url, WAIT, () => `kenshu serve printed no "Serving http://…/" line:\n${this.output()}`);
+    return within(this.url, WAIT, () => `kenshu serve printed no "http://…/" line:\n${this.output()}`);
   }
 
   /** Sends SIGINT (once) and resolves with { code, signal } once the server has exited. */
@@ -202,6 +202,6 @@ test(
       }
     }
     assert.deepEqual(exit, { code: 0, signal: null }, `kenshu serve did not stop cleanly:\n${server.output()}`);
-    assert.ok(server.lines.includes('stopping'), `kenshu serve did not say it stopped:\n${server.output()}`);
+    assert.ok(server.lines.includes('終了します'), `kenshu serve did not say it stopped:\n${server.output()}`);
   },
 );

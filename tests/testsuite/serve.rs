@@ -44,9 +44,11 @@ impl Server {
             stdout,
             stderr,
         };
-        let line = server.wait_for_line("Serving http://");
+        // 「プレビューを配信しています: http://…/」 (or "Serving http://…/").
+        let line = server.wait_for_line("http://");
         let url = line
-            .trim_start_matches("Serving http://")
+            .split_once("http://")
+            .map_or("", |(_, rest)| rest)
             .trim_end_matches('/');
         server.addr = url
             .parse()
@@ -438,9 +440,9 @@ fn a_module_edit_reloads_open_pages_with_the_new_content() {
     assert!(page
         .body_text()
         .contains(&format!("livereload.js?g={generation}")));
-    let line = server.wait_for_line("changed content/modules/security/privacy.md");
+    let line = server.wait_for_line("content/modules/security/privacy.md を変更");
     assert!(
-        line.contains("rendered 1 page(s)"),
+        line.contains("1 ページを作成し"),
         "a body edit renders one page: {line}"
     );
 
@@ -518,8 +520,8 @@ fn open_reload_streams_and_slow_clients_do_not_block_pages() {
 fn ctrl_c_stops_cleanly_and_removes_the_temporary_output() {
     let site = TestSite::fixture("basic");
     let mut server = Server::start(&site, &[]);
-    let line = server.wait_for_line("output: ");
-    let out = PathBuf::from(line.trim().trim_start_matches("output: "));
+    let line = server.wait_for_line("出力先: ");
+    let out = PathBuf::from(line.trim().trim_start_matches("出力先: "));
     assert!(
         out.join("index.html").is_file(),
         "the preview is built in {}",
@@ -542,8 +544,8 @@ fn ctrl_c_stops_cleanly_and_removes_the_temporary_output() {
 fn sigterm_also_stops_cleanly() {
     let site = TestSite::fixture("basic");
     let mut server = Server::start(&site, &[]);
-    let line = server.wait_for_line("output: ");
-    let out = PathBuf::from(line.trim().trim_start_matches("output: "));
+    let line = server.wait_for_line("出力先: ");
+    let out = PathBuf::from(line.trim().trim_start_matches("出力先: "));
     let status = server.signal("-TERM");
     assert!(
         status.success(),

@@ -147,8 +147,8 @@ fn the_temporary_output_is_private_and_freshly_named() {
     use std::os::unix::fs::PermissionsExt;
     let site = TestSite::fixture("basic");
     let mut server = Server::start(&site, &[]);
-    let line = server.wait_for_line("output: ");
-    let out = std::path::PathBuf::from(line.trim().trim_start_matches("output: "));
+    let line = server.wait_for_line("出力先: ");
+    let out = std::path::PathBuf::from(line.trim().trim_start_matches("出力先: "));
     let base = out.parent().unwrap();
     let mode = std::fs::metadata(base).unwrap().permissions().mode();
     assert_eq!(
