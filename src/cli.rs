@@ -1,4 +1,4 @@
-//! The command line: `build`, `check`, `serve`, `new module`, `init`.
+//! The command line: `build`, `check`, `serve`, `new module`, `init`, `report`.
 
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
@@ -61,6 +61,24 @@ pub enum Command {
     },
     /// Create a new site in DIR that builds as it is.
     Init { dir: PathBuf },
+    /// Turn exported learning records into the training office's report.
+    Report {
+        /// The site folder the records come from.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Staff roster CSV (職員番号,氏名,所属,人材像; UTF-8 or Shift_JIS).
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Folder for index.html, the CSV files and report.xlsx.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace names and staff numbers with stable pseudonyms.
+        #[arg(long)]
+        anonymise: bool,
+        /// Exported record files, or folders searched for *.json.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

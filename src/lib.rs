@@ -20,6 +20,7 @@ pub mod framework;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod resources;
 pub mod scaffold;
 pub mod search;

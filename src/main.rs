@@ -73,6 +73,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 Ok(ExitCode::FAILURE)
             }
         },
+        Command::Report {
+            root,
+            roster,
+            out,
+            anonymise,
+            inputs,
+        } => Ok(report(kenshu::report::ReportOptions {
+            root,
+            roster,
+            out,
+            anonymise,
+            inputs,
+        })),
         Command::Init { dir } => match scaffold::init_site(&dir) {
             Ok(files) => {
                 files
@@ -112,6 +125,33 @@ fn build(options: BuildOptions) -> ExitCode {
         }
         Err(BuildError::Write(err)) => {
             eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(options: kenshu::report::ReportOptions) -> ExitCode {
+    match kenshu::report::run(&options) {
+        Ok(summary) => {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!(
+                "report: {} files read, {} left out, {} people, written to {}",
+                summary.files_read,
+                summary.warnings.len(),
+                summary.people,
+                options.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(kenshu::report::ReportError::Invalid(diagnostics)) => {
+            diagnostics.iter().for_each(|d| eprintln!("{d}"));
+            eprintln!("report failed: nothing was written");
+            ExitCode::FAILURE
+        }
+        Err(kenshu::report::ReportError::Write(message)) => {
+            eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }
