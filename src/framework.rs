@@ -8,9 +8,13 @@
 
 use crate::diagnostics::{unknown_id_message, Diagnostic, Diagnostics};
 use crate::source::{parse_yaml, SourceText};
+use goals::check_goals;
+pub use goals::{Goal, GoalMeasure};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+
+mod goals;
 
 pub const SKILLS_FILE: &str = "content/skills.yaml";
 
@@ -70,37 +74,6 @@ pub struct Role {
     /// Staff brought in from outside (e.g. CIO補佐官), not trained in-house.
     #[serde(default)]
     pub external: bool,
-}
-
-/// A measurable mid-term goal (中期目標): `share` percent of the role's staff
-/// reach `step`, or meet `measure`, within `within_years` years or by fiscal
-/// year `by`. Exactly one of `step` and `measure` is given.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Goal {
-    pub label: String,
-    #[serde(default)]
-    pub step: Option<String>,
-    #[serde(default)]
-    pub measure: Option<GoalMeasure>,
-    /// Target share in percent, 1–100.
-    pub share: u8,
-    /// Fiscal year (年度) by which the share is to be reached.
-    #[serde(default)]
-    pub by: Option<u16>,
-    /// Or: the number of years the policy gives itself (e.g. 5年以内).
-    #[serde(default)]
-    pub within_years: Option<u8>,
-}
-
-/// What a goal without a step counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GoalMeasure {
-    /// Passed every level-1 module of the role's curriculum (受講率).
-    Attendance,
-    /// Share of 所属 with at least one person of the role (配置率).
-    Placement,
 }
 
 /// One level of the self-assessment scale (スキル水準の把握); levels are
@@ -379,43 +352,6 @@ impl Framework {
             }
         }
         found.into_values().collect()
-    }
-}
-
-/// Reports goals naming no step or measure (or both), an unknown step or a
-/// share outside 1–100 (messages in Japanese, for the training office).
-fn check_goals(role: &Role, source: &SourceText, diagnostics: &mut Diagnostics) {
-    let entry = source.find_id(&role.id);
-    for goal in &role.goals {
-        let at = source.find_in_entry(entry, &format!("label: {}", goal.label));
-        let problem = match (&goal.step, goal.measure) {
-            (Some(_), Some(_)) | (None, None) => Some((
-                "目標には `step:` か `measure:` のどちらか一つを書いてください".to_string(),
-                "例: `step: Step2` または `measure: attendance`".to_string(),
-            )),
-            (Some(step), None) if !role.steps.iter().any(|s| &s.name == step) => Some((
-                format!("人材像 \"{}\" に Step \"{step}\" はありません", role.id),
-                format!(
-                    "この人材像の `steps:` の name を書いてください: {}",
-                    role.steps
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )),
-            _ if !(1..=100).contains(&goal.share) => Some((
-                format!(
-                    "目標の share は 1〜100 (%) です（{} と書かれています）",
-                    goal.share
-                ),
-                "例: `share: 70`".to_string(),
-            )),
-            _ => None,
-        };
-        if let Some((message, hint)) = problem {
-            diagnostics.push(Diagnostic::error(source.path, at, message).with_hint(hint));
-        }
     }
 }
 

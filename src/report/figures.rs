@@ -76,6 +76,7 @@ pub(crate) struct DepartmentFigures {
     pub skills: Vec<(usize, usize, usize, usize)>,
 }
 
+#[derive(Default)]
 pub(crate) struct ModuleFigures {
     pub targeted: usize,
     pub attempted: usize,
@@ -107,44 +108,52 @@ pub(crate) fn department_of(person: &Person) -> String {
     }
 }
 
-pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -> Figures {
-    let unset = catalog.roles.len();
-    let mut roles: Vec<RoleFigures> = catalog
-        .roles
-        .iter()
-        .map(|r| RoleFigures {
-            name: r.name.clone(),
-            people: 0,
-            submitted: 0,
-            attended: 0,
-            steps: r
-                .steps
-                .iter()
-                .map(|s| (s.name.clone(), s.modules.as_ref().map(|_| 0)))
-                .collect(),
-            goals: Vec::new(),
-        })
-        .collect();
-    roles.push(RoleFigures {
-        name: "（人材像未設定）".into(),
+fn role_rows(catalog: &Catalog) -> Vec<RoleFigures> {
+    let row = |name: &str, steps| RoleFigures {
+        name: name.to_string(),
         people: 0,
         submitted: 0,
         attended: 0,
-        steps: Vec::new(),
+        steps,
         goals: Vec::new(),
-    });
+    };
+    let mut roles: Vec<RoleFigures> = catalog
+        .roles
+        .iter()
+        .map(|r| {
+            let steps = r.steps.iter();
+            row(
+                &r.name,
+                steps
+                    .map(|s| (s.name.clone(), s.modules.as_ref().map(|_| 0)))
+                    .collect(),
+            )
+        })
+        .collect();
+    roles.push(row("（人材像未設定）", Vec::new()));
+    roles
+}
+
+fn department_row(name: String, catalog: &Catalog) -> DepartmentFigures {
+    DepartmentFigures {
+        name,
+        people: 0,
+        submitted: 0,
+        attended: 0,
+        roles: vec![0; catalog.roles.len()],
+        skills: vec![(0, 0, 0, 0); catalog.skills.len()],
+    }
+}
+
+/// Counts every person the report is about (the roster's, when there is one).
+pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -> Figures {
+    let unset = catalog.roles.len();
+    let mut roles = role_rows(catalog);
     let mut departments: BTreeMap<String, DepartmentFigures> = BTreeMap::new();
     let mut modules: Vec<ModuleFigures> = catalog
         .modules
         .iter()
-        .map(|_| ModuleFigures {
-            targeted: 0,
-            attempted: 0,
-            passed: 0,
-            first_sum: 0,
-            first_count: 0,
-            missed: Vec::new(),
-        })
+        .map(|_| ModuleFigures::default())
         .collect();
     let mut missed: Vec<BTreeMap<usize, usize>> = vec![BTreeMap::new(); catalog.modules.len()];
     let (mut total, mut submitted, mut attended) = (0, 0, 0);
@@ -152,14 +161,15 @@ pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -
         if people.roster && !person.on_roster {
             continue;
         }
+        let handed_in = usize::from(person.files > 0);
+        let done = usize::from(summary.attended);
         total += 1;
-        let handed_in = person.files > 0;
-        submitted += usize::from(handed_in);
-        attended += usize::from(summary.attended);
+        submitted += handed_in;
+        attended += done;
         let row = &mut roles[person.role.unwrap_or(unset)];
         row.people += 1;
-        row.submitted += usize::from(handed_in);
-        row.attended += usize::from(summary.attended);
+        row.submitted += handed_in;
+        row.attended += done;
         for &step in &summary.steps {
             if let Some(Some(n)) = row.steps.get_mut(step).map(|s| s.1.as_mut()) {
                 *n += 1;
@@ -168,17 +178,10 @@ pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -
         let name = department_of(person);
         let department = departments
             .entry(name.clone())
-            .or_insert_with(|| DepartmentFigures {
-                name,
-                people: 0,
-                submitted: 0,
-                attended: 0,
-                roles: vec![0; catalog.roles.len()],
-                skills: vec![(0, 0, 0, 0); catalog.skills.len()],
-            });
+            .or_insert_with(|| department_row(name, catalog));
         department.people += 1;
-        department.submitted += usize::from(handed_in);
-        department.attended += usize::from(summary.attended);
+        department.submitted += handed_in;
+        department.attended += done;
         if let Some(r) = person.role {
             department.roles[r] += 1;
         }

@@ -52,24 +52,8 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
         Ok(h) => h.iter().map(|f| f.trim().to_string()).collect(),
         Err(e) => return Err(vec![csv_error(path, &e)]),
     };
+    let columns = columns(&header, path)?;
     let mut problems = Vec::new();
-    let mut columns = [0usize; 4];
-    for (slot, name) in columns.iter_mut().zip(COLUMNS) {
-        match header.iter().position(|h| h == name) {
-            Some(i) => *slot = i,
-            None => problems.push(
-                Diagnostic::error(
-                    path,
-                    Location::START,
-                    format!("名簿の見出しに「{name}」の列がありません"),
-                )
-                .with_hint("1行目は `職員番号,氏名,所属,人材像` です（列の順は問いません）"),
-            ),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let mut entries = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for result in reader.records() {
@@ -120,6 +104,30 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
     }
     if problems.is_empty() {
         Ok(entries)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Where each of the four columns is; every missing one is a problem.
+fn columns(header: &[String], path: &Path) -> Result<[usize; 4], Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut columns = [0usize; 4];
+    for (slot, name) in columns.iter_mut().zip(COLUMNS) {
+        match header.iter().position(|h| h == name) {
+            Some(i) => *slot = i,
+            None => problems.push(
+                Diagnostic::error(
+                    path,
+                    Location::START,
+                    format!("名簿の見出しに「{name}」の列がありません"),
+                )
+                .with_hint("1行目は `職員番号,氏名,所属,人材像` です（列の順は問いません）"),
+            ),
+        }
+    }
+    if problems.is_empty() {
+        Ok(columns)
     } else {
         Err(problems)
     }

@@ -10,4 +10,5 @@ mod build;
 mod content;
 mod corpus;
 mod errors;
+mod report;
 mod serve;
