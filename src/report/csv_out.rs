@@ -29,8 +29,8 @@ pub(crate) fn write(table: &Table) -> Result<Vec<u8>, csv::Error> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(&mut out);
         writer.write_record(&table.header)?;
-        for row in &table.rows {
-            writer.write_record(row.iter().map(cell_text))?;
+        for i in 0..table.len {
+            writer.write_record(table.row(i).iter().map(cell_text))?;
         }
         writer.flush()?;
     }

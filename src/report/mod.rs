@@ -174,36 +174,39 @@ fn render(
     let people_table = tables::people_table(people, &summaries, &order, catalog, names);
     let modules_table = tables::modules_table(&figures, catalog);
     let departments_table = tables::departments_table(&figures, catalog);
-    let csv = |t: &tables::Table| csv_out::write(t).map_err(|e| ReportError::Write(e.to_string()));
-    let workbook = xlsx::write(
-        &[&people_table, &modules_table, &departments_table],
-        "学習状況レポート",
-    )
-    .map_err(|e| ReportError::Write(e.to_string()))?;
-    let page = html::page(&html::PageInput {
-        catalog,
-        figures: &figures,
-        people,
-        order: &order,
-        names,
-        files_read: summary.files_read,
-        files_skipped: summary.warnings.len(),
-        as_of: people
-            .persons
-            .iter()
-            .filter_map(|p| p.last_export)
-            .max()
-            .map(stamp::japan_date),
-        anonymised: names.enabled(),
-    });
+    let sheets = [&people_table, &modules_table, &departments_table];
+    let page = || {
+        html::page(&html::PageInput {
+            catalog,
+            figures: &figures,
+            people,
+            order: &order,
+            names,
+            files_read: summary.files_read,
+            files_skipped: summary.warnings.len(),
+            as_of: people
+                .persons
+                .iter()
+                .filter_map(|p| p.last_export)
+                .max()
+                .map(stamp::japan_date),
+            anonymised: names.enabled(),
+        })
+    };
+    let csv = || sheets.map(|t| csv_out::write(t).map_err(|e| ReportError::Write(e.to_string())));
+    // The workbook takes longest: it is written while the page and the CSV files are.
+    let (workbook, (page, [people_csv, modules_csv, departments_csv])) = rayon::join(
+        || xlsx::write(&sheets, "学習状況レポート").map_err(|e| ReportError::Write(e.to_string())),
+        || rayon::join(page, csv),
+    );
     Ok(vec![
         ("index.html", page.into_bytes()),
         ("kenshu.css", catalog.stylesheet.clone()),
         ("report.css", include_bytes!("report.css").to_vec()),
-        ("people.csv", csv(&people_table)?),
-        ("modules.csv", csv(&modules_table)?),
-        ("departments.csv", csv(&departments_table)?),
-        ("report.xlsx", workbook),
+        ("people.csv", people_csv?),
+        ("modules.csv", modules_csv?),
+        ("departments.csv", departments_csv?),
+        ("report.xlsx", workbook?),
     ])
 }
 

@@ -187,17 +187,12 @@ fn merge_sorted<K: Ord, V>(
     out
 }
 
-/// The import's rule: passed = either; best, attempts = max; passedAt =
-/// earliest; updatedAt = later; first-attempt data kept unless unknown.
+/// The import's rule: passed = either; best, attempts = max; first-attempt
+/// data kept unless unknown (the dates, not kept, follow the same rule).
 pub(crate) fn merge_module(mine: &mut ModuleResult, theirs: ModuleResult) {
     mine.passed |= theirs.passed;
     mine.best = mine.best.max(theirs.best);
     mine.attempts = mine.attempts.max(theirs.attempts);
-    mine.passed_at = match (mine.passed_at, theirs.passed_at) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    mine.updated_at = mine.updated_at.max(theirs.updated_at);
     if mine.first_score.is_none() {
         mine.first_score = theirs.first_score;
         mine.first_missed = theirs.first_missed;

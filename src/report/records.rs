@@ -69,23 +69,23 @@ struct RawModule {
     last_score: Option<u32>,
     attempts: u32,
     #[serde(default, rename = "passedAt")]
-    passed_at: Option<String>,
+    _passed_at: Option<String>,
     #[serde(default, rename = "updatedAt")]
-    updated_at: Option<String>,
+    _updated_at: Option<String>,
     #[serde(default, rename = "firstScore")]
     first_score: Option<u32>,
     #[serde(default, rename = "firstMissed")]
     first_missed: Option<Vec<String>>,
 }
 
-/// One module's result in a record, or merged over several.
+/// One module's result in a record, or merged over several: what the
+/// figures use. passedAt, updatedAt and lastScore are checked but not kept
+/// (no figure depends on them), which halves the memory per person.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ModuleResult {
     pub passed: bool,
     pub best: u8,
     pub attempts: u32,
-    pub passed_at: Option<Stamp>,
-    pub updated_at: Option<Stamp>,
     pub first_score: Option<u8>,
     /// Positions in the module's question list.
     pub first_missed: Box<[u16]>,
@@ -114,7 +114,11 @@ pub(crate) enum Refusal {
 pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Record, Refusal> {
     let invalid = |m: String| Refusal::Invalid(m);
     let file = std::fs::File::open(path).map_err(|e| invalid(format!("読めません（{e}）")))?;
-    let mut bytes = Vec::new();
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > MAX_FILE_BYTES {
+        return Err(invalid("2 MB を超えています".into()));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| invalid(format!("読めません（{e}）")))?;
@@ -276,8 +280,6 @@ fn module_results(
                 passed: m.passed,
                 best,
                 attempts: m.attempts,
-                passed_at: m.passed_at.as_deref().and_then(stamp::parse),
-                updated_at: m.updated_at.as_deref().and_then(stamp::parse),
                 first_score,
                 first_missed: first_missed.into_boxed_slice(),
             },

@@ -13,11 +13,30 @@ pub(crate) enum Cell {
     Empty,
 }
 
-pub(crate) struct Table {
+/// A table whose rows are made when they are written: the people table of a
+/// hundred thousand staff never sits in memory whole.
+pub(crate) struct Table<'a> {
     /// The workbook's sheet name.
     pub sheet: &'static str,
     pub header: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
+    pub len: usize,
+    row: Box<dyn Fn(usize) -> Vec<Cell> + Sync + 'a>,
+}
+
+impl<'a> Table<'a> {
+    fn from_rows(sheet: &'static str, header: Vec<String>, rows: Vec<Vec<Cell>>) -> Table<'a> {
+        Table {
+            sheet,
+            header,
+            len: rows.len(),
+            row: Box::new(move |i| rows[i].clone()),
+        }
+    }
+
+    /// Row `i` (0-based, below the header).
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        (self.row)(i)
+    }
 }
 
 fn text(s: impl Into<String>) -> Cell {
@@ -54,13 +73,13 @@ pub(crate) fn person_order(people: &People) -> Vec<usize> {
     order
 }
 
-pub(crate) fn people_table(
-    people: &People,
-    summaries: &[Summary],
-    order: &[usize],
-    catalog: &Catalog,
-    names: &dyn Names,
-) -> Table {
+pub(crate) fn people_table<'a>(
+    people: &'a People,
+    summaries: &'a [Summary],
+    order: &'a [usize],
+    catalog: &'a Catalog,
+    names: &'a (dyn Names + Sync),
+) -> Table<'a> {
     let mut header: Vec<String> = [
         "職員番号",
         "氏名",
@@ -80,38 +99,36 @@ pub(crate) fn people_table(
             .map(|(_, name)| format!("自己評価:{name}")),
     );
     header.push("備考".into());
-    let rows = order
-        .iter()
-        .map(|&i| {
-            let (p, s) = (&people.persons[i], &summaries[i]);
-            let role = p.role.map(|r| &catalog.roles[r]);
-            let step = role
-                .zip(s.steps.last())
-                .map(|(r, &step)| text(r.steps[step].name.clone()))
-                .unwrap_or(Cell::Empty);
-            let mut row = vec![
-                text(names.number(p)),
-                text(names.name(p)),
-                text(p.learner.department.trim()),
-                role.map_or(Cell::Empty, |r| text(r.name.clone())),
-                count(s.passed),
-                count(s.curriculum),
-                step,
-                p.last_export
-                    .map_or(Cell::Empty, |t| text(stamp::japan_date(t))),
-            ];
-            row.extend(
-                (0..catalog.skills.len())
-                    .map(|k| p.level(k).map_or(Cell::Empty, |l| count(l.into()))),
-            );
-            row.push(text(remark(p, people.roster)));
-            row
-        })
-        .collect();
+    let row = move |at: usize| {
+        let i = order[at];
+        let (p, s) = (&people.persons[i], &summaries[i]);
+        let role = p.role.map(|r| &catalog.roles[r]);
+        let step = role
+            .zip(s.steps.last())
+            .map(|(r, &step)| text(r.steps[step].name.clone()))
+            .unwrap_or(Cell::Empty);
+        let mut row = vec![
+            text(names.number(p)),
+            text(names.name(p)),
+            text(p.learner.department.trim()),
+            role.map_or(Cell::Empty, |r| text(r.name.clone())),
+            count(s.passed),
+            count(s.curriculum),
+            step,
+            p.last_export
+                .map_or(Cell::Empty, |t| text(stamp::japan_date(t))),
+        ];
+        row.extend(
+            (0..catalog.skills.len()).map(|k| p.level(k).map_or(Cell::Empty, |l| count(l.into()))),
+        );
+        row.push(text(remark(p, people.roster)));
+        row
+    };
     Table {
         sheet: "職員",
         header,
-        rows,
+        len: order.len(),
+        row: Box::new(row),
     }
 }
 
@@ -123,7 +140,7 @@ fn remark(person: &Person, roster: bool) -> &'static str {
     }
 }
 
-pub(crate) fn modules_table(figures: &Figures, catalog: &Catalog) -> Table {
+pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
     let header = [
         "モジュールID",
         "タイトル",
@@ -165,14 +182,10 @@ pub(crate) fn modules_table(figures: &Figures, catalog: &Catalog) -> Table {
             ]
         })
         .collect();
-    Table {
-        sheet: "モジュール",
-        header,
-        rows,
-    }
+    Table::from_rows("モジュール", header, rows)
 }
 
-pub(crate) fn departments_table(figures: &Figures, catalog: &Catalog) -> Table {
+pub(crate) fn departments_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
     let mut header: Vec<String> = ["所属", "対象者数", "提出者数", "受講済数", "受講率(%)"]
         .map(String::from)
         .to_vec();
@@ -206,11 +219,7 @@ pub(crate) fn departments_table(figures: &Figures, catalog: &Catalog) -> Table {
             row
         })
         .collect();
-    Table {
-        sheet: "所属",
-        header,
-        rows,
-    }
+    Table::from_rows("所属", header, rows)
 }
 
 /// A mean to two decimals, or empty.

@@ -1,6 +1,7 @@
 //! The tables as one workbook (report.xlsx), one sheet each, with the header
 //! row frozen and filters on. The document's creation date is fixed, so the
-//! same inputs give the same bytes.
+//! same inputs give the same bytes. Sheets are written in constant-memory
+//! mode (rows streamed to a temporary file), so the header is set up first.
 
 use super::tables::{Cell, Table};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
@@ -15,13 +16,15 @@ pub(crate) fn write(tables: &[&Table], title: &str) -> Result<Vec<u8>, XlsxError
     workbook.set_properties(&properties);
     let bold = Format::new().set_bold();
     for table in tables {
-        let sheet = workbook.add_worksheet();
+        // Rows go straight to a temporary file: memory stays flat however many people.
+        let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name(table.sheet)?;
         for (col, name) in table.header.iter().enumerate() {
             sheet.write_string_with_format(0, col as u16, name, &bold)?;
             sheet.set_column_width(col as u16, column_width(name))?;
         }
-        for (r, row) in table.rows.iter().enumerate() {
+        for r in 0..table.len {
+            let row = table.row(r);
             let r = r as u32 + 1;
             for (col, cell) in row.iter().enumerate() {
                 match cell {
@@ -33,7 +36,7 @@ pub(crate) fn write(tables: &[&Table], title: &str) -> Result<Vec<u8>, XlsxError
         }
         sheet.set_freeze_panes(1, 0)?;
         let last_col = table.header.len().saturating_sub(1) as u16;
-        sheet.autofilter(0, 0, table.rows.len() as u32, last_col)?;
+        sheet.autofilter(0, 0, table.len as u32, last_col)?;
     }
     workbook.save_to_buffer()
 }

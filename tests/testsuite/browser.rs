@@ -42,6 +42,7 @@ fn portal_works_in_headless_chromium_behind_nginx() {
     let site = TestSite::shipped();
     site.build().assert_success();
     let public = site.path("public");
+    write_sample_report(&site);
     let server = Nginx::start(&tools.nginx, &public, &site.path("nginx"));
     let base_url = format!("http://127.0.0.1:{}{SUB_PATH}", server.port);
     println!("serving {} at {base_url} with nginx", public.display());
@@ -53,6 +54,30 @@ fn portal_works_in_headless_chromium_behind_nginx() {
         "the browser tests failed (node exited with {code}); their output is above \
          (run `cargo test --test testsuite browser -- --nocapture` to watch it live)"
     );
+}
+
+/// A `kenshu report` of generated records in public/report-sample/, so the
+/// browser tests check the report page too (tests/browser/report.test.mjs).
+fn write_sample_report(site: &TestSite) {
+    let corpus = std::process::Command::new(env!("CARGO_BIN_EXE_kenshu-corpus"))
+        .args(["--records", "300", "--site", ".", "--out", "records"])
+        .current_dir(site.root())
+        .output()
+        .expect("run kenshu-corpus");
+    assert!(
+        corpus.status.success(),
+        "{}",
+        String::from_utf8_lossy(&corpus.stderr)
+    );
+    site.run(&[
+        "report",
+        "--roster",
+        "records/roster.csv",
+        "--out",
+        "public/report-sample",
+        "records/records",
+    ])
+    .assert_success();
 }
 
 /// The programs the test runs, found before anything is built.
