@@ -48,6 +48,8 @@ pub(crate) struct Catalog {
     pub scale: Vec<String>,
     /// The theme's kenshu.css, copied beside the report page.
     pub stylesheet: Vec<u8>,
+    /// The theme's favicon.svg, likewise.
+    pub favicon: Vec<u8>,
     module_index: HashMap<String, u32>,
     skill_index: HashMap<String, usize>,
     role_lookup: HashMap<String, usize>,
@@ -122,6 +124,7 @@ impl Catalog {
                 .map(|l| l.label.clone())
                 .collect(),
             stylesheet: Vec::new(),
+            favicon: Vec::new(),
             skill_index,
             role_lookup,
         }

@@ -48,7 +48,7 @@ pub(crate) fn page(input: &PageInput) -> String {
     };
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"kenshu report\">\n<title>学習状況レポート | {}</title>\n<link rel=\"stylesheet\" href=\"kenshu.css\">\n<link rel=\"stylesheet\" href=\"report.css\">\n</head>\n<body class=\"page-report\">\n<a class=\"skip-link\" href=\"#main\">本文へ移動</a>\n<header class=\"site-header\"><div class=\"site-header__inner\"><p class=\"site-brand\"><span class=\"site-brand__title\">{}</span></p></div></header>\n<main id=\"main\" class=\"site-main\" tabindex=\"-1\">\n",
+        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"kenshu report\">\n<title>学習状況レポート | {}</title>\n<link rel=\"stylesheet\" href=\"kenshu.css\">\n<link rel=\"stylesheet\" href=\"report.css\">\n<link rel=\"icon\" href=\"favicon.svg\" type=\"image/svg+xml\">\n</head>\n<body class=\"page-report\">\n<a class=\"skip-link\" href=\"#main\">本文へ移動</a>\n<header class=\"site-header\"><div class=\"site-header__inner\"><p class=\"site-brand\"><span class=\"site-brand__title\">{}</span></p></div></header>\n<main id=\"main\" class=\"site-main\" tabindex=\"-1\">\n",
         esc(&c.title),
         esc(&site)
     );
@@ -119,7 +119,7 @@ fn goals(out: &mut String, input: &PageInput) {
             &chart,
         ));
     }
-    out.push_str("<div class=\"table-scroll\"><table class=\"matrix report-table\">\n<caption>中期目標（skills.yaml の goals）と現状</caption>\n<thead><tr><th scope=\"col\">人材像</th><th scope=\"col\">目標</th><th scope=\"col\">目標値</th><th scope=\"col\">期限</th><th scope=\"col\">現状</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-1-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-1-caption\">中期目標（skills.yaml の goals）と現状</caption>\n<thead><tr><th scope=\"col\">人材像</th><th scope=\"col\">目標</th><th scope=\"col\">目標値</th><th scope=\"col\">期限</th><th scope=\"col\">現状</th></tr></thead>\n<tbody>\n");
     for (role, goal) in rows {
         let now = match goal.actual {
             Some(v) => format!(
@@ -163,7 +163,7 @@ fn roles(out: &mut String, input: &PageInput) {
         "人材像別の受講率（数値は下の表）",
         &chart,
     ));
-    out.push_str("<div class=\"table-scroll\"><table class=\"matrix report-table\">\n<caption>人材像別の人数・受講率・Step到達</caption>\n<thead><tr><th scope=\"col\">人材像</th><th scope=\"col\">人数</th><th scope=\"col\">提出者</th><th scope=\"col\">受講率</th><th scope=\"col\">Step到達（人数と割合）</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-2-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-2-caption\">人材像別の人数・受講率・Step到達</caption>\n<thead><tr><th scope=\"col\">人材像</th><th scope=\"col\">人数</th><th scope=\"col\">提出者</th><th scope=\"col\">受講率</th><th scope=\"col\">Step到達（人数と割合）</th></tr></thead>\n<tbody>\n");
     for role in &f.roles {
         let steps: Vec<String> = role
             .steps
@@ -214,7 +214,7 @@ fn departments(out: &mut String, input: &PageInput) {
         "所属別の受講率（縦線は受講率の目標。数値は下の表）",
         &chart,
     ));
-    out.push_str("<div class=\"table-scroll\"><table class=\"matrix report-table\">\n<caption>所属別の人数・提出者・受講率（全所属は departments.csv）</caption>\n<thead><tr><th scope=\"col\">所属</th><th scope=\"col\">人数</th><th scope=\"col\">提出者</th><th scope=\"col\">受講済</th><th scope=\"col\">受講率</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-3-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-3-caption\">所属別の人数・提出者・受講率（全所属は departments.csv）</caption>\n<thead><tr><th scope=\"col\">所属</th><th scope=\"col\">人数</th><th scope=\"col\">提出者</th><th scope=\"col\">受講済</th><th scope=\"col\">受講率</th></tr></thead>\n<tbody>\n");
     for d in &f.departments {
         let _ = writeln!(
             out,
@@ -235,7 +235,7 @@ fn heat_map(out: &mut String, input: &PageInput) {
     out.push_str(&esc(c.scale.first().map_or("", String::as_str)));
     let _ = write!(out, "）〜{}（", c.scale.len());
     out.push_str(&esc(c.scale.last().map_or("", String::as_str)));
-    out.push_str("）の平均です。色が濃いほど合格率が高いことを示します。</p>\n<div class=\"table-scroll\"><table class=\"matrix report-table report-heat\">\n<caption>所属 × スキル（合格率 / 自己評価の平均）</caption>\n<thead><tr><th scope=\"col\">所属</th>");
+    out.push_str("）の平均です。色が濃いほど合格率が高いことを示します。</p>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-4-caption\"><table class=\"matrix report-table report-heat\">\n<caption id=\"table-4-caption\">所属 × スキル（合格率 / 自己評価の平均）</caption>\n<thead><tr><th scope=\"col\">所属</th>");
     for (_, name) in &c.skills {
         let _ = write!(out, "<th scope=\"col\">{}</th>", esc(name));
     }
@@ -262,7 +262,7 @@ fn heat_map(out: &mut String, input: &PageInput) {
 
 fn modules(out: &mut String, input: &PageInput) {
     let c = input.catalog;
-    out.push_str("<section aria-labelledby=\"modules-heading\">\n<h2 id=\"modules-heading\">モジュール別の結果</h2>\n<div class=\"table-scroll\"><table class=\"matrix report-table\">\n<caption>モジュール別の合格者・合格率・初回平均点と、初回に多く間違えられた問題</caption>\n<thead><tr><th scope=\"col\">モジュール</th><th scope=\"col\">受講者</th><th scope=\"col\">合格者</th><th scope=\"col\">合格率</th><th scope=\"col\">初回平均点</th><th scope=\"col\">初回に多く間違えた問題</th></tr></thead>\n<tbody>\n");
+    out.push_str("<section aria-labelledby=\"modules-heading\">\n<h2 id=\"modules-heading\">モジュール別の結果</h2>\n<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-5-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-5-caption\">モジュール別の合格者・合格率・初回平均点と、初回に多く間違えられた問題</caption>\n<thead><tr><th scope=\"col\">モジュール</th><th scope=\"col\">受講者</th><th scope=\"col\">合格者</th><th scope=\"col\">合格率</th><th scope=\"col\">初回平均点</th><th scope=\"col\">初回に多く間違えた問題</th></tr></thead>\n<tbody>\n");
     for (m, f) in c.modules.iter().zip(&input.figures.modules) {
         let first = if f.first_count == 0 {
             "—".into()
@@ -311,7 +311,7 @@ fn not_submitted(out: &mut String, input: &PageInput) {
     if missing.len() > LIST_LIMIT {
         let _ = writeln!(out, "<p class=\"report-note\">最初の {LIST_LIMIT} 人を示します。全員は people.csv（備考「未提出」）にあります。</p>");
     }
-    out.push_str("<div class=\"table-scroll\"><table class=\"matrix report-table\">\n<caption>未提出の職員（所属順）</caption>\n<thead><tr><th scope=\"col\">職員番号</th><th scope=\"col\">氏名</th><th scope=\"col\">所属</th></tr></thead>\n<tbody>\n");
+    out.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-6-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-6-caption\">未提出の職員（所属順）</caption>\n<thead><tr><th scope=\"col\">職員番号</th><th scope=\"col\">氏名</th><th scope=\"col\">所属</th></tr></thead>\n<tbody>\n");
     for &i in missing.iter().take(LIST_LIMIT) {
         let p = &input.people.persons[i];
         let _ = writeln!(

@@ -203,6 +203,7 @@ fn render(
         ("index.html", page.into_bytes()),
         ("kenshu.css", catalog.stylesheet.clone()),
         ("report.css", include_bytes!("report.css").to_vec()),
+        ("favicon.svg", catalog.favicon.clone()),
         ("people.csv", people_csv?),
         ("modules.csv", modules_csv?),
         ("departments.csv", departments_csv?),

@@ -41,7 +41,7 @@ test('the report page is accessible, self-contained and charts have tables', { t
   const text = await page.locator('main').textContent();
   assert.ok(text.includes('個人情報') && text.includes('自己申告'), 'privacy and self-report notices');
   const loaded = watch.requests.filter((url) => url.includes('report-sample/')).map((url) => url.slice(url.lastIndexOf('/') + 1));
-  assert.deepEqual([...new Set(loaded)].sort(), ['index.html', 'kenshu.css', 'report.css']);
+  assert.deepEqual([...new Set(loaded)].sort(), ['favicon.svg', 'index.html', 'kenshu.css', 'report.css']);
   assert.ok(watch.requests.every((url) => url.startsWith(BASE_URL)), 'a request left the site');
   watch.assertClean(REPORT);
   await watch.context.close();
