@@ -394,3 +394,41 @@ fn a_bad_roster_stops_the_report_with_located_japanese_errors() {
         run.stderr
     );
 }
+
+#[test]
+fn generated_records_are_all_read_and_match_the_roster() {
+    let s = shipped();
+    let corpus = std::process::Command::new(env!("CARGO_BIN_EXE_kenshu-corpus"))
+        .args(["--records", "120", "--site", ".", "--out", "gen"])
+        .current_dir(s.site.root())
+        .output()
+        .expect("run kenshu-corpus");
+    assert!(
+        corpus.status.success(),
+        "{}",
+        String::from_utf8_lossy(&corpus.stderr)
+    );
+    let run = s.site.run(&[
+        "report",
+        "--roster",
+        "gen/roster.csv",
+        "--out",
+        "report",
+        "gen/records",
+    ]);
+    run.assert_success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("120 files read, 0 left out, 126 people"),
+        "{}",
+        run.stdout
+    );
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    let missing = people
+        .iter()
+        .filter(|r| r.last().is_some_and(|c| c == "未提出"))
+        .count();
+    // 120 files: 2 are second files of someone, 118 people handed in, 8 of 126 did not.
+    assert_eq!(missing, 126 - 118, "people without a file");
+}
