@@ -114,6 +114,10 @@ fn write_inputs(s: &Shipped) {
     bad_score["modules"][first]["bestScore"] = json!(150);
     let mut future = suzuki.clone();
     future["schema"] = json!(3);
+    let mut proto = suzuki.clone();
+    proto["modules"] = json!({ "__proto__": passed("2026-10-01T00:00:00.000Z") });
+    let mut level = suzuki.clone();
+    level["selfAssessment"] = json!({ "dx-necessity": { "level": 9 } });
     let files = [
         ("in/a/yamada-1.json", &a1),
         ("in/b/yamada-2.json", &a2),
