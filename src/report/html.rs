@@ -27,6 +27,8 @@ pub(crate) struct PageInput<'a> {
 
 /// At most this many names are listed on the page; the CSV has them all.
 const LIST_LIMIT: usize = 1000;
+/// At most this many 所属 get a bar; the table below the chart has them all.
+const CHART_LIMIT: usize = 60;
 
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -202,19 +204,19 @@ fn departments(out: &mut String, input: &PageInput) {
     let chart: Vec<Bar> = f
         .departments
         .iter()
-        .take(60)
+        .take(CHART_LIMIT)
         .map(|d| Bar {
             label: d.name.clone(),
             value: percent(d.attended, d.people),
             target,
         })
         .collect();
-    out.push_str(&bars(
-        "departments-chart",
-        "所属別の受講率（縦線は受講率の目標。数値は下の表）",
-        &chart,
-    ));
-    out.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-3-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-3-caption\">所属別の人数・提出者・受講率（全所属は departments.csv）</caption>\n<thead><tr><th scope=\"col\">所属</th><th scope=\"col\">人数</th><th scope=\"col\">提出者</th><th scope=\"col\">受講済</th><th scope=\"col\">受講率</th></tr></thead>\n<tbody>\n");
+    let title = match f.departments.len() {
+        n if n > CHART_LIMIT => format!("所属別の受講率（所属名の順に最初の {CHART_LIMIT} 所属。縦線は受講率の目標。全 {n} 所属の数値は下の表）"),
+        _ => "所属別の受講率（縦線は受講率の目標。数値は下の表）".to_string(),
+    };
+    out.push_str(&bars("departments-chart", &title, &chart));
+    out.push_str("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"table-3-caption\"><table class=\"matrix report-table\">\n<caption id=\"table-3-caption\">所属別の人数・提出者・受講率</caption>\n<thead><tr><th scope=\"col\">所属</th><th scope=\"col\">人数</th><th scope=\"col\">提出者</th><th scope=\"col\">受講済</th><th scope=\"col\">受講率</th></tr></thead>\n<tbody>\n");
     for d in &f.departments {
         let _ = writeln!(
             out,
