@@ -1,5 +1,5 @@
 //! The command line: `build`, `check`, `serve`, `new module`, `init`,
-//! `package scorm`, `export moodle-competencies`, `export moodle-questions`.
+//! `report`, `package scorm`, `export moodle-competencies`, `export moodle-questions`.
 
 use clap::{Parser, Subcommand};
 use std::net::IpAddr;
@@ -86,6 +86,24 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: ExportCommand,
+    },
+    /// Turn exported learning records into the training office's report.
+    Report {
+        /// The site folder the records come from.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Staff roster CSV (職員番号,氏名,所属,人材像; UTF-8 or Shift_JIS).
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Folder for index.html, the CSV files and report.xlsx.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace names and staff numbers with stable pseudonyms.
+        #[arg(long)]
+        anonymise: bool,
+        /// Exported record files, or folders searched for *.json.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
     },
 }
 

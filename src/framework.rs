@@ -12,9 +12,13 @@ use crate::ids;
 use crate::msg;
 use crate::source::SourceText;
 use crate::yaml::{self, Fields, Spots};
+use goals::check_goals;
+pub use goals::{Goal, GoalMeasure};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+
+mod goals;
 
 pub const SKILLS_FILE: &str = "content/skills.yaml";
 
@@ -62,9 +66,12 @@ pub struct Role {
     pub skills: Vec<String>,
     #[serde(default)]
     pub steps: Vec<Step>,
-    /// Mid-term goals (中期目標) for this role.
+    /// Mid-term goals (中期目標) for this role, as prose for the role page.
     #[serde(default)]
     pub targets: Vec<String>,
+    /// The measurable side of the mid-term goals, read by `kenshu report`.
+    #[serde(default)]
+    pub goals: Vec<Goal>,
     /// Which type of the national guideline this role corresponds to.
     #[serde(default)]
     pub guideline_type: Option<String>,
@@ -278,6 +285,7 @@ impl Framework {
                     diagnostics.push(Diagnostic::error(path, at.value("extends"), message));
                 }
             }
+            check_goals(role, at, diagnostics);
             for (index, step) in role.steps.iter().enumerate() {
                 if let Some(level) = step.level.filter(|l| !(1..=3).contains(l)) {
                     let message = msg!("skills.bad-step-level", level = level);

@@ -27,6 +27,7 @@ pub mod messages;
 pub mod output;
 pub mod package;
 pub mod render;
+pub mod report;
 pub mod resources;
 pub mod scaffold;
 pub mod search;

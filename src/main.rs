@@ -36,9 +36,10 @@ fn language(cli: &Cli) -> Lang {
         return Lang::from_tag(tag);
     }
     let root = match &cli.command {
-        Command::Build { root, .. } | Command::Check { root, .. } | Command::Serve { root, .. } => {
-            root.as_path()
-        }
+        Command::Build { root, .. }
+        | Command::Check { root, .. }
+        | Command::Serve { root, .. }
+        | Command::Report { root, .. } => root.as_path(),
         Command::New {
             what: NewCommand::Module { root, .. },
         } => root.as_path(),
@@ -110,6 +111,22 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, String> {
                 }
             }
         }
+        Command::Report {
+            root,
+            roster,
+            out,
+            anonymise,
+            inputs,
+        } => Ok(report(
+            kenshu::report::ReportOptions {
+                root,
+                roster,
+                out,
+                anonymise,
+                inputs,
+            },
+            lang,
+        )),
         Command::Init { dir } => match scaffold::init_site(&dir) {
             Ok(files) => {
                 for file in &files {
@@ -247,6 +264,34 @@ fn build(options: BuildOptions, lang: Lang) -> ExitCode {
         }
         Err(BuildError::Write(err)) => {
             say_err(&msg!("cli.error", detail = err).text(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
+    match kenshu::report::run(&options) {
+        Ok(summary) => {
+            for warning in &summary.warnings {
+                say_err(&msg!("report.left-out", detail = warning).text(lang));
+            }
+            let message = msg!(
+                "report.done",
+                files = summary.files_read,
+                left_out = summary.warnings.len(),
+                people = summary.people,
+                out = options.out.display()
+            );
+            say(&message.text(lang));
+            ExitCode::SUCCESS
+        }
+        Err(kenshu::report::ReportError::Invalid(diagnostics)) => {
+            diagnostics.iter().for_each(|d| say_err(&d.render(lang)));
+            say_err(&kenshu::messages::word(lang, "report.failed"));
+            ExitCode::FAILURE
+        }
+        Err(kenshu::report::ReportError::Write(message)) => {
+            say_err(&msg!("cli.error", detail = message).text(lang));
             ExitCode::FAILURE
         }
     }

@@ -400,6 +400,14 @@ fn mapping_start(source: &SourceText, map: &MarkedMappingNode) -> Location {
     }
 }
 
+/// Where a node starts as an author sees it (a mapping at its first key).
+pub fn node_start(source: &SourceText, node: &Node) -> Location {
+    match node.as_mapping() {
+        Some(map) => mapping_start(source, map),
+        None => at(source, node.span()),
+    }
+}
+
 /// `~`, `null` or nothing after the colon.
 pub fn is_null(node: &Node) -> bool {
     node.as_scalar()
@@ -433,7 +441,7 @@ impl Spots {
                 .values
                 .insert(key.as_str().to_string(), at(source, value.span()));
             if let Some(list) = value.as_sequence() {
-                let items = list.iter().map(|n| at(source, n.span())).collect();
+                let items = list.iter().map(|n| node_start(source, n)).collect();
                 spots.items.insert(key.as_str().to_string(), items);
             }
         }

@@ -421,7 +421,7 @@ fn escape_html(
 
 /// Writes `text` with `& < > " '` escaped, copying the runs between them
 /// as they are (most values have nothing to escape).
-fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+pub(crate) fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut start = 0;
     for (index, byte) in text.bytes().enumerate() {
         let entity = match byte {

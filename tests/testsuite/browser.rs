@@ -42,6 +42,7 @@ fn portal_works_in_headless_chromium_behind_nginx() {
     let site = TestSite::shipped();
     site.build().assert_success();
     let public = site.path("public");
+    write_sample_report(&site);
     let server = Nginx::start(&tools.nginx, &public, &site.path("nginx"));
     let base_url = format!("http://127.0.0.1:{}{SUB_PATH}", server.port);
     println!("serving {} at {base_url} with nginx", public.display());
@@ -143,6 +144,30 @@ fn stress_site() -> TestSite {
     text.push_str("```\n");
     site.write("content/modules/security/stress.md", &text);
     site
+}
+
+/// A `kenshu report` of generated records in public/report-sample/, so the
+/// browser tests check the report page too (tests/browser/report.test.mjs).
+fn write_sample_report(site: &TestSite) {
+    let corpus = std::process::Command::new(env!("CARGO_BIN_EXE_kenshu-corpus"))
+        .args(["--records", "300", "--site", ".", "--out", "records"])
+        .current_dir(site.root())
+        .output()
+        .expect("run kenshu-corpus");
+    assert!(
+        corpus.status.success(),
+        "{}",
+        String::from_utf8_lossy(&corpus.stderr)
+    );
+    site.run(&[
+        "report",
+        "--roster",
+        "records/roster.csv",
+        "--out",
+        "public/report-sample",
+        "records/records",
+    ])
+    .assert_success();
 }
 
 /// The programs the test runs, found before anything is built.

@@ -15,6 +15,7 @@ mod errors;
 mod hostile;
 mod lms;
 mod moodle;
+mod report;
 mod safety;
 mod serve;
 mod serve_limits;

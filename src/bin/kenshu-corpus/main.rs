@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 mod framework;
 mod hugo;
+mod records;
 mod text;
 
 use framework::{RESOURCE_IDS, SKILLS};
@@ -40,6 +41,13 @@ struct Args {
     /// Also write the same bodies as a Hugo site into this folder.
     #[arg(long)]
     hugo: Option<PathBuf>,
+    /// Instead of a site: write this many learning records (schema 2) for
+    /// the site at --site, and a roster, into --out.
+    #[arg(long)]
+    records: Option<usize>,
+    /// The site the records are for (with --records).
+    #[arg(long, default_value = ".")]
+    site: PathBuf,
 }
 
 /// A small, fast, deterministic generator (SplitMix64).
@@ -106,6 +114,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> io::Result<()> {
+    if let Some(count) = args.records {
+        return records::write_records(&args.site, count, args.seed, &args.out);
+    }
     let mut rng = Rng::new(args.seed);
     let specs: Vec<ModuleSpec> = (0..args.modules).map(|i| plan(i, &mut rng)).collect();
     write_site_files(&args.out)?;

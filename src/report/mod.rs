@@ -1,0 +1,279 @@
+//! `kenshu report`: turns a folder of exported learning records into the
+//! figures the training office reports (受講率 and Step attainment against
+//! the goals of skills.yaml, a 所属 × skill heat map, per-module results),
+//! as a static page, CSV files and a workbook.
+//!
+//! Files are read in parallel in chunks and merged chunk by chunk in the
+//! sorted order of their paths, so memory holds one chunk of records plus
+//! one small summary per person, and the output is the same on every run.
+//! A file that cannot be used is a warning naming it and why, never an
+//! abort; only a missing site or a bad roster stops the report.
+
+mod catalog;
+mod csv_out;
+mod figures;
+mod html;
+mod people;
+mod records;
+mod roster;
+mod stamp;
+mod svg;
+mod tables;
+mod xlsx;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::{load_site, LoadOptions};
+use catalog::Catalog;
+use people::{People, Person};
+use rayon::prelude::*;
+use records::Refusal;
+use std::path::{Path, PathBuf};
+
+/// What `kenshu report` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub root: PathBuf,
+    pub roster: Option<PathBuf>,
+    pub out: PathBuf,
+    pub anonymise: bool,
+    pub inputs: Vec<PathBuf>,
+}
+
+/// What a report run did: problems to print, and counts to sum up.
+#[derive(Debug, Default)]
+pub struct ReportSummary {
+    /// Files left out, each with why (never fatal).
+    pub warnings: Vec<String>,
+    pub files_read: usize,
+    pub people: usize,
+}
+
+/// Why no report was written.
+#[derive(Debug)]
+pub enum ReportError {
+    /// The site or the roster has problems.
+    Invalid(Vec<Diagnostic>),
+    Write(String),
+}
+
+/// Files read in parallel per chunk: enough work for every thread, little memory.
+const CHUNK: usize = 4096;
+
+/// Makes the report.
+pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
+    let (site, diagnostics) = load_site(
+        &options.root,
+        LoadOptions {
+            drafts: false,
+            check_only: true,
+        },
+    );
+    let site = match site {
+        Some(site) if !diagnostics.has_errors() => site,
+        _ => return Err(ReportError::Invalid(diagnostics.iter().cloned().collect())),
+    };
+    let mut catalog = Catalog::new(&site);
+    catalog.stylesheet =
+        crate::theme::load_theme(&options.root, &site.config.theme, &site.config.language)
+            .ok()
+            .and_then(|t| t.assets.get("css/kenshu.css").cloned())
+            .unwrap_or_default();
+    let mut people = match &options.roster {
+        Some(path) => {
+            People::with_roster(roster::read(path, &catalog).map_err(ReportError::Invalid)?)
+        }
+        None => People::default(),
+    };
+    let mut summary = ReportSummary::default();
+    let files = collect_inputs(&options.inputs, &mut summary.warnings);
+    for chunk in files.chunks(CHUNK) {
+        let results: Vec<_> = chunk
+            .par_iter()
+            .map(|path| records::read(path, &catalog))
+            .collect();
+        for (path, result) in chunk.iter().zip(results) {
+            match result {
+                Ok(record) => {
+                    summary.files_read += 1;
+                    people.add(record, &catalog);
+                }
+                Err(refusal) => summary.warnings.push(refusal_message(path, refusal)),
+            }
+        }
+    }
+    let names = Pseudonyms::new(options.anonymise, &catalog.key);
+    let outputs = render(&people, &catalog, &names, &summary)?;
+    write_outputs(&options.out, &outputs).map_err(ReportError::Write)?;
+    summary.people = people.counted().count();
+    Ok(summary)
+}
+
+fn refusal_message(path: &Path, refusal: Refusal) -> String {
+    match refusal {
+        Refusal::OtherSite(key) => format!(
+            "{}: 別のポータルの記録です（site.key が {key}、このサイトは別のキー）。集計に入れません",
+            path.display()
+        ),
+        Refusal::Invalid(why) => format!("{}: {why}。集計に入れません", path.display()),
+    }
+}
+
+/// Every `*.json` under the inputs, sorted, each once.
+fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<String>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_file() {
+            files.push(input.clone());
+            continue;
+        }
+        if !input.is_dir() {
+            warnings.push(format!(
+                "{}: ファイルもフォルダーもありません",
+                input.display()
+            ));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(input).follow_links(true) {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let json = e
+                        .path()
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+                    if json {
+                        files.push(e.into_path());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => warnings.push(format!(
+                    "{}: 読めません（{e}）",
+                    e.path().unwrap_or(input).display()
+                )),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// The files of the report: (name, bytes).
+fn render(
+    people: &People,
+    catalog: &Catalog,
+    names: &Pseudonyms,
+    summary: &ReportSummary,
+) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
+    let summaries: Vec<figures::Summary> = people
+        .persons
+        .par_iter()
+        .map(|p| figures::summarise(p, catalog))
+        .collect();
+    let figures = figures::count(people, &summaries, catalog);
+    let order = tables::person_order(people);
+    let people_table = tables::people_table(people, &summaries, &order, catalog, names);
+    let modules_table = tables::modules_table(&figures, catalog);
+    let departments_table = tables::departments_table(&figures, catalog);
+    let sheets = [&people_table, &modules_table, &departments_table];
+    let page = || {
+        html::page(&html::PageInput {
+            catalog,
+            figures: &figures,
+            people,
+            order: &order,
+            names,
+            files_read: summary.files_read,
+            files_skipped: summary.warnings.len(),
+            as_of: people
+                .persons
+                .iter()
+                .filter_map(|p| p.last_export)
+                .max()
+                .map(stamp::japan_date),
+            anonymised: names.enabled(),
+        })
+    };
+    let csv = || sheets.map(|t| csv_out::write(t).map_err(|e| ReportError::Write(e.to_string())));
+    // The workbook takes longest: it is written while the page and the CSV files are.
+    let (workbook, (page, [people_csv, modules_csv, departments_csv])) = rayon::join(
+        || xlsx::write(&sheets, "学習状況レポート").map_err(|e| ReportError::Write(e.to_string())),
+        || rayon::join(page, csv),
+    );
+    Ok(vec![
+        ("index.html", page.into_bytes()),
+        ("kenshu.css", catalog.stylesheet.clone()),
+        ("report.css", include_bytes!("report.css").to_vec()),
+        ("favicon.svg", catalog.favicon.clone()),
+        ("people.csv", people_csv?),
+        ("modules.csv", modules_csv?),
+        ("departments.csv", departments_csv?),
+        ("report.xlsx", workbook?),
+    ])
+}
+
+fn write_outputs(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: フォルダーを作れません（{e}）", dir.display()))?;
+    for (name, bytes) in outputs {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes)
+            .map_err(|e| format!("{}: 書き込めません（{e}）", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Names and numbers as written, or stable pseudonyms: an HMAC-SHA-256 of
+/// the staff number (or 氏名+所属 when there is none), keyed by
+/// `KENSHU_REPORT_KEY` or, without it, by the site's progress key.
+struct Pseudonyms {
+    key: Option<Vec<u8>>,
+}
+
+impl Pseudonyms {
+    fn new(enabled: bool, site_key: &str) -> Pseudonyms {
+        let key = std::env::var("KENSHU_REPORT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| site_key.to_string());
+        Pseudonyms {
+            key: enabled.then(|| key.into_bytes()),
+        }
+    }
+
+    fn enabled(&self) -> bool {
+        self.key.is_some()
+    }
+
+    fn digest(&self, key: &[u8], person: &Person) -> String {
+        use hmac::{Hmac, KeyInit, Mac};
+        let l = &person.learner;
+        let subject = match l.staff_number.trim() {
+            "" => format!("{}\u{0}{}", l.name.trim(), l.department.trim()),
+            number => number.to_string(),
+        };
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+        mac.update(subject.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .take(5)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl tables::Names for Pseudonyms {
+    fn number(&self, person: &Person) -> String {
+        match &self.key {
+            Some(key) => format!("P{}", self.digest(key, person)),
+            None => person.learner.staff_number.trim().to_string(),
+        }
+    }
+
+    fn name(&self, person: &Person) -> String {
+        match &self.key {
+            Some(key) => format!("職員{}", &self.digest(key, person)[..6]),
+            None => person.learner.name.trim().to_string(),
+        }
+    }
+}

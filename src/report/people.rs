@@ -1,0 +1,200 @@
+//! People: records matched to staff and merged.
+//!
+//! A record belongs to a person by 職員番号, or by 氏名+所属 when the number
+//! is empty (both compared after NFKC and without spaces, so 全角 digits and
+//! 全角 spaces match). Several records of one person merge as the portal's
+//! import merges them (docs/progress-format.md): the better result wins.
+//! Records are merged in the sorted order of their paths, so the result
+//! never depends on which thread read which file first.
+
+use super::catalog::Catalog;
+use super::records::{Learner, ModuleResult, Record};
+use super::roster::RosterEntry;
+use super::stamp::Stamp;
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// One member of staff: from the roster, from records, or both.
+#[derive(Debug, Default)]
+pub(crate) struct Person {
+    pub learner: Learner,
+    pub role: Option<usize>,
+    pub on_roster: bool,
+    pub files: u32,
+    pub last_export: Option<Stamp>,
+    pub modules: Vec<(u32, ModuleResult)>,
+    pub assessments: Vec<(usize, u8, Option<Stamp>)>,
+}
+
+impl Person {
+    pub fn result(&self, module: u32) -> Option<&ModuleResult> {
+        self.modules
+            .binary_search_by_key(&module, |m| m.0)
+            .ok()
+            .map(|i| &self.modules[i].1)
+    }
+
+    pub fn passed(&self, module: u32) -> bool {
+        self.result(module).is_some_and(|r| r.passed)
+    }
+
+    pub fn level(&self, skill: usize) -> Option<u8> {
+        self.assessments.iter().find(|a| a.0 == skill).map(|a| a.1)
+    }
+}
+
+#[derive(Hash, PartialEq, Eq)]
+enum Key {
+    Number(String),
+    NameDepartment(String, String),
+}
+
+/// Everyone the report is about.
+#[derive(Default)]
+pub(crate) struct People {
+    pub persons: Vec<Person>,
+    pub roster: bool,
+    index: HashMap<Key, usize>,
+}
+
+fn normal(text: &str) -> String {
+    text.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn key_of(learner: &Learner) -> Option<Key> {
+    let number = normal(&learner.staff_number);
+    if !number.is_empty() {
+        return Some(Key::Number(number));
+    }
+    let (name, department) = (normal(&learner.name), normal(&learner.department));
+    (!name.is_empty()).then_some(Key::NameDepartment(name, department))
+}
+
+impl People {
+    pub fn with_roster(entries: Vec<RosterEntry>) -> People {
+        let mut people = People {
+            roster: true,
+            ..People::default()
+        };
+        for entry in entries {
+            let learner = Learner {
+                name: entry.name,
+                staff_number: entry.staff_number,
+                department: entry.department,
+                role: String::new(),
+            };
+            let at = people.persons.len();
+            people
+                .index
+                .insert(Key::Number(normal(&learner.staff_number)), at);
+            let by_name = Key::NameDepartment(normal(&learner.name), normal(&learner.department));
+            people.index.entry(by_name).or_insert(at);
+            people.persons.push(Person {
+                learner,
+                role: entry.role,
+                on_roster: true,
+                ..Person::default()
+            });
+        }
+        people
+    }
+
+    /// Adds one record to its person (a new one when nobody matches).
+    pub fn add(&mut self, record: Record, catalog: &Catalog) {
+        let at = match key_of(&record.learner) {
+            Some(key) => match self.index.get(&key) {
+                Some(&at) => at,
+                None => {
+                    self.index.insert(key, self.persons.len());
+                    self.persons.push(Person::default());
+                    self.persons.len() - 1
+                }
+            },
+            None => {
+                self.persons.push(Person::default());
+                self.persons.len() - 1
+            }
+        };
+        merge_into(&mut self.persons[at], record, catalog);
+    }
+
+    /// The people the figures count: those on the roster when there is one.
+    pub fn counted(&self) -> impl Iterator<Item = &Person> {
+        self.persons
+            .iter()
+            .filter(move |p| !self.roster || p.on_roster)
+    }
+}
+
+fn merge_into(person: &mut Person, record: Record, catalog: &Catalog) {
+    person.files += 1;
+    person.last_export = person.last_export.max(record.exported_at);
+    let fill = |mine: &mut String, theirs: &str| {
+        if mine.trim().is_empty() {
+            *mine = theirs.to_string();
+        }
+    };
+    fill(&mut person.learner.name, &record.learner.name);
+    fill(
+        &mut person.learner.staff_number,
+        &record.learner.staff_number,
+    );
+    fill(&mut person.learner.department, &record.learner.department);
+    fill(&mut person.learner.role, &record.learner.role);
+    if person.role.is_none() {
+        person.role = catalog.role(&person.learner.role);
+    }
+    person.modules = merge_sorted(
+        std::mem::take(&mut person.modules),
+        record.modules,
+        merge_module,
+    );
+    person.assessments = merge_sorted(
+        std::mem::take(&mut person.assessments)
+            .into_iter()
+            .map(|a| (a.0, a))
+            .collect(),
+        record.assessments.into_iter().map(|a| (a.0, a)).collect(),
+        |mine, theirs| {
+            if theirs.2 > mine.2 {
+                *mine = theirs;
+            }
+        },
+    )
+    .into_iter()
+    .map(|(_, a)| a)
+    .collect();
+}
+
+/// Merges two lists sorted by key; `both` combines entries with equal keys.
+fn merge_sorted<K: Ord, V>(
+    mine: Vec<(K, V)>,
+    theirs: Vec<(K, V)>,
+    both: impl Fn(&mut V, V),
+) -> Vec<(K, V)> {
+    let mut out = Vec::with_capacity(mine.len().max(theirs.len()));
+    let mut theirs = theirs.into_iter().peekable();
+    for (key, mut value) in mine {
+        while theirs.peek().is_some_and(|t| t.0 < key) {
+            out.extend(theirs.next());
+        }
+        if theirs.peek().is_some_and(|t| t.0 == key) {
+            both(&mut value, theirs.next().expect("peeked").1);
+        }
+        out.push((key, value));
+    }
+    out.extend(theirs);
+    out
+}
+
+/// The import's rule: passed = either; best, attempts = max; first-attempt
+/// data kept unless unknown (the dates, not kept, follow the same rule).
+pub(crate) fn merge_module(mine: &mut ModuleResult, theirs: ModuleResult) {
+    mine.passed |= theirs.passed;
+    mine.best = mine.best.max(theirs.best);
+    mine.attempts = mine.attempts.max(theirs.attempts);
+    if mine.first_score.is_none() {
+        mine.first_score = theirs.first_score;
+        mine.first_missed = theirs.first_missed;
+    }
+}

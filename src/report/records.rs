@@ -1,0 +1,290 @@
+//! Reading one exported learning record (schema 1 or 2) and checking it by
+//! the rules of docs/progress-format.md: a file that breaks them is refused
+//! whole, with a Japanese reason, exactly as the portal's import refuses it.
+//!
+//! A record that passes is reduced to what the report counts: module and
+//! skill indexes of the [`Catalog`], dates as [`Stamp`]s. Modules and skills
+//! the site no longer has are dropped; so are missed-question ids that no
+//! longer match a question (its text changed since the attempt).
+
+use super::catalog::Catalog;
+use super::stamp::{self, Stamp};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+pub(crate) const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+const MAX_TEXT: usize = 200;
+const MAX_MODULES: usize = 5000;
+const MAX_MISSED: usize = 200;
+
+#[derive(Deserialize)]
+struct RawFile {
+    format: Option<String>,
+    schema: Option<serde_json::Value>,
+    #[serde(default)]
+    site: Option<RawSite>,
+    #[serde(default, rename = "exportedAt")]
+    exported_at: Option<String>,
+    #[serde(default)]
+    learner: Option<Learner>,
+    #[serde(default, rename = "selfAssessment")]
+    self_assessment: Option<BTreeMap<String, RawAssessment>>,
+    modules: Option<BTreeMap<String, RawModule>>,
+}
+
+#[derive(Deserialize)]
+struct RawSite {
+    #[serde(default)]
+    key: Option<String>,
+}
+
+/// 氏名・職員番号・所属・人材像 as the learner typed them.
+#[derive(Deserialize, Default, Clone, Debug)]
+pub(crate) struct Learner {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, rename = "staffNumber")]
+    pub staff_number: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+#[derive(Deserialize)]
+struct RawAssessment {
+    level: u32,
+    #[serde(default, rename = "assessedAt")]
+    assessed_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawModule {
+    passed: bool,
+    #[serde(rename = "bestScore")]
+    best_score: u32,
+    #[serde(default, rename = "lastScore")]
+    last_score: Option<u32>,
+    attempts: u32,
+    #[serde(default, rename = "passedAt")]
+    _passed_at: Option<String>,
+    #[serde(default, rename = "updatedAt")]
+    _updated_at: Option<String>,
+    #[serde(default, rename = "firstScore")]
+    first_score: Option<u32>,
+    #[serde(default, rename = "firstMissed")]
+    first_missed: Option<Vec<String>>,
+}
+
+/// One module's result in a record, or merged over several: what the
+/// figures use. passedAt, updatedAt and lastScore are checked but not kept
+/// (no figure depends on them), which halves the memory per person.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ModuleResult {
+    pub passed: bool,
+    pub best: u8,
+    pub attempts: u32,
+    pub first_score: Option<u8>,
+    /// Positions in the module's question list.
+    pub first_missed: Box<[u16]>,
+}
+
+/// A checked record, reduced to catalogue indexes.
+#[derive(Debug)]
+pub(crate) struct Record {
+    pub learner: Learner,
+    pub exported_at: Option<Stamp>,
+    /// (skill index, level, assessedAt), by skill index.
+    pub assessments: Vec<(usize, u8, Option<Stamp>)>,
+    /// (module index, result), by module index.
+    pub modules: Vec<(u32, ModuleResult)>,
+}
+
+/// Why a file is left out of the report (shown with its path).
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// From another portal: named apart, since the fix is different.
+    OtherSite(String),
+    Invalid(String),
+}
+
+/// Reads and checks one file.
+pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Record, Refusal> {
+    let invalid = |m: String| Refusal::Invalid(m);
+    let file = std::fs::File::open(path).map_err(|e| invalid(format!("読めません（{e}）")))?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    if size > MAX_FILE_BYTES {
+        return Err(invalid("2 MB を超えています".into()));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| invalid(format!("読めません（{e}）")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(invalid("2 MB を超えています".into()));
+    }
+    parse(&bytes, catalog)
+}
+
+/// Checks the bytes of one file.
+pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> {
+    let invalid = |m: String| Refusal::Invalid(m);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let raw: RawFile = serde_json::from_slice(bytes)
+        .map_err(|e| invalid(format!("学習記録の JSON として読めません（{e}）")))?;
+    if raw.format.as_deref() != Some("kenshu-progress") {
+        return Err(invalid(
+            "学習記録ファイルではありません（format が kenshu-progress でない）".into(),
+        ));
+    }
+    let schema = raw.schema.as_ref().and_then(|s| s.as_u64());
+    if !matches!(schema, Some(1 | 2)) {
+        return Err(invalid(format!(
+            "対応していない形式の版です（schema: {}）",
+            raw.schema.map_or("なし".into(), |s| s.to_string())
+        )));
+    }
+    let key = raw.site.and_then(|s| s.key);
+    if let Some(key) = key.filter(|k| k != &catalog.key) {
+        return Err(Refusal::OtherSite(key));
+    }
+    let learner = raw.learner.unwrap_or_default();
+    check_learner(&learner).map_err(invalid)?;
+    let modules = raw
+        .modules
+        .ok_or_else(|| invalid("modules がありません".into()))?;
+    if modules.len() > MAX_MODULES {
+        return Err(invalid(format!(
+            "モジュールが {MAX_MODULES} を超えています"
+        )));
+    }
+    Ok(Record {
+        learner,
+        exported_at: raw.exported_at.as_deref().and_then(stamp::parse),
+        assessments: assessments(raw.self_assessment.unwrap_or_default(), catalog)
+            .map_err(invalid)?,
+        modules: module_results(modules, catalog).map_err(invalid)?,
+    })
+}
+
+fn check_learner(learner: &Learner) -> Result<(), String> {
+    for (field, value) in [
+        ("name", &learner.name),
+        ("staffNumber", &learner.staff_number),
+        ("department", &learner.department),
+        ("role", &learner.role),
+    ] {
+        if value.chars().count() > MAX_TEXT {
+            return Err(format!("learner.{field} が {MAX_TEXT} 文字を超えています"));
+        }
+    }
+    Ok(())
+}
+
+/// Keys the portal never accepts: ids that break a plain JS object.
+fn is_valid_key(key: &str) -> bool {
+    const FORBIDDEN: &[&str] = &[
+        "__proto__",
+        "constructor",
+        "prototype",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "toString",
+        "valueOf",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+    ];
+    !key.is_empty()
+        && key.chars().count() <= MAX_TEXT
+        && !FORBIDDEN.contains(&key)
+        && !key
+            .chars()
+            .any(|c| c.is_control() || "/\\?#%:*\"<>|".contains(c))
+}
+
+fn assessments(
+    raw: BTreeMap<String, RawAssessment>,
+    catalog: &Catalog,
+) -> Result<Vec<(usize, u8, Option<Stamp>)>, String> {
+    let top = catalog.scale.len() as u32;
+    let mut out = Vec::new();
+    for (skill, a) in raw {
+        if !is_valid_key(&skill) {
+            return Err(format!(
+                "selfAssessment に使えないスキル ID \"{skill}\" があります"
+            ));
+        }
+        if !(1..=top).contains(&a.level) {
+            return Err(format!(
+                "selfAssessment.{skill}.level は 1〜{top} の整数です"
+            ));
+        }
+        if let Some(index) = catalog.skill(&skill) {
+            out.push((
+                index,
+                a.level as u8,
+                a.assessed_at.as_deref().and_then(stamp::parse),
+            ));
+        }
+    }
+    out.sort_by_key(|a| a.0);
+    Ok(out)
+}
+
+fn module_results(
+    raw: BTreeMap<String, RawModule>,
+    catalog: &Catalog,
+) -> Result<Vec<(u32, ModuleResult)>, String> {
+    let mut out = Vec::new();
+    for (id, m) in raw {
+        if !is_valid_key(&id) {
+            return Err(format!(
+                "modules に使えないモジュール ID \"{id}\" があります"
+            ));
+        }
+        let score = |field: &str, value: u32| -> Result<u8, String> {
+            u8::try_from(value)
+                .ok()
+                .filter(|v| *v <= 100)
+                .ok_or_else(|| format!("modules.{id}.{field} は 0〜100 の整数です"))
+        };
+        let best = score("bestScore", m.best_score)?;
+        m.last_score.map(|s| score("lastScore", s)).transpose()?;
+        let first_score = m.first_score.map(|s| score("firstScore", s)).transpose()?;
+        let missed = m.first_missed.unwrap_or_default();
+        if missed.len() > MAX_MISSED {
+            return Err(format!(
+                "modules.{id}.firstMissed が {MAX_MISSED} 件を超えています"
+            ));
+        }
+        let Some(index) = catalog.module(&id) else {
+            continue;
+        };
+        let questions = &catalog.modules[index as usize].questions;
+        let mut first_missed: Vec<u16> = missed
+            .iter()
+            .filter_map(|q| questions.iter().position(|(qid, _)| qid == q))
+            .map(|p| p as u16)
+            .collect();
+        first_missed.sort_unstable();
+        first_missed.dedup();
+        out.push((
+            index,
+            ModuleResult {
+                passed: m.passed,
+                best,
+                attempts: m.attempts,
+                first_score,
+                first_missed: first_missed.into_boxed_slice(),
+            },
+        ));
+    }
+    out.sort_by_key(|m| m.0);
+    Ok(out)
+}

@@ -1,0 +1,152 @@
+//! The staff roster (名簿): a CSV exported from the personnel system with
+//! the header `職員番号,氏名,所属,人材像`, in UTF-8 (with or without BOM) or
+//! in Shift_JIS/CP932 as Excel on Japanese Windows saves it.
+//!
+//! With a roster, 受講率 counts everyone on it, including staff who handed
+//! in nothing. A roster with problems stops the report: every problem is
+//! reported at once, each with its line and column (the field's number),
+//! since figures over a wrong roster would be wrong without anyone noticing.
+
+use super::catalog::Catalog;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::msg;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One person on the roster.
+#[derive(Debug, Clone)]
+pub(crate) struct RosterEntry {
+    pub staff_number: String,
+    pub name: String,
+    pub department: String,
+    pub role: Option<usize>,
+}
+
+const COLUMNS: [&str; 4] = ["職員番号", "氏名", "所属", "人材像"];
+
+/// Reads the roster, or every problem in it.
+pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, Vec<Diagnostic>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::error(
+            path,
+            Location::START,
+            msg!("roster.unreadable", detail = e),
+        )]
+    })?;
+    parse(&decode(&bytes), path, catalog)
+}
+
+/// UTF-8 (BOM or not) when the bytes are UTF-8, Shift_JIS (CP932) otherwise.
+pub(crate) fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
+    }
+}
+
+fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, Vec<Diagnostic>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|f| f.trim().to_string()).collect(),
+        Err(e) => return Err(vec![csv_error(path, &e)]),
+    };
+    let columns = columns(&header, path)?;
+    let mut problems = Vec::new();
+    let mut entries = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for result in reader.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(csv_error(path, &e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |i: usize| record.get(columns[i]).unwrap_or("").trim().to_string();
+        let at = |i: usize| Location::new(line, columns[i] + 1);
+        let entry = RosterEntry {
+            staff_number: field(0),
+            name: field(1),
+            department: field(2),
+            role: None,
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let role_text = field(3);
+        let role = if role_text.is_empty() {
+            None
+        } else if let Some(role) = catalog.role(&role_text) {
+            Some(role)
+        } else {
+            problems.push(unknown_role(path, at(3), &role_text, catalog));
+            None
+        };
+        if entry.staff_number.is_empty() {
+            problems.push(Diagnostic::error(path, at(0), msg!("roster.no-number")));
+        } else if let Some(first) = seen.insert(entry.staff_number.clone(), line) {
+            problems.push(Diagnostic::error(
+                path,
+                at(0),
+                msg!(
+                    "roster.duplicate",
+                    number = &entry.staff_number,
+                    line = first
+                ),
+            ));
+        }
+        entries.push(RosterEntry { role, ..entry });
+    }
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Where each of the four columns is; every missing one is a problem.
+fn columns(header: &[String], path: &Path) -> Result<[usize; 4], Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let mut columns = [0usize; 4];
+    for (slot, name) in columns.iter_mut().zip(COLUMNS) {
+        match header.iter().position(|h| h == name) {
+            Some(i) => *slot = i,
+            None => problems.push(Diagnostic::error(
+                path,
+                Location::START,
+                msg!("roster.missing-column", name = name),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(problems)
+    }
+}
+
+fn unknown_role(path: &Path, at: Location, text: &str, catalog: &Catalog) -> Diagnostic {
+    let names: Vec<String> = catalog
+        .roles
+        .iter()
+        .map(|r| format!("{}（{}）", r.name, r.id))
+        .collect();
+    Diagnostic::error(
+        path,
+        at,
+        msg!("roster.unknown-role", role = text, roles = names.join("、")),
+    )
+}
+
+fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {
+    let line = error.position().map_or(1, |p| p.line() as usize);
+    Diagnostic::error(
+        path,
+        Location::new(line, 1),
+        msg!("roster.bad-csv", detail = error),
+    )
+}

@@ -1,0 +1,232 @@
+//! The report's tables — people, modules, departments — as plain rows, so
+//! that the CSV files, the workbook's sheets and the page show the same.
+
+use super::catalog::Catalog;
+use super::figures::{department_of, percent, Figures, Summary};
+use super::people::{People, Person};
+use super::stamp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// A table whose rows are made when they are written: the people table of a
+/// hundred thousand staff never sits in memory whole.
+pub(crate) struct Table<'a> {
+    /// The workbook's sheet name.
+    pub sheet: &'static str,
+    pub header: Vec<String>,
+    pub len: usize,
+    row: Box<dyn Fn(usize) -> Vec<Cell> + Sync + 'a>,
+}
+
+impl<'a> Table<'a> {
+    fn from_rows(sheet: &'static str, header: Vec<String>, rows: Vec<Vec<Cell>>) -> Table<'a> {
+        Table {
+            sheet,
+            header,
+            len: rows.len(),
+            row: Box::new(move |i| rows[i].clone()),
+        }
+    }
+
+    /// Row `i` (0-based, below the header).
+    pub fn row(&self, i: usize) -> Vec<Cell> {
+        (self.row)(i)
+    }
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn count(n: usize) -> Cell {
+    Cell::Number(n as f64)
+}
+
+/// A percentage rounded to one decimal, or empty when there is no one to count.
+pub(crate) fn share(part: usize, whole: usize) -> Cell {
+    percent(part, whole).map_or(Cell::Empty, |p| Cell::Number((p * 10.0).round() / 10.0))
+}
+
+/// Names and numbers as shown: real, or pseudonyms under `--anonymise`.
+pub(crate) trait Names {
+    fn number(&self, person: &Person) -> String;
+    fn name(&self, person: &Person) -> String;
+}
+
+/// People in report order: by 所属, then 職員番号, then 氏名.
+pub(crate) fn person_order(people: &People) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..people.persons.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let p = &people.persons[i];
+        (
+            department_of(p),
+            p.learner.staff_number.clone(),
+            p.learner.name.clone(),
+            i,
+        )
+    });
+    order
+}
+
+pub(crate) fn people_table<'a>(
+    people: &'a People,
+    summaries: &'a [Summary],
+    order: &'a [usize],
+    catalog: &'a Catalog,
+    names: &'a (dyn Names + Sync),
+) -> Table<'a> {
+    let mut header: Vec<String> = [
+        "職員番号",
+        "氏名",
+        "所属",
+        "人材像",
+        "合格数",
+        "カリキュラム数",
+        "到達Step",
+        "最終提出日",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(
+        catalog
+            .skills
+            .iter()
+            .map(|(_, name)| format!("自己評価:{name}")),
+    );
+    header.push("備考".into());
+    let row = move |at: usize| {
+        let i = order[at];
+        let (p, s) = (&people.persons[i], &summaries[i]);
+        let role = p.role.map(|r| &catalog.roles[r]);
+        let step = role
+            .zip(s.steps.last())
+            .map(|(r, &step)| text(r.steps[step].name.clone()))
+            .unwrap_or(Cell::Empty);
+        let mut row = vec![
+            text(names.number(p)),
+            text(names.name(p)),
+            text(p.learner.department.trim()),
+            role.map_or(Cell::Empty, |r| text(r.name.clone())),
+            count(s.passed),
+            count(s.curriculum),
+            step,
+            p.last_export
+                .map_or(Cell::Empty, |t| text(stamp::japan_date(t))),
+        ];
+        row.extend(
+            (0..catalog.skills.len()).map(|k| p.level(k).map_or(Cell::Empty, |l| count(l.into()))),
+        );
+        row.push(text(remark(p, people.roster)));
+        row
+    };
+    Table {
+        sheet: "職員",
+        header,
+        len: order.len(),
+        row: Box::new(row),
+    }
+}
+
+fn remark(person: &Person, roster: bool) -> &'static str {
+    match (person.files, person.on_roster) {
+        (0, _) => "未提出",
+        (_, false) if roster => "名簿にない提出者（集計外）",
+        _ => "",
+    }
+}
+
+pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
+    let header = [
+        "モジュールID",
+        "タイトル",
+        "レベル",
+        "対象者数",
+        "受講者数",
+        "合格者数",
+        "合格率(%)",
+        "初回平均点",
+        "初回に多く間違えた問題",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = catalog
+        .modules
+        .iter()
+        .zip(&figures.modules)
+        .map(|(m, f)| {
+            let missed: Vec<String> = f
+                .missed
+                .iter()
+                .take(3)
+                .map(|&(q, n)| format!("{}（{n}人）", m.questions[q].1))
+                .collect();
+            vec![
+                text(m.id.clone()),
+                text(m.title.clone()),
+                count(m.level.into()),
+                count(f.targeted),
+                count(f.attempted),
+                count(f.passed),
+                share(f.passed, f.attempted),
+                if f.first_count == 0 {
+                    Cell::Empty
+                } else {
+                    Cell::Number((f.first_sum as f64 / f.first_count as f64 * 10.0).round() / 10.0)
+                },
+                text(missed.join(" / ")),
+            ]
+        })
+        .collect();
+    Table::from_rows("モジュール", header, rows)
+}
+
+pub(crate) fn departments_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
+    let mut header: Vec<String> = ["所属", "対象者数", "提出者数", "受講済数", "受講率(%)"]
+        .map(String::from)
+        .to_vec();
+    header.extend(catalog.roles.iter().map(|r| format!("人数:{}", r.name)));
+    header.extend(
+        catalog
+            .skills
+            .iter()
+            .map(|(_, name)| format!("合格率(%):{name}")),
+    );
+    header.extend(
+        catalog
+            .skills
+            .iter()
+            .map(|(_, name)| format!("自己評価平均:{name}")),
+    );
+    let rows = figures
+        .departments
+        .iter()
+        .map(|d| {
+            let mut row = vec![
+                text(d.name.clone()),
+                count(d.people),
+                count(d.submitted),
+                count(d.attended),
+                share(d.attended, d.people),
+            ];
+            row.extend(d.roles.iter().map(|&n| count(n)));
+            row.extend(d.skills.iter().map(|c| share(c.0, c.1)));
+            row.extend(d.skills.iter().map(|c| mean(c.2, c.3)));
+            row
+        })
+        .collect();
+    Table::from_rows("所属", header, rows)
+}
+
+/// A mean to two decimals, or empty.
+pub(crate) fn mean(sum: usize, n: usize) -> Cell {
+    if n == 0 {
+        Cell::Empty
+    } else {
+        Cell::Number((sum as f64 / n as f64 * 100.0).round() / 100.0)
+    }
+}

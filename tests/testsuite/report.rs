@@ -1,0 +1,438 @@
+//! `kenshu report` on records made here for the shipped site: merged
+//! duplicates, a schema-1 file, another portal's file, broken files and a
+//! CP932 roster giving roles by name and by id. The tests read the figures
+//! back from the CSV files and the page, not just that files exist.
+
+use crate::common::TestSite;
+use serde_json::{json, Value};
+use std::fs;
+
+/// Ids listed in an attribute of a built page, e.g. a step's modules.
+fn ids_in(html: &str, attribute: &str) -> Vec<String> {
+    let start = html.find(&format!("{attribute}=\"")).expect(attribute) + attribute.len() + 2;
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end]
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+struct Shipped {
+    site: TestSite,
+    /// The level-1 modules of 一般行政職員 (受講 = all passed).
+    literacy: Vec<String>,
+    curriculum: Vec<String>,
+    key: String,
+    question: String,
+}
+
+fn shipped() -> Shipped {
+    let site = TestSite::shipped();
+    site.run(&["build", "--out", "built"]).assert_success();
+    let role = site.read("built/roles/general-staff/index.html");
+    let config = site.read("built/assets/site-config.js");
+    let key_at = config.find("kenshu:").expect("progress key");
+    let key = config[key_at..].split('"').next().unwrap().to_string();
+    let literacy = ids_in(&role, "data-step-level=\"1\" data-step-modules");
+    let module = site.read(&format!("built/modules/{}/index.html", literacy[0]));
+    Shipped {
+        literacy,
+        curriculum: ids_in(&role, "data-modules"),
+        question: ids_in(&module, "data-question-id")[0].clone(),
+        key,
+        site,
+    }
+}
+
+fn passed(at: &str) -> Value {
+    json!({ "passed": true, "bestScore": 100, "lastScore": 100, "attempts": 1, "passedAt": at, "updatedAt": at })
+}
+
+fn record(key: &str, learner: Value, modules: Value, exported: &str) -> Value {
+    json!({ "format": "kenshu-progress", "schema": 2, "site": { "title": "t", "organization": "o", "key": key },
+            "exportedAt": exported, "learner": learner, "selfAssessment": {}, "modules": modules })
+}
+
+/// Writes the records and the CP932 roster; returns nothing the tests need.
+fn write_inputs(s: &Shipped) {
+    let (half, rest) = s.literacy.split_at(s.literacy.len() / 2);
+    let first = &s.literacy[0];
+    let yamada = json!({ "name": "山田 太郎", "staffNumber": "S001", "department": "デジタル推進課", "role": "general-staff" });
+    let mut early = serde_json::Map::new();
+    for id in half {
+        early.insert(id.clone(), passed("2026-10-01T00:00:00.000Z"));
+    }
+    early.insert(first.clone(), json!({ "passed": true, "bestScore": 100, "attempts": 2, "passedAt": "2026-10-01T00:00:00.000Z",
+        "updatedAt": "2026-10-02T00:00:00.000Z", "firstScore": 40, "firstMissed": [s.question] }));
+    let mut a1 = record(
+        &s.key,
+        yamada.clone(),
+        Value::Object(early),
+        "2026-10-05T00:00:00.000Z",
+    );
+    a1["selfAssessment"] =
+        json!({ "dx-necessity": { "level": 3, "assessedAt": "2026-10-05T00:00:00.000Z" } });
+    let mut late = serde_json::Map::new();
+    for id in rest {
+        late.insert(id.clone(), passed("2026-11-01T00:00:00.000Z"));
+    }
+    late.insert(first.clone(), json!({ "passed": false, "bestScore": 90, "attempts": 1, "firstScore": 90, "firstMissed": [] }));
+    let mut a2 = record(
+        &s.key,
+        yamada,
+        Value::Object(late),
+        "2026-11-30T16:00:00.000Z",
+    );
+    a2["selfAssessment"] =
+        json!({ "dx-necessity": { "level": 2, "assessedAt": "2026-09-01T00:00:00.000Z" } });
+    let mut sato = record(
+        &s.key,
+        json!({ "name": "佐藤 次郎", "staffNumber": "S002", "department": "デジタル推進課" }),
+        json!({ first.clone(): passed("2026-10-01T00:00:00.000Z") }),
+        "2026-11-01T00:00:00.000Z",
+    );
+    sato["schema"] = json!(1);
+    sato.as_object_mut().unwrap().remove("selfAssessment");
+    let suzuki = record(
+        &s.key,
+        json!({ "name": "鈴木　花子", "staffNumber": "", "department": "税務課" }),
+        json!({}),
+        "2026-11-02T00:00:00.000Z",
+    );
+    let other = record(
+        "kenshu:00000000",
+        json!({ "staffNumber": "S004" }),
+        json!({}),
+        "2026-11-02T00:00:00.000Z",
+    );
+    let mut bad_score = record(
+        &s.key,
+        json!({ "staffNumber": "S004" }),
+        json!({ first.clone(): passed("2026-10-01T00:00:00.000Z") }),
+        "2026-11-02T00:00:00.000Z",
+    );
+    bad_score["modules"][first]["bestScore"] = json!(150);
+    let mut future = suzuki.clone();
+    future["schema"] = json!(3);
+    let mut proto = suzuki.clone();
+    proto["modules"] = json!({ "__proto__": passed("2026-10-01T00:00:00.000Z") });
+    let mut level = suzuki.clone();
+    level["selfAssessment"] = json!({ "dx-necessity": { "level": 9 } });
+    let files = [
+        ("in/a/yamada-1.json", &a1),
+        ("in/b/yamada-2.json", &a2),
+        ("in/a/sato.json", &sato),
+        ("in/suzuki.json", &suzuki),
+        ("in/other.json", &other),
+        ("in/score.json", &bad_score),
+        ("in/future.json", &future),
+    ];
+    for (path, value) in files {
+        s.site
+            .write(path, &serde_json::to_string_pretty(value).unwrap());
+    }
+    s.site
+        .write("in/broken.json", "{ \"format\": \"kenshu-progress\", ");
+    s.site
+        .write("in/big.json", &" ".repeat(2 * 1024 * 1024 + 10));
+    s.site.write("in/notes.txt", "not a record");
+    let roster = "職員番号,氏名,所属,人材像\r\nS001,山田 太郎,デジタル推進課,一般行政職員\r\nS002,佐藤 次郎,デジタル推進課,DX推進員\r\nS003,鈴木 花子,税務課,manager\r\nS004,田中 三郎,税務課,general-staff\r\n";
+    fs::write(
+        s.site.path("roster.csv"),
+        encoding_rs::SHIFT_JIS.encode(roster).0,
+    )
+    .unwrap();
+}
+
+/// The rows of a CSV file (after its BOM), split on commas (no quoted commas here).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').expect("UTF-8 BOM");
+    text.lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+fn cell<'a>(rows: &'a [Vec<String>], key: &str, column: &str) -> &'a str {
+    let at = rows[0]
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("column {column}"));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == key)
+        .unwrap_or_else(|| panic!("row {key}"));
+    &row[at]
+}
+
+#[test]
+fn report_counts_the_roster_merges_duplicates_and_warns_about_bad_files() {
+    let s = shipped();
+    write_inputs(&s);
+    let run = s
+        .site
+        .run(&["report", "--roster", "roster.csv", "--out", "report", "in"]);
+    run.assert_success();
+    for file in [
+        "other.json",
+        "score.json",
+        "future.json",
+        "broken.json",
+        "big.json",
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with("警告:") && l.contains(file)),
+            "{file}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("別のポータル")
+            && run.stderr.contains("2 MB")
+            && run.stderr.contains("bestScore"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("notes.txt"));
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(
+        cell(&people, "S001", "合格数"),
+        s.literacy.len().to_string()
+    );
+    assert_eq!(
+        cell(&people, "S001", "カリキュラム数"),
+        s.curriculum.len().to_string()
+    );
+    assert_eq!(cell(&people, "S001", "到達Step"), "Step1");
+    assert_eq!(
+        cell(&people, "S001", "最終提出日"),
+        "2026-12-01",
+        "the later file, as a date in Japan"
+    );
+    assert_eq!(
+        cell(&people, "S001", "自己評価:DXの必要性理解"),
+        "3",
+        "the later assessment wins"
+    );
+    assert_eq!(
+        cell(&people, "S002", "人材像"),
+        "DX推進員",
+        "role by name in the roster"
+    );
+    assert_eq!(
+        cell(&people, "S003", "人材像"),
+        "管理監督職",
+        "role by id in the roster"
+    );
+    assert_eq!(
+        cell(&people, "S003", "最終提出日"),
+        "2026-11-02",
+        "matched by 氏名+所属"
+    );
+    assert_eq!(cell(&people, "S004", "備考"), "未提出");
+    assert_eq!(people.len(), 5, "four on the roster, nobody else");
+    let departments = csv_rows(&s.site.read("report/departments.csv"));
+    assert_eq!(
+        &departments[1][..5],
+        ["デジタル推進課", "2", "2", "1", "50"]
+    );
+    assert_eq!(&departments[2][..5], ["税務課", "2", "1", "0", "0"]);
+    let modules = csv_rows(&s.site.read("report/modules.csv"));
+    let first = &s.literacy[0];
+    assert_eq!(cell(&modules, first, "合格者数"), "2");
+    assert_eq!(
+        cell(&modules, first, "初回平均点"),
+        "40",
+        "the first file's first attempt is kept"
+    );
+    assert!(cell(&modules, first, "初回に多く間違えた問題").ends_with("（1人）"));
+    let page = s.site.read("report/index.html");
+    assert!(
+        page.contains("<dt>リテラシー研修の受講率</dt><dd>25.0%</dd>"),
+        "1 of 4 on the roster"
+    );
+    assert!(
+        page.contains("<td>リテラシー研修の受講率</td><td>100%</td><td>5年以内</td><td>50.0%</td>"),
+        "一般行政職員: 1 of 2"
+    );
+    assert!(page.contains("記録を提出していない職員（1 人）") && page.contains("田中 三郎"));
+    assert!(page.contains("個人情報"), "privacy notice");
+    assert!(
+        !page.contains("<script") && !page.contains("style="),
+        "no script, no inline style"
+    );
+    assert!(
+        s.site.read("report/kenshu.css").contains(".site-header"),
+        "the portal's look"
+    );
+    assert!(fs::read(s.site.path("report/report.xlsx"))
+        .unwrap()
+        .starts_with(b"PK"));
+}
+
+#[test]
+fn without_a_roster_everyone_who_handed_in_is_counted() {
+    let s = shipped();
+    write_inputs(&s);
+    s.site
+        .run(&["report", "--out", "report", "in"])
+        .assert_success();
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(
+        people.len(),
+        4,
+        "S001 (two files), S002 and 鈴木 花子 without a number"
+    );
+    assert_eq!(cell(&people, "S002", "人材像"), "", "schema 1: no role");
+    let page = s.site.read("report/index.html");
+    assert!(page.contains("記録を提出した職員 3 人"), "{page}");
+    assert!(
+        !page.contains("missing-heading"),
+        "no list of who handed in nothing"
+    );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let s = shipped();
+    write_inputs(&s);
+    for out in ["one", "two"] {
+        s.site
+            .run(&["report", "--roster", "roster.csv", "--out", out, "in"])
+            .assert_success();
+    }
+    for file in [
+        "index.html",
+        "people.csv",
+        "modules.csv",
+        "departments.csv",
+        "report.xlsx",
+        "kenshu.css",
+        "report.css",
+    ] {
+        let (one, two) = (
+            fs::read(s.site.path(&format!("one/{file}"))).unwrap(),
+            fs::read(s.site.path(&format!("two/{file}"))).unwrap(),
+        );
+        assert!(one == two, "{file} differs between two runs");
+    }
+}
+
+#[test]
+fn anonymise_replaces_names_and_numbers_with_stable_pseudonyms() {
+    let s = shipped();
+    write_inputs(&s);
+    for out in ["a", "b"] {
+        s.site
+            .run(&[
+                "report",
+                "--anonymise",
+                "--roster",
+                "roster.csv",
+                "--out",
+                out,
+                "in",
+            ])
+            .assert_success();
+    }
+    let text = s.site.read("a/people.csv");
+    let page = s.site.read("a/index.html");
+    for secret in ["S001", "S004", "山田", "田中 三郎"] {
+        assert!(
+            !text.contains(secret) && !page.contains(secret),
+            "{secret} leaked"
+        );
+    }
+    assert_eq!(text, s.site.read("b/people.csv"), "stable");
+    let rows = csv_rows(&text);
+    let numbers: std::collections::BTreeSet<&str> =
+        rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(numbers.len(), 4, "one pseudonym each");
+    assert!(
+        numbers.iter().all(|n| n.starts_with('P') && n.len() == 11),
+        "{numbers:?}"
+    );
+    let departments = csv_rows(&s.site.read("a/departments.csv"));
+    assert_eq!(
+        &departments[1][..5],
+        ["デジタル推進課", "2", "2", "1", "50"],
+        "same figures"
+    );
+}
+
+#[test]
+fn a_bad_roster_stops_the_report_with_located_japanese_errors() {
+    let s = shipped();
+    write_inputs(&s);
+    let roster = "氏名,職員番号,所属,人材像\nA,S1,課,一般行政職員\nB,S1,課,魔法使い\n";
+    fs::write(
+        s.site.path("bad.csv"),
+        encoding_rs::SHIFT_JIS.encode(roster).0,
+    )
+    .unwrap();
+    let run = s
+        .site
+        .run(&["report", "--roster", "bad.csv", "--out", "report", "in"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains("bad.csv:3:2") && run.stderr.contains("職員番号 S1 が重複しています"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("bad.csv:3:4") && run.stderr.contains("人材像「魔法使い」"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.site.path("report").exists(), "nothing written");
+    fs::write(s.site.path("bad.csv"), "職員番号,氏名\nS1,A\n").unwrap();
+    let run = s
+        .site
+        .run(&["report", "--roster", "bad.csv", "--out", "report", "in"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains("「所属」の列がありません")
+            && run.stderr.contains("「人材像」の列がありません"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn generated_records_are_all_read_and_match_the_roster() {
+    let s = shipped();
+    let corpus = std::process::Command::new(env!("CARGO_BIN_EXE_kenshu-corpus"))
+        .args(["--records", "120", "--site", ".", "--out", "gen"])
+        .current_dir(s.site.root())
+        .output()
+        .expect("run kenshu-corpus");
+    assert!(
+        corpus.status.success(),
+        "{}",
+        String::from_utf8_lossy(&corpus.stderr)
+    );
+    let run = s.site.run(&[
+        "report",
+        "--roster",
+        "gen/roster.csv",
+        "--out",
+        "report",
+        "gen/records",
+    ]);
+    run.assert_success();
+    assert!(!run.stderr.contains("警告"), "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("120 ファイルを読み、0 ファイルを除外し、126 人分"),
+        "{}",
+        run.stdout
+    );
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    let missing = people
+        .iter()
+        .filter(|r| r.last().is_some_and(|c| c == "未提出"))
+        .count();
+    // 120 files: 2 are second files of someone, 118 people handed in, 8 of 126 did not.
+    assert_eq!(missing, 126 - 118, "people without a file");
+}
