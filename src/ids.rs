@@ -26,7 +26,7 @@ const WINDOWS_RESERVED: &[&str] = &[
 
 /// Names the browser's records cannot use as keys (JavaScript object
 /// prototype properties).
-const SCRIPT_RESERVED: &[&str] = &[
+pub const SCRIPT_RESERVED: &[&str] = &[
     "__proto__",
     "constructor",
     "prototype",

@@ -185,24 +185,9 @@ fn check_learner(learner: &Learner) -> Result<(), String> {
 
 /// Keys the portal never accepts: ids that break a plain JS object.
 fn is_valid_key(key: &str) -> bool {
-    const FORBIDDEN: &[&str] = &[
-        "__proto__",
-        "constructor",
-        "prototype",
-        "hasOwnProperty",
-        "isPrototypeOf",
-        "propertyIsEnumerable",
-        "toLocaleString",
-        "toString",
-        "valueOf",
-        "__defineGetter__",
-        "__defineSetter__",
-        "__lookupGetter__",
-        "__lookupSetter__",
-    ];
     !key.is_empty()
         && key.chars().count() <= MAX_TEXT
-        && !FORBIDDEN.contains(&key)
+        && !crate::ids::SCRIPT_RESERVED.contains(&key)
         && !key
             .chars()
             .any(|c| c.is_control() || "/\\?#%:*\"<>|".contains(c))
