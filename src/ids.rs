@@ -71,7 +71,10 @@ impl IdProblem {
 
 /// The id in NFC.
 pub fn normalize(id: &str) -> String {
-    id.nfc().collect()
+    match unicode_normalization::is_nfc_quick(id.chars()) {
+        unicode_normalization::IsNormalized::Yes => id.to_string(),
+        _ => id.nfc().collect(),
+    }
 }
 
 /// Checks an id (already NFC).

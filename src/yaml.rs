@@ -178,30 +178,32 @@ pub fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
 fn too_deep(source: &SourceText) -> Option<Diagnostic> {
     let mut depth = 0usize;
     for (index, line) in source.text.lines().enumerate() {
-        for (col, c) in line.chars().enumerate() {
-            match c {
-                '[' | '{' => depth += 1,
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
+        let indent = line.len() - line.trim_start().len();
+        let mut deepest = None;
+        // Brackets are ASCII, so bytes are enough; the column is counted
+        // in characters only for a report.
+        for (byte, b) in line.bytes().enumerate() {
+            match b {
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => continue,
             }
             if depth > MAX_DEPTH {
-                let at = Location::new(source.first_line + index, col + 1);
-                return Some(Diagnostic::error(
-                    source.path,
-                    at,
-                    msg!("yaml.too-deep", max = MAX_DEPTH),
-                ));
+                deepest = Some(line[..byte].chars().count() + 1);
+                break;
             }
         }
-        let indent = line.len() - line.trim_start().len();
-        if indent > MAX_DEPTH * 4 {
-            let at = Location::new(source.first_line + index, 1);
-            return Some(Diagnostic::error(
-                source.path,
-                at,
-                msg!("yaml.too-deep", max = MAX_DEPTH),
-            ));
-        }
+        let col = match (deepest, indent > MAX_DEPTH * 4) {
+            (Some(col), _) => col,
+            (None, true) => 1,
+            (None, false) => continue,
+        };
+        let at = Location::new(source.first_line + index, col);
+        return Some(Diagnostic::error(
+            source.path,
+            at,
+            msg!("yaml.too-deep", max = MAX_DEPTH),
+        ));
     }
     None
 }

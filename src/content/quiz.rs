@@ -311,8 +311,15 @@ pub fn question_ids<'a>(prompts: impl IntoIterator<Item = &'a str>) -> Vec<Strin
     prompts
         .into_iter()
         .map(|prompt| {
-            let normal: String = prompt.trim().nfc().collect();
-            let base = format!("q{:08x}", crate::config::fnv1a(normal.as_bytes()));
+            let trimmed = prompt.trim();
+            // Most prompts are NFC already; the quick check skips the copy.
+            let hash = match unicode_normalization::is_nfc_quick(trimmed.chars()) {
+                unicode_normalization::IsNormalized::Yes => {
+                    crate::config::fnv1a(trimmed.as_bytes())
+                }
+                _ => crate::config::fnv1a(trimmed.nfc().collect::<String>().as_bytes()),
+            };
+            let base = format!("q{hash:08x}");
             let count = seen.entry(base.clone()).or_insert(0);
             *count += 1;
             match *count {
