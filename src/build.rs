@@ -1,8 +1,9 @@
 //! The pipeline end to end: load → check → render → write.
 //!
 //! [`check_site`] and [`build_site`] are what the `check` and `build`
-//! commands run; the preview server calls [`prepare`] and the renderer itself
-//! so it can keep the last good site in memory.
+//! commands run; [`prepare`] (load and compile the theme) is shared with the
+//! SCORM packager, and [`search_index`] with the preview server, which keeps
+//! its own load cache and renderer (src/serve/rebuild.rs).
 
 use crate::diagnostics::Diagnostics;
 use crate::output::{self, WriteError};

@@ -1,10 +1,11 @@
 //! Training modules and standalone pages: finding them and parsing them.
 //!
 //! Loading runs in two passes. [`discover`] walks `content/` and reads every
-//! Markdown file; [`parse_headers`] reads the front matter of each, which is
-//! all that is needed to know every module's id and URL. Only then can
-//! [`render_bodies`] turn bodies into HTML, because links between modules
-//! need those URLs. Both passes run in parallel over files.
+//! Markdown file (in parallel); [`parse_module_headers`] and
+//! [`parse_page_headers`] read the front matter of each, which is all that
+//! is needed to know every module's id and URL. Only then can
+//! [`render_body`] turn a body into HTML, because links between modules need
+//! those URLs (src/site/mod.rs runs it over the modules in parallel).
 
 mod frontmatter;
 pub mod quiz;
