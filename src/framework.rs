@@ -6,7 +6,6 @@
 //! by passing modules, the others are experience goals. This module parses the
 //! file, checks its internal references, and resolves inheritance.
 
-use crate::content::id_message;
 use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics};
 use crate::ids;
 use crate::msg;
@@ -394,7 +393,7 @@ fn index_ids(
     for (position, (id, at)) in ids.into_iter().zip(spots).enumerate() {
         let at = at.value("id");
         if let Err(problem) = ids::check(id) {
-            let message = id_message(msg!("skills.bad-id", id = id).arg("@kind", kind), problem);
+            let message = problem.explain(msg!("skills.bad-id", id = id).arg("@kind", kind));
             diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
         }
         if let Some(&first) = index.get(id.as_str()) {

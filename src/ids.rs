@@ -56,6 +56,16 @@ pub enum IdProblem {
 }
 
 impl IdProblem {
+    /// Adds why the id is refused (`{@reason}`, and the refused character
+    /// as `{char}`) to a message about it.
+    pub fn explain(self, message: crate::messages::Message) -> crate::messages::Message {
+        let message = message.arg("@reason", self.code());
+        match self {
+            IdProblem::Character(c) => message.arg("char", c.escape_default()),
+            _ => message.arg("char", ""),
+        }
+    }
+
     /// The catalogue code of the message for this problem.
     pub fn code(self) -> &'static str {
         match self {

@@ -478,7 +478,8 @@ fn script_scheme(dest: &str) -> Option<String> {
         .map(|scheme| scheme.trim_end_matches(':').to_string())
 }
 
-fn decode(text: &str) -> String {
+/// A percent-encoded URL part as text.
+pub(crate) fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .to_string()

@@ -4,7 +4,6 @@
 //! other bodies (J-LIS, IPA, JMOOC…). Modules cite them by id; the portal
 //! lists them in a catalogue grouped by provider.
 
-use crate::content::id_message;
 use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics};
 use crate::framework::Framework;
 use crate::ids;
@@ -98,7 +97,7 @@ fn check_resource(
 ) {
     let path = source.path;
     if let Err(problem) = ids::check(&resource.id) {
-        let message = id_message(msg!("resource.bad-id", id = &resource.id), problem);
+        let message = problem.explain(msg!("resource.bad-id", id = &resource.id));
         problems.push(Diagnostic::error(path, spots.value("id"), message));
     }
     if !(resource.url.starts_with("https://") || resource.url.starts_with("http://")) {

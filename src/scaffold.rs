@@ -95,7 +95,7 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
         .unwrap_or_default();
     let id = new.id.unwrap_or(&stem);
     if let Err(problem) = crate::ids::check(&crate::ids::normalize(id)) {
-        let message = crate::content::id_message(msg!("new.bad-file-name", id = id), problem);
+        let message = problem.explain(msg!("new.bad-file-name", id = id));
         return Err(one(Diagnostic::error(&target, Location::START, message)));
     }
     let title = new.title.unwrap_or("新しい研修モジュール");

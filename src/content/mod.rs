@@ -17,7 +17,6 @@ pub use quiz::{Choice, Question, QuestionKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::ids;
 use crate::markdown::{self, BodyPart, Heading, LinkTargets, MarkdownInput};
-use crate::messages::Message;
 use crate::msg;
 use crate::source::{self, SourceText};
 use rayon::prelude::*;
@@ -235,22 +234,9 @@ fn module_id(
         } else {
             (Location::START, msg!("module.bad-file-name", id = &id))
         };
-        problems.push(Diagnostic::error(
-            &file.path,
-            at,
-            id_message(message, problem),
-        ));
+        problems.push(Diagnostic::error(&file.path, at, problem.explain(message)));
     }
     id
-}
-
-/// Adds why an id is refused (`{@reason}`, and the character) to a message.
-pub fn id_message(message: Message, problem: ids::IdProblem) -> Message {
-    let message = message.arg("@reason", problem.code());
-    match problem {
-        ids::IdProblem::Character(c) => message.arg("char", c.escape_default()),
-        _ => message.arg("char", ""),
-    }
 }
 
 fn check_module_values(
@@ -327,7 +313,7 @@ fn parse_page_header(file: &SourceFile) -> Result<PageHeader, Vec<Diagnostic>> {
         problems.push(Diagnostic::error(
             &file.path,
             Location::START,
-            id_message(message, problem),
+            problem.explain(message),
         ));
     }
     if !problems.is_empty() {

@@ -16,6 +16,7 @@
 
 use super::{media_output_path, static_output_path, PageId, Renderer};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::ids::fold;
 use crate::messages::Message;
 use crate::msg;
 use crate::site::Site;
@@ -95,13 +96,6 @@ pub fn check_layout(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
         problems.extend(collision);
     }
     problems
-}
-
-/// A path as case-insensitive file systems (Windows, macOS) and IIS see it:
-/// NFC, lowercase.
-fn fold(path: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    path.nfc().flat_map(char::to_lowercase).collect()
 }
 
 /// The static file at `output` against a generated file or folder whose

@@ -28,13 +28,6 @@ struct RoleData<'a> {
     steps: Vec<StepData<'a>>,
 }
 
-#[derive(Serialize)]
-struct ModuleData<'a> {
-    id: &'a str,
-    title: &'a str,
-    url: String,
-}
-
 /// The curriculum of a role as module positions (empty for an unknown role).
 fn curriculum<'a>(site: &'a Site, role: &str) -> &'a [usize] {
     site.curricula.get(role).map(Vec::as_slice).unwrap_or(&[])
@@ -77,10 +70,10 @@ pub fn curricula_script(site: &Site) -> OutputFile {
             }
         })
         .collect();
-    let modules: Vec<ModuleData> = site
+    let modules: Vec<Link> = site
         .modules
         .iter()
-        .map(|m| ModuleData {
+        .map(|m| Link {
             id: &m.id,
             title: &m.title,
             url: module_url(&m.id),

@@ -340,7 +340,7 @@ pub fn copied_files(site: &Site) -> Vec<OutputFile> {
 
 /// Where a media file beside a module or page goes in the output.
 fn media_output_path(source: &std::path::Path) -> String {
-    decoded(&media_url(source))
+    crate::markdown::decode(&media_url(source))
 }
 
 /// Where a file of content/static goes in the output.
@@ -349,12 +349,6 @@ fn static_output_path(source: &std::path::Path) -> String {
         .strip_prefix(crate::content::STATIC_DIR)
         .unwrap_or(source);
     inner.to_string_lossy().replace('\\', "/")
-}
-
-fn decoded(url: &str) -> String {
-    percent_encoding::percent_decode_str(url)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 /// A template error at the template's file (the site's theme or the built-in one).
