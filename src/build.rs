@@ -7,10 +7,11 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::output::{self, WriteError};
-use crate::render::{all_pages, check_layout, views, OutputFile, PageId, RenderFailure, Renderer};
+use crate::render::{all_pages, check_layout, OutputFile, PageId, RenderFailure, Renderer};
 use crate::search::{self, Target};
-use crate::site::{load_site, LoadOptions, Site};
+use crate::site::{load_outline, load_site, LoadOptions, Site};
 use crate::theme::load_theme;
+use crate::urls;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -55,7 +56,16 @@ pub fn prepare(
     root: &Path,
     options: LoadOptions,
 ) -> Result<(Site, Renderer, Diagnostics), Diagnostics> {
-    let (site, mut diagnostics) = load_site(root, options);
+    let (site, diagnostics) = load_site(root, options);
+    with_theme(root, site, diagnostics)
+}
+
+/// The theme of a loaded site, compiled; an error when loading failed.
+fn with_theme<B>(
+    root: &Path,
+    site: Option<Site<B>>,
+    mut diagnostics: Diagnostics,
+) -> Result<(Site<B>, Renderer, Diagnostics), Diagnostics> {
     let Some(site) = site else {
         return Err(diagnostics);
     };
@@ -78,12 +88,10 @@ pub fn prepare(
 /// one page of each kind, so a template that fails at run time (an
 /// undefined value, a wrong filter) is reported without a full build.
 pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
-    let options = LoadOptions {
-        drafts,
-        check_only: true,
-    };
-    match prepare(root, options) {
+    let (site, diagnostics) = load_outline(root, LoadOptions { drafts });
+    match with_theme(root, site, diagnostics) {
         Ok((site, renderer, mut diagnostics)) => {
+            let site = site.into_template_sample();
             check_layout(&site, &renderer)
                 .into_iter()
                 .for_each(|d| diagnostics.push(d));
@@ -117,7 +125,6 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let load = LoadOptions {
         drafts: options.drafts,
-        check_only: false,
     };
     let (site, renderer, mut diagnostics) =
         prepare(&options.root, load).map_err(BuildError::Invalid)?;
@@ -168,9 +175,9 @@ pub fn search_index(site: &Site) -> Vec<OutputFile> {
 
 fn search_url(target: &Target) -> String {
     match *target {
-        Target::Module(id) => views::module_url(id),
-        Target::Skill(id) => views::skill_url(id),
-        Target::Resource(id) => format!("resources/index.html#resource-{id}"),
-        Target::Page(slug) => format!("{slug}/index.html"),
+        Target::Module(id) => urls::module_href(id),
+        Target::Skill(id) => urls::skill_href(id),
+        Target::Resource(id) => urls::resource_href(id),
+        Target::Page(slug) => urls::page_href(slug),
     }
 }

@@ -35,6 +35,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;
+pub mod urls;
 pub mod validate;
 pub mod yaml;
 

@@ -11,6 +11,7 @@ use crate::framework::{Framework, SKILLS_FILE};
 use crate::ids;
 use crate::msg;
 use crate::resources::Catalogue;
+use crate::urls::{media_output_path, PageId};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -182,15 +183,16 @@ pub fn check_output_collisions(
     diagnostics: &mut Diagnostics,
 ) {
     let mut seen: HashMap<String, (String, &std::path::Path)> = HashMap::new();
+    let page = |page: PageId| page.output_path();
     let outputs = modules
         .iter()
-        .map(|m| (format!("modules/{}", m.id), m.path.as_path()))
-        .chain(pages.iter().map(|p| (p.slug.clone(), p.path.as_path())))
+        .map(|m| (page(PageId::Module(m.id.clone())), m.path.as_path()))
         .chain(
-            media
+            pages
                 .iter()
-                .map(|m| (format!("media/{}", m.display()), m.as_path())),
-        );
+                .map(|p| (page(PageId::Page(p.slug.clone())), p.path.as_path())),
+        )
+        .chain(media.iter().map(|m| (media_output_path(m), m.as_path())));
     for (output, source) in outputs {
         let key = ids::fold(&output);
         match seen.get(key.as_str()) {

@@ -3,20 +3,22 @@
 //! Loading runs in two passes. [`discover`] walks `content/` and reads every
 //! Markdown file (in parallel); [`parse_module_headers`] and
 //! [`parse_page_headers`] read the front matter of each, which is all that
-//! is needed to know every module's id and URL. Only then can
-//! [`render_body`] turn a body into HTML, because links between modules need
-//! those URLs (src/site/mod.rs runs it over the modules in parallel).
+//! is needed to know every module's id and URL. Only then can a body be read
+//! ([`BodyKind::read`]: HTML for a build, an outline for a check), because
+//! links between modules need those URLs (src/site/mod.rs reads the bodies
+//! of the modules in parallel).
 
+mod body;
 mod frontmatter;
 pub mod quiz;
 
 pub use crate::yaml::Spots;
+pub use body::{Body, BodyKind, BodyOptions, Outline};
 pub use frontmatter::{split, ModuleFrontMatter, PageFrontMatter};
 pub use quiz::{Choice, Question, QuestionKind};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::ids;
-use crate::markdown::{self, BodyPart, Heading, LinkTargets, MarkdownInput};
 use crate::msg;
 use crate::source::{self, SourceText};
 use rayon::prelude::*;
@@ -25,7 +27,8 @@ use walkdir::WalkDir;
 
 pub const MODULES_DIR: &str = "content/modules";
 pub const PAGES_DIR: &str = "content/pages";
-pub const STATIC_DIR: &str = "content/static";
+/// Files published as they are, at the same path under the output root.
+pub const STATIC_DIR: &str = crate::urls::STATIC_DIR;
 
 /// A Markdown file as read from disk.
 #[derive(Debug, Clone)]
@@ -356,101 +359,4 @@ pub fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default()
-}
-
-/// A rendered body with its quizzes, ready for templates.
-#[derive(Debug, Clone, Default)]
-pub struct Body {
-    pub parts: Vec<BodyPart>,
-    /// Quiz blocks in order; question texts are rendered to HTML.
-    pub quizzes: Vec<Vec<Question>>,
-    pub headings: Vec<Heading>,
-    pub plain_text: String,
-    pub media: Vec<PathBuf>,
-    /// Links to headings, checked once all bodies are rendered.
-    pub fragments: Vec<markdown::FragmentLink>,
-}
-
-impl Body {
-    pub fn question_count(&self) -> usize {
-        self.quizzes.iter().map(Vec::len).sum()
-    }
-}
-
-/// How a body is rendered.
-#[derive(Debug, Clone, Copy)]
-pub struct BodyOptions<'a> {
-    /// Leads from the body's page back to the site root.
-    pub root_prefix: &'a str,
-    pub allow_html: bool,
-    /// Find the body's problems only: no HTML, no search text, quiz texts
-    /// left as written.
-    pub check_only: bool,
-}
-
-/// Renders one body.
-pub fn render_body(
-    file: &SourceFile,
-    first_line: usize,
-    options: BodyOptions,
-    targets: &LinkTargets,
-) -> (Body, Vec<Diagnostic>) {
-    let body_text = body_of(&file.text, first_line);
-    let rendered = markdown::render_body(&MarkdownInput {
-        path: &file.path,
-        body: body_text,
-        first_line,
-        allow_html: options.allow_html,
-        root_prefix: options.root_prefix,
-        targets,
-        check_only: options.check_only,
-    });
-    let quizzes = if options.check_only {
-        rendered.quizzes
-    } else {
-        rendered
-            .quizzes
-            .into_iter()
-            .map(|block| {
-                block
-                    .into_iter()
-                    .map(|q| render_question(q, options.allow_html))
-                    .collect()
-            })
-            .collect()
-    };
-    let body = Body {
-        parts: rendered.parts,
-        quizzes,
-        headings: rendered.headings,
-        plain_text: rendered.plain_text,
-        media: rendered.media,
-        fragments: rendered.fragments,
-    };
-    (body, rendered.diagnostics)
-}
-
-/// The text from the given file line on.
-fn body_of(text: &str, first_line: usize) -> &str {
-    let mut offset = 0;
-    for _ in 1..first_line {
-        match text[offset..].find('\n') {
-            Some(i) => offset += i + 1,
-            None => return "",
-        }
-    }
-    &text[offset..]
-}
-
-fn render_question(mut q: Question, allow_html: bool) -> Question {
-    let render = |text: &mut String| {
-        *text = markdown::render_inline_owned(std::mem::take(text), allow_html);
-    };
-    render(&mut q.prompt);
-    render(&mut q.explanation);
-    for choice in &mut q.choices {
-        render(&mut choice.text);
-        render(&mut choice.feedback);
-    }
-    q
 }

@@ -69,10 +69,7 @@ pub enum PackageError {
 
 /// Writes `<out>/<role-id>.zip` for each chosen role, or nothing at all.
 pub fn package_scorm(options: &PackageOptions) -> Result<PackageReport, PackageError> {
-    let load = LoadOptions {
-        drafts: false,
-        check_only: false,
-    };
+    let load = LoadOptions { drafts: false };
     let (site, renderer, mut diagnostics) =
         prepare(&options.root, load).map_err(PackageError::Invalid)?;
     let roles = chosen_roles(&site, &options.roles).map_err(PackageError::Invalid)?;

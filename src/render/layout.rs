@@ -14,12 +14,13 @@
 //!
 //! `check` and `build` both run it, so `check` passes only what `build` can write.
 
-use super::{media_output_path, static_output_path, PageId, Renderer};
+use super::{PageId, Renderer};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::ids::fold;
 use crate::messages::Message;
 use crate::msg;
 use crate::site::Site;
+use crate::urls::{media_output_path, static_output_path};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -5,9 +5,10 @@
 //! The study orders are computed once, in Rust (`crate::curriculum`); the
 //! scripts only read them.
 
-use super::views::{joined_ids, module_url, role_link, role_url, Link};
+use super::views::{joined_ids, role_link, Link};
 use super::OutputFile;
 use crate::site::{Module, Site};
+use crate::urls;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::Serialize;
@@ -54,7 +55,7 @@ pub fn curricula_script(site: &Site) -> OutputFile {
             RoleData {
                 id: &role.id,
                 name: &role.name,
-                url: role_url(&role.id),
+                url: urls::role_href(&role.id),
                 modules: ids(u8::MAX),
                 steps: role
                     .steps
@@ -76,7 +77,7 @@ pub fn curricula_script(site: &Site) -> OutputFile {
         .map(|m| Link {
             id: &m.id,
             title: &m.title,
-            url: module_url(&m.id),
+            url: urls::module_href(&m.id),
         })
         .collect();
     let data = serde_json::json!({ "roles": roles, "modules": modules });
@@ -101,7 +102,7 @@ fn module_link(module: &Module) -> Link<'_> {
     Link {
         id: &module.id,
         title: &module.title,
-        url: module_url(&module.id),
+        url: urls::module_href(&module.id),
     }
 }
 
@@ -189,7 +190,7 @@ pub fn modules_index(site: &Site) -> Value {
             IndexRow {
                 id: &m.id,
                 title: &m.title,
-                url: module_url(&m.id),
+                url: urls::module_href(&m.id),
                 level: m.level,
                 duration: m.duration,
                 categories: categories.join(" "),
@@ -252,7 +253,7 @@ pub fn certificate(site: &Site, id: &str) -> Value {
         })
         .collect();
     context! {
-        role => context! { id => &role.id, name => &role.name, url => role_url(&role.id) },
+        role => context! { id => &role.id, name => &role.name, url => urls::role_href(&role.id) },
         modules,
         module_ids => joined_ids(order.iter().map(|&i| &site.modules[i])),
         steps => Serde(steps),

@@ -16,9 +16,10 @@ pub use pages::SiteValues;
 pub use quiz::{body_html, QuizStrings};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::markdown::media_url;
 use crate::site::Site;
 use crate::theme::Theme;
+use crate::urls;
+pub use crate::urls::PageId;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -46,60 +47,6 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A file copied as it is from the site folder (absolute path).
     Copy(PathBuf),
-}
-
-/// One page of the portal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PageId {
-    Home,
-    Role(String),
-    Module(String),
-    SkillMatrix,
-    Skill(String),
-    Resources,
-    Search,
-    Progress,
-    Page(String),
-    NotFound,
-    /// Every module, with filters (modules/index.html).
-    Modules,
-    /// The printable certificate (修了証) of a role's curriculum.
-    Certificate(String),
-}
-
-impl PageId {
-    /// Output path of the page.
-    pub fn output_path(&self) -> String {
-        match self {
-            PageId::Home => "index.html".into(),
-            PageId::Role(id) => format!("roles/{id}/index.html"),
-            PageId::Module(id) => format!("modules/{id}/index.html"),
-            PageId::SkillMatrix => "skills/index.html".into(),
-            PageId::Skill(id) => format!("skills/{id}/index.html"),
-            PageId::Resources => "resources/index.html".into(),
-            PageId::Search => "search/index.html".into(),
-            PageId::Progress => "progress/index.html".into(),
-            PageId::Page(slug) => format!("{slug}/index.html"),
-            PageId::NotFound => "404.html".into(),
-            PageId::Modules => "modules/index.html".into(),
-            PageId::Certificate(id) => format!("roles/{id}/certificate/index.html"),
-        }
-    }
-
-    /// Relative path from the page back to the site root.
-    pub fn root_prefix(&self) -> &'static str {
-        match self {
-            PageId::Home | PageId::NotFound => "",
-            PageId::SkillMatrix
-            | PageId::Resources
-            | PageId::Search
-            | PageId::Progress
-            | PageId::Modules
-            | PageId::Page(_) => "../",
-            PageId::Role(_) | PageId::Module(_) | PageId::Skill(_) => "../../",
-            PageId::Certificate(_) => "../../../",
-        }
-    }
 }
 
 /// Every page of a site.
@@ -328,27 +275,14 @@ fn quiz_strings(theme: &Theme) -> Result<QuizStrings, Diagnostic> {
 /// Media beside modules and pages, and content/static, copied as they are.
 pub fn copied_files(site: &Site) -> Vec<OutputFile> {
     let media = site.media.iter().map(|path| OutputFile {
-        path: media_output_path(path),
+        path: urls::media_output_path(path),
         contents: Contents::Copy(site.root.join(path)),
     });
     let statics = site.statics.iter().map(|path| OutputFile {
-        path: static_output_path(path),
+        path: urls::static_output_path(path),
         contents: Contents::Copy(site.root.join(path)),
     });
     media.chain(statics).collect()
-}
-
-/// Where a media file beside a module or page goes in the output.
-fn media_output_path(source: &std::path::Path) -> String {
-    crate::markdown::decode(&media_url(source))
-}
-
-/// Where a file of content/static goes in the output.
-fn static_output_path(source: &std::path::Path) -> String {
-    let inner = source
-        .strip_prefix(crate::content::STATIC_DIR)
-        .unwrap_or(source);
-    inner.to_string_lossy().replace('\\', "/")
 }
 
 /// A template error at the template's file (the site's theme or the built-in one).

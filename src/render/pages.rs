@@ -6,6 +6,7 @@ use super::views::*;
 use super::{safe, PageId};
 use crate::framework::Requirement;
 use crate::site::Site;
+use crate::urls;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
 use serde::Serialize;
@@ -40,7 +41,7 @@ impl SiteValues {
             .iter()
             .map(|p| NavPage {
                 title: &p.title,
-                url: format!("{}/index.html", p.slug),
+                url: urls::page_href(&p.slug),
             })
             .collect();
         SiteValues {
@@ -151,7 +152,7 @@ fn role_card<'a>(site: &'a Site, role: &'a crate::framework::Role) -> RoleCard<'
         id: &role.id,
         name: &role.name,
         description: &role.description,
-        url: role_url(&role.id),
+        url: urls::role_href(&role.id),
         external: role.external,
         guideline_type: role.guideline_type.as_deref(),
         skill_count: site.framework.skills_of_role(&role.id).len(),
@@ -183,7 +184,7 @@ fn home(site: &Site) -> Value {
         .pages
         .iter()
         .find(|p| p.slug == "guide")
-        .map(|p| format!("{}/index.html", p.slug));
+        .map(|p| urls::page_href(&p.slug));
     context! {
         roles => Serde(roles),
         newest => Serde(newest),
@@ -319,7 +320,7 @@ fn matrix(site: &Site) -> Value {
                         id: &skill.id,
                         name: &skill.name,
                         description: &skill.description,
-                        url: skill_url(&skill.id),
+                        url: urls::skill_href(&skill.id),
                         requirement: None,
                         module_count,
                     };
@@ -448,7 +449,7 @@ fn progress(site: &Site) -> Value {
         .map(|m| Link {
             id: &m.id,
             title: &m.title,
-            url: module_url(&m.id),
+            url: urls::module_href(&m.id),
         })
         .collect();
     let skills: Vec<Link> = site

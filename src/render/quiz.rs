@@ -236,7 +236,6 @@ mod tests {
             quizzes,
             headings: Vec::new(),
             plain_text: String::new(),
-            media: Vec::new(),
             fragments: Vec::new(),
         }
     }

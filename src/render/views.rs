@@ -5,8 +5,10 @@
 //! site contains. URLs in views are relative to the site root; templates put
 //! the page's `root` prefix in front of them.
 
+use crate::content::BodyKind as _;
 use crate::framework::{Requirement, Role};
 use crate::site::{Module, Site};
+use crate::urls;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -43,7 +45,7 @@ pub fn module_row(module: &Module) -> ModuleRow<'_> {
     ModuleRow {
         id: &module.id,
         title: &module.title,
-        url: module_url(&module.id),
+        url: urls::module_href(&module.id),
         level: module.level,
         duration: module.duration,
     }
@@ -62,18 +64,6 @@ pub fn joined_ids<'a>(modules: impl Iterator<Item = &'a Module>) -> String {
     ids
 }
 
-pub fn module_url(id: &str) -> String {
-    format!("modules/{id}/index.html")
-}
-
-pub fn role_url(id: &str) -> String {
-    format!("roles/{id}/index.html")
-}
-
-pub fn skill_url(id: &str) -> String {
-    format!("skills/{id}/index.html")
-}
-
 pub fn skill_link<'a>(site: &'a Site, id: &'a str) -> Link<'a> {
     let title = site
         .framework
@@ -83,7 +73,7 @@ pub fn skill_link<'a>(site: &'a Site, id: &'a str) -> Link<'a> {
     Link {
         id,
         title,
-        url: skill_url(id),
+        url: urls::skill_href(id),
     }
 }
 
@@ -91,7 +81,7 @@ pub fn role_link(role: &Role) -> Link<'_> {
     Link {
         id: &role.id,
         title: &role.name,
-        url: role_url(&role.id),
+        url: urls::role_href(&role.id),
     }
 }
 
@@ -100,7 +90,7 @@ pub fn module_card<'a>(site: &'a Site, module: &'a Module) -> ModuleCard<'a> {
         id: &module.id,
         title: &module.title,
         summary: &module.summary,
-        url: module_url(&module.id),
+        url: urls::module_href(&module.id),
         level: module.level,
         duration: module.duration,
         skills: module.skills.iter().map(|s| skill_link(site, s)).collect(),
@@ -144,7 +134,7 @@ pub fn role_skill_groups<'a>(site: &'a Site, role: &str) -> Vec<CategoryGroup<'a
                     id: &skill.id,
                     name: &skill.name,
                     description: &skill.description,
-                    url: skill_url(&skill.id),
+                    url: urls::skill_href(&skill.id),
                     requirement: Some(*requirement),
                     module_count: site.skill_modules.get(&skill.id).map_or(0, Vec::len),
                 })

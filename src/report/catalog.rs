@@ -5,6 +5,7 @@
 //! ids into small indexes once, so that a hundred thousand records are
 //! merged and counted over integers.
 
+use crate::content::Outline;
 use crate::framework::{Goal, Role};
 use crate::site::Site;
 use std::collections::HashMap;
@@ -56,7 +57,7 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    pub fn new(site: &Site) -> Catalog {
+    pub fn new(site: &Site<Outline>) -> Catalog {
         let framework = &site.framework;
         let mut skill_ids: Vec<&str> = framework.skill_ids().collect();
         skill_ids.sort_by_key(|id| framework.skill_rank(id));
@@ -149,7 +150,7 @@ impl Catalog {
     }
 }
 
-fn role_info(site: &Site, role: &Role) -> RoleInfo {
+fn role_info(site: &Site<Outline>, role: &Role) -> RoleInfo {
     let curriculum: Vec<u32> = site
         .curricula
         .get(&role.id)

@@ -22,7 +22,7 @@ mod tables;
 mod xlsx;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{load_site, LoadOptions};
+use crate::site::{load_outline, LoadOptions};
 use catalog::Catalog;
 use people::{People, Person};
 use rayon::prelude::*;
@@ -61,13 +61,7 @@ const CHUNK: usize = 4096;
 
 /// Makes the report.
 pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
-    let (site, diagnostics) = load_site(
-        &options.root,
-        LoadOptions {
-            drafts: false,
-            check_only: true,
-        },
-    );
+    let (site, diagnostics) = load_outline(&options.root, LoadOptions { drafts: false });
     let site = match site {
         Some(site) if !diagnostics.has_errors() => site,
         _ => return Err(ReportError::Invalid(diagnostics.iter().cloned().collect())),

@@ -11,6 +11,7 @@
 //! module or page added, removed or renamed, a curriculum reordered, a page
 //! title in the navigation, media added) re-renders everything.
 
+use crate::content::BodyKind as _;
 use crate::render::PageId;
 use crate::site::Site;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

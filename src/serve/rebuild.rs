@@ -69,10 +69,7 @@ impl Preview {
     pub fn new(root: &Path, drafts: bool, out: &Path) -> Preview {
         Preview {
             root: root.to_path_buf(),
-            options: LoadOptions {
-                drafts,
-                check_only: false,
-            },
+            options: LoadOptions { drafts },
             cache: LoadCache::default(),
             site: None,
             renderer: None,

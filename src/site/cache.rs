@@ -1,6 +1,6 @@
 //! The load cache of the preview server: reuse what did not change.
 
-use super::{build_module, Module, Site};
+use super::{Module, Site};
 use crate::config::SiteConfig;
 use crate::content::{self, ModuleHeader, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -8,6 +8,10 @@ use crate::markdown::LinkTargets;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+/// Builds one module from its header and file.
+pub(super) type ModuleBuilder<'a> =
+    dyn Fn(ModuleHeader, &SourceFile) -> (Module, Vec<Diagnostic>) + Sync + 'a;
 
 /// What one load keeps for the next, so that a reload parses and renders
 /// only the module files that changed (the preview server's incremental
@@ -82,13 +86,15 @@ impl LoadCache {
         (headers, unparsed)
     }
 
-    /// Builds the modules of changed files; takes the others from the cache.
+    /// Builds the modules of changed files with `build`; takes the others
+    /// from the cache. `config` and the link targets shape every body: when
+    /// they changed, nothing is reused.
     pub(super) fn build_modules(
         &mut self,
         headers: Vec<ModuleHeader>,
         by_path: &HashMap<&Path, &SourceFile>,
-        config: &SiteConfig,
-        targets: &LinkTargets,
+        (config, targets): (&SiteConfig, &LinkTargets),
+        build: &ModuleBuilder,
     ) -> Vec<(Module, Vec<Diagnostic>)> {
         let same_shape = self.shaped_by.as_ref().is_some_and(|(c, t)| {
             c == config && t.pages == targets.pages && t.media == targets.media
@@ -118,7 +124,7 @@ impl LoadCache {
             .into_par_iter()
             .map(|h| {
                 let file = by_path[h.path.as_path()];
-                build_module(h, file, config, targets, false)
+                build(h, file)
             })
             .collect();
         self.built = built.iter().map(|(m, _)| m.path.clone()).collect();

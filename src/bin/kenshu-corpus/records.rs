@@ -7,7 +7,8 @@
 //! second, older file of the person before (a duplicate to merge).
 
 use crate::{write, Rng};
-use kenshu::site::{load_site, LoadOptions, Site};
+use kenshu::content::Outline;
+use kenshu::site::{load_outline, LoadOptions, Site};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 use std::io;
@@ -41,13 +42,7 @@ const ROLES: &[(&str, usize)] = &[
 ];
 
 pub fn write_records(site_root: &Path, count: usize, seed: u64, out: &Path) -> io::Result<()> {
-    let (site, diagnostics) = load_site(
-        site_root,
-        LoadOptions {
-            drafts: false,
-            check_only: true,
-        },
-    );
+    let (site, diagnostics) = load_outline(site_root, LoadOptions { drafts: false });
     let site = site.filter(|_| !diagnostics.has_errors()).ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -123,7 +118,7 @@ impl Person {
     }
 }
 
-fn record(site: &Site, person: &Person, rng: &mut Rng, older: bool) -> Value {
+fn record(site: &Site<Outline>, person: &Person, rng: &mut Rng, older: bool) -> Value {
     let role = if person.role.is_empty() {
         "general-staff"
     } else {

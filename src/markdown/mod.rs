@@ -1,0 +1,320 @@
+//! Markdown to HTML, with the adapters the portal needs.
+//!
+//! pulldown-cmark does the parsing; small adapters over its event stream:
+//! - take ```` ```quiz ```` blocks out of the flow, as text for the quiz
+//!   reader (src/content/quiz.rs) — they become quiz forms,
+//! - rewrite and check links ([`links`]),
+//! - give headings ids and keep one `h1` per page ([`headings`]),
+//! - escape raw HTML unless the site allows it,
+//! - collect plain text for the search index.
+//!
+//! [`render_body`] makes a page's HTML; [`check_body`] walks the same events
+//! for `kenshu check`, which wants the problems and nothing else.
+
+mod headings;
+mod inline;
+mod lines;
+mod links;
+
+pub use headings::{slugify, Heading};
+pub use inline::{render_inline, render_inline_owned};
+pub use links::{normalize, FragmentLink, LinkTargets};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::messages::Message;
+use lines::LineIndex;
+use pulldown_cmark::{html, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+/// Everything the renderer needs to know about the file being rendered.
+pub struct MarkdownInput<'a> {
+    pub path: &'a Path,
+    pub body: &'a str,
+    pub first_line: usize,
+    pub allow_html: bool,
+    /// Relative path from the output page to the site root, e.g. `../../`.
+    pub root_prefix: &'a str,
+    pub targets: &'a LinkTargets,
+}
+
+/// A piece of a rendered body: HTML, or the place of a quiz block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyPart {
+    Html(String),
+    Quiz(usize),
+}
+
+/// A ```` ```quiz ```` block as written, for the quiz reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuizBlock {
+    pub text: String,
+    /// The file line of the block's first line (after the fence).
+    pub first_line: usize,
+}
+
+/// A body as HTML, with what the page and the search index need of it.
+#[derive(Debug, Default)]
+pub struct RenderedBody {
+    pub parts: Vec<BodyPart>,
+    pub quizzes: Vec<QuizBlock>,
+    pub headings: Vec<Heading>,
+    pub plain_text: String,
+    /// Links to headings, checked when every page's headings are known.
+    pub fragments: Vec<FragmentLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What checking a body finds: its problems, and what later checks need.
+#[derive(Debug, Default)]
+pub struct CheckedBody {
+    pub quizzes: Vec<QuizBlock>,
+    pub headings: Vec<Heading>,
+    pub fragments: Vec<FragmentLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// Renders a module or page body.
+pub fn render_body(input: &MarkdownInput) -> RenderedBody {
+    let mut out = walk(input, true);
+    // The site keeps every body until the end of the build: drop the slack
+    // the strings grew with.
+    out.plain_text.shrink_to_fit();
+    out
+}
+
+/// Finds a body's problems without writing its HTML or collecting its text.
+pub fn check_body(input: &MarkdownInput) -> CheckedBody {
+    let out = walk(input, false);
+    CheckedBody {
+        quizzes: out.quizzes,
+        headings: out.headings,
+        fragments: out.fragments,
+        diagnostics: out.diagnostics,
+    }
+}
+
+/// The parser's events with their byte ranges in the body.
+trait Events<'b>: Iterator<Item = (Event<'b>, Range<usize>)> {}
+impl<'b, T: Iterator<Item = (Event<'b>, Range<usize>)>> Events<'b> for T {}
+
+fn walk(input: &MarkdownInput, write: bool) -> RenderedBody {
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(input.body, options())
+        .into_offset_iter()
+        .collect();
+    let demote = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
+    let mut state = BodyState {
+        input,
+        lines: LineIndex::new(input.body, input.first_line),
+        out: RenderedBody::default(),
+        html_events: Vec::new(),
+        slugs: HashMap::new(),
+        demote,
+        write,
+        in_code: false,
+        checked_line: 0,
+    };
+    let mut iter = events.into_iter();
+    while let Some((event, range)) = iter.next() {
+        state.handle(event, range, &mut iter);
+    }
+    state.flush();
+    state.out
+}
+
+struct BodyState<'a, 'b> {
+    input: &'b MarkdownInput<'a>,
+    lines: LineIndex<'b>,
+    out: RenderedBody,
+    html_events: Vec<Event<'b>>,
+    slugs: HashMap<String, usize>,
+    demote: bool,
+    /// Write HTML and collect plain text (false: find problems only).
+    write: bool,
+    /// Inside a code block, where `](` is code, not a broken link.
+    in_code: bool,
+    /// The last source line checked for an unparsed link.
+    checked_line: usize,
+}
+
+impl<'b> BodyState<'_, 'b> {
+    fn handle(&mut self, event: Event<'b>, range: Range<usize>, rest: &mut impl Events<'b>) {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("quiz") =>
+            {
+                self.take_quiz(range, rest);
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => self.heading(level, id, classes, attrs, rest),
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let tag = self.link(tag, range.start);
+                self.html_events.push(Event::Start(tag));
+            }
+            Event::Html(text) | Event::InlineHtml(text) if !self.input.allow_html => {
+                self.html_events.push(Event::Text(text));
+            }
+            Event::Text(ref text) => {
+                if !self.in_code {
+                    self.check_unparsed_link(range.start);
+                }
+                self.push_text(text);
+                self.html_events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code = true;
+                self.html_events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                self.html_events.push(event);
+            }
+            Event::Code(ref text) => {
+                self.push_text(text);
+                self.html_events.push(event);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item) => {
+                self.out.plain_text.push(' ');
+                self.html_events.push(event);
+            }
+            other => self.html_events.push(other),
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.out.plain_text.len() < 200_000 && self.write {
+            self.out.plain_text.push_str(text);
+        }
+    }
+
+    /// Takes a quiz block's text out of the flow and marks its place.
+    fn take_quiz(&mut self, range: Range<usize>, rest: &mut impl Events<'b>) {
+        let mut text = String::new();
+        for (event, _) in rest.by_ref() {
+            match event {
+                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(t) => text.push_str(&t),
+                _ => {}
+            }
+        }
+        let fence_line = self.lines.locate(range.start).line;
+        self.out.quizzes.push(QuizBlock {
+            text,
+            first_line: fence_line + 1,
+        });
+        self.flush();
+        let index = self.out.quizzes.len() - 1;
+        self.out.parts.push(BodyPart::Quiz(index));
+    }
+
+    fn flush(&mut self) {
+        if self.html_events.is_empty() {
+            return;
+        }
+        if !self.write {
+            self.html_events.clear();
+            return;
+        }
+        let mut html = String::new();
+        html::push_html(&mut html, self.html_events.drain(..));
+        html.shrink_to_fit();
+        self.out.parts.push(BodyPart::Html(html));
+    }
+
+    fn report(&mut self, location: Location, message: Message) {
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(self.input.path, location, message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn render(body: &str, targets: &LinkTargets) -> RenderedBody {
+        render_body(&MarkdownInput {
+            path: Path::new("content/modules/a/x.md"),
+            body,
+            first_line: 5,
+            allow_html: false,
+            root_prefix: "../../",
+            targets,
+        })
+    }
+
+    #[test]
+    fn rewrites_module_links_and_reports_broken_ones() {
+        let mut targets = LinkTargets::default();
+        targets.pages.insert(
+            PathBuf::from("content/modules/b/y.md"),
+            "modules/y/index.html".into(),
+        );
+        let out = render("[ok](../b/y.md#s)\n\n[bad](../b/z.md)\n", &targets);
+        let BodyPart::Html(html) = &out.parts[0] else {
+            panic!()
+        };
+        assert!(
+            html.contains("href=\"../../modules/y/index.html#s\""),
+            "{html}"
+        );
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(out.diagnostics[0].location, Location::new(7, 1));
+    }
+
+    #[test]
+    fn escapes_raw_html_and_splits_out_quizzes() {
+        let out = render(
+            "<b>x</b>\n\n```quiz\n- question: q\n  answer: true\n```\nafter\n",
+            &LinkTargets::default(),
+        );
+        assert_eq!(out.parts.len(), 3);
+        assert_eq!(out.parts[1], BodyPart::Quiz(0));
+        assert_eq!(
+            out.quizzes,
+            [QuizBlock {
+                text: "- question: q\n  answer: true\n".into(),
+                first_line: 8
+            }]
+        );
+        let BodyPart::Html(html) = &out.parts[0] else {
+            panic!()
+        };
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn headings_get_ids_and_h1_is_demoted() {
+        let out = render("# 概要\n\n## 概要\n", &LinkTargets::default());
+        let ids: Vec<_> = out
+            .headings
+            .iter()
+            .map(|h| (h.level, h.id.as_str()))
+            .collect();
+        assert_eq!(ids, [(2, "概要"), (3, "概要-2")]);
+    }
+}

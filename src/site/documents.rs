@@ -1,0 +1,309 @@
+//! The documents of a site: module and page headers, the checks across
+//! them, and then their bodies — the part of loading that needs every
+//! header before any body can be read (links between modules need the URLs).
+
+use super::{LoadCache, LoadOptions, Module, Page};
+use crate::config::SiteConfig;
+use crate::content::{
+    self, BodyKind, BodyOptions, ContentFiles, ModuleHeader, PageHeader, SourceFile,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::Framework;
+use crate::markdown::LinkTargets;
+use crate::msg;
+use crate::resources::Catalogue;
+use crate::urls;
+use crate::validate;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// What documents are loaded from, and how.
+pub(super) struct Loader<'a> {
+    pub files: &'a ContentFiles,
+    pub config: &'a SiteConfig,
+    pub framework: &'a Framework,
+    pub catalogue: &'a Catalogue,
+    pub options: LoadOptions,
+}
+
+/// The headers of a load, checked, with where links may lead.
+struct Headers {
+    modules: Vec<ModuleHeader>,
+    pages: Vec<PageHeader>,
+    targets: LinkTargets,
+}
+
+/// Every modules' and pages' source file, by path.
+type ByPath<'a> = HashMap<&'a Path, &'a SourceFile>;
+
+impl Loader<'_> {
+    /// Parses headers, checks cross-references, then reads bodies.
+    pub fn load<B: BodyKind>(
+        &self,
+        diagnostics: &mut Diagnostics,
+    ) -> (Vec<Module<B>>, Vec<Page<B>>) {
+        let parsed = content::parse_module_headers(&self.files.modules, diagnostics);
+        let headers = self.check_headers(parsed, diagnostics);
+        let by_path = self.by_path();
+        let modules = headers
+            .modules
+            .into_par_iter()
+            .map(|h| {
+                let file = by_path[h.path.as_path()];
+                self.module(h, file, &headers.targets)
+            })
+            .collect();
+        let modules = collect(modules, diagnostics);
+        let pages = self.pages(headers.pages, &by_path, &headers.targets, diagnostics);
+        check_fragments(&modules, &pages, diagnostics);
+        (modules, pages)
+    }
+
+    /// [`Loader::load`] reusing what `cache` kept of unchanged module files.
+    pub fn load_cached(
+        &self,
+        cache: &mut LoadCache,
+        diagnostics: &mut Diagnostics,
+    ) -> (Vec<Module>, Vec<Page>) {
+        let parsed = cache.parse_module_headers(&self.files.modules, diagnostics);
+        let headers = self.check_headers(parsed, diagnostics);
+        let by_path = self.by_path();
+        let build = |h: ModuleHeader, file: &SourceFile| self.module(h, file, &headers.targets);
+        let built = cache.build_modules(
+            headers.modules,
+            &by_path,
+            (self.config, &headers.targets),
+            &build,
+        );
+        let modules = collect(built, diagnostics);
+        let pages = self.pages(headers.pages, &by_path, &headers.targets, diagnostics);
+        check_fragments(&modules, &pages, diagnostics);
+        (modules, pages)
+    }
+
+    fn by_path(&self) -> ByPath<'_> {
+        self.files
+            .modules
+            .iter()
+            .chain(&self.files.pages)
+            .map(|f| (f.path.as_path(), f))
+            .collect()
+    }
+
+    /// Leaves drafts out, runs the checks across headers, and reports the
+    /// body problems of modules whose headers could not be parsed.
+    fn check_headers(
+        &self,
+        (mut modules, mut unparsed): (Vec<ModuleHeader>, Vec<PathBuf>),
+        diagnostics: &mut Diagnostics,
+    ) -> Headers {
+        unparsed.extend(self.files.unreadable.iter().cloned());
+        let drafts: HashSet<PathBuf> = modules
+            .iter()
+            .filter(|h| h.front.draft && !self.options.drafts)
+            .map(|h| h.path.clone())
+            .collect();
+        modules.retain(|h| !drafts.contains(&h.path));
+        let pages = content::parse_page_headers(&self.files.pages, diagnostics);
+        let unparsed_ids: HashSet<String> =
+            unparsed.iter().map(|p| content::file_stem(p)).collect();
+        validate::check_unique_ids(&modules, diagnostics);
+        validate::check_references(
+            &modules,
+            &unparsed_ids,
+            self.framework,
+            self.catalogue,
+            diagnostics,
+        );
+        validate::check_prerequisite_cycles(&modules, diagnostics);
+        if unparsed.is_empty() {
+            validate::check_skill_coverage(&modules, self.framework, diagnostics);
+        }
+        validate::check_output_collisions(&modules, &pages, &self.files.media, diagnostics);
+        let mut targets = link_targets(&modules, &pages, self.files);
+        targets.drafts = drafts;
+        for path in &unparsed {
+            targets
+                .pages
+                .insert(path.clone(), urls::module_href(&content::file_stem(path)));
+        }
+        self.check_bodies_of_unparsed(&unparsed, &targets, diagnostics);
+        Headers {
+            modules,
+            pages,
+            targets,
+        }
+    }
+
+    /// A module whose header has errors is not built, but its body is still
+    /// checked, so that one run shows every problem of the file.
+    fn check_bodies_of_unparsed(
+        &self,
+        unparsed: &[PathBuf],
+        targets: &LinkTargets,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let by_path = self.by_path();
+        for path in unparsed {
+            let Some(file) = by_path.get(path.as_path()) else {
+                continue;
+            };
+            let Ok(split) = content::split(&file.path, &file.text) else {
+                continue;
+            };
+            let options = self.body_options(MODULE_ROOT);
+            let (_, problems) =
+                content::Outline::read(file, split.body_first_line, options, targets);
+            problems.into_iter().for_each(|d| diagnostics.push(d));
+        }
+    }
+
+    fn body_options(&self, root_prefix: &'static str) -> BodyOptions<'static> {
+        BodyOptions {
+            root_prefix,
+            allow_html: self.config.markdown.allow_html,
+        }
+    }
+
+    fn module<B: BodyKind>(
+        &self,
+        header: ModuleHeader,
+        file: &SourceFile,
+        targets: &LinkTargets,
+    ) -> (Module<B>, Vec<Diagnostic>) {
+        let options = self.body_options(MODULE_ROOT);
+        let (body, mut problems) = B::read(file, header.body_first_line, options, targets);
+        if let Some(problem) = draw_problem(&header, body.question_count()) {
+            problems.push(problem);
+        }
+        let front = header.front;
+        let module = Module {
+            id: header.id,
+            path: header.path,
+            title: front.title,
+            summary: front.summary,
+            skills: front.skills,
+            level: front.level,
+            duration: front.duration,
+            resources: front.resources,
+            prerequisites: front.prerequisites,
+            pass_score: front.pass_score.unwrap_or(self.config.pass_score),
+            updated: front.updated,
+            draw: front.draw,
+            body,
+        };
+        (module, problems)
+    }
+
+    fn pages<B: BodyKind>(
+        &self,
+        headers: Vec<PageHeader>,
+        by_path: &ByPath,
+        targets: &LinkTargets,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Page<B>> {
+        let options = self.body_options(PAGE_ROOT);
+        let read = headers.into_iter().map(|header| {
+            let file = by_path[header.path.as_path()];
+            let (body, problems) = B::read(file, header.body_first_line, options, targets);
+            let page = Page {
+                slug: header.slug,
+                path: header.path,
+                title: header.front.title,
+                summary: header.front.summary,
+                weight: header.front.weight,
+                body,
+            };
+            (page, problems)
+        });
+        collect(read.collect(), diagnostics)
+    }
+}
+
+/// Where module and page bodies link to the root from.
+const MODULE_ROOT: &str = "../../";
+const PAGE_ROOT: &str = "../";
+
+fn collect<T>(read: Vec<(T, Vec<Diagnostic>)>, diagnostics: &mut Diagnostics) -> Vec<T> {
+    read.into_iter()
+        .map(|(item, problems)| {
+            problems.into_iter().for_each(|d| diagnostics.push(d));
+            item
+        })
+        .collect()
+}
+
+/// Every URL a relative link may lead to.
+fn link_targets(
+    modules: &[ModuleHeader],
+    pages: &[PageHeader],
+    files: &ContentFiles,
+) -> LinkTargets {
+    let module_links = modules
+        .iter()
+        .map(|m| (m.path.clone(), urls::module_href(&m.id)));
+    let page_links = pages
+        .iter()
+        .map(|p| (p.path.clone(), urls::page_href(&p.slug)));
+    LinkTargets {
+        pages: module_links.chain(page_links).collect(),
+        media: files.media.iter().cloned().collect(),
+        statics: files.statics.iter().cloned().collect(),
+        drafts: HashSet::new(),
+        root: files.root.clone(),
+    }
+}
+
+/// Reports links to headings that do not exist (`#見出し`, `page.md#見出し`).
+fn check_fragments<B: BodyKind>(
+    modules: &[Module<B>],
+    pages: &[Page<B>],
+    diagnostics: &mut Diagnostics,
+) {
+    let bodies: Vec<(&PathBuf, &B)> = modules
+        .iter()
+        .map(|m| (&m.path, &m.body))
+        .chain(pages.iter().map(|p| (&p.path, &p.body)))
+        .collect();
+    let headings: HashMap<&Path, HashSet<&str>> = bodies
+        .iter()
+        .map(|(path, body)| {
+            (
+                path.as_path(),
+                body.headings().iter().map(|h| h.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    for (path, body) in &bodies {
+        for link in body.fragments() {
+            let target = link.target.as_deref().unwrap_or(path);
+            let Some(ids) = headings.get(target) else {
+                continue;
+            };
+            let slug = crate::markdown::slugify(&link.fragment);
+            if !ids.contains(link.fragment.as_str()) && !ids.contains(slug.as_str()) {
+                let message = msg!(
+                    "link.missing-heading",
+                    fragment = &link.fragment,
+                    page = target.display()
+                );
+                diagnostics.push(Diagnostic::error(path, link.location, message));
+            }
+        }
+    }
+}
+
+/// `draw: N` must ask at least one question and no more than the module has.
+fn draw_problem(header: &ModuleHeader, questions: usize) -> Option<Diagnostic> {
+    let draw = header.front.draw?;
+    if (1..=questions).contains(&draw) {
+        return None;
+    }
+    let message = msg!("module.bad-draw", draw = draw, questions = questions);
+    Some(Diagnostic::error(
+        &header.path,
+        header.spots.value("draw"),
+        message,
+    ))
+}
