@@ -12,7 +12,7 @@
 //!
 //! `cargo run --release --example search_stats -- SITE_ROOT [WORD…]`
 
-use kenshu::render::{Contents, OutputFile};
+use kenshu::output::{Contents, OutputFile};
 use kenshu::search::{normalize, query_tokens, shard_of};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
     };
     let mut kinds: BTreeMap<&str, (Duration, usize, usize)> = BTreeMap::new();
     let mut writing = (Duration::ZERO, 0);
-    let mut write = |file: &kenshu::render::OutputFile| {
+    let mut write = |file: &kenshu::output::OutputFile| {
         let started = Instant::now();
         let result = staging.write(file);
         writing.0 += started.elapsed();
@@ -59,7 +59,7 @@ fn main() -> ExitCode {
         let entry = kinds.entry(kind(&page)).or_default();
         entry.0 += started.elapsed();
         entry.1 += 1;
-        if let kenshu::render::Contents::Bytes(bytes) = &file.contents {
+        if let kenshu::output::Contents::Bytes(bytes) = &file.contents {
             entry.2 += bytes.len();
         }
         if !write(&file) {

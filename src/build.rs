@@ -6,8 +6,9 @@
 //! its own load cache and renderer (src/serve/rebuild.rs).
 
 use crate::diagnostics::Diagnostics;
+use crate::output::OutputFile;
 use crate::output::{self, WriteError};
-use crate::render::{all_pages, check_layout, OutputFile, PageId, RenderFailure, Renderer};
+use crate::render::{all_pages, check_layout, PageId, RenderFailure, Renderer};
 use crate::search::{self, Target};
 use crate::site::{load_outline, load_site, LoadOptions, Site};
 use crate::theme::load_theme;

@@ -160,7 +160,8 @@ impl SiteConfig {
         match &self.progress_key {
             Some(key) => key.clone(),
             None => {
-                let hash = fnv1a(format!("{}\u{0}{}", self.organization, self.title).as_bytes());
+                let key = format!("{}\u{0}{}", self.organization, self.title);
+                let hash = crate::ids::fnv1a(key.bytes().map(u32::from));
                 format!("kenshu:{hash:08x}")
             }
         }
@@ -176,13 +177,6 @@ fn is_http_url(url: &str) -> bool {
 
 fn is_language_tag(tag: &str) -> bool {
     !tag.is_empty() && tag.len() <= 35 && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-/// 32-bit FNV-1a: a stable, dependency-free hash for short keys.
-pub fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5u32, |hash, byte| {
-        (hash ^ u32::from(*byte)).wrapping_mul(0x0100_0193)
-    })
 }
 
 /// The language of a site's messages: `language:` in its site.yaml, or

@@ -125,9 +125,26 @@ pub fn fold(text: &str) -> String {
     text.nfc().collect::<String>().to_lowercase()
 }
 
+/// 32-bit FNV-1a over a sequence of units (bytes or code points): a stable
+/// hash for short keys — question ids, the site key, search shards — that
+/// the portal's scripts compute the same way (search-index.js, quiz.js).
+pub fn fnv1a(units: impl IntoIterator<Item = u32>) -> u32 {
+    units.into_iter().fold(0x811c_9dc5, |hash, unit| {
+        (hash ^ unit).wrapping_mul(0x0100_0193)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        // From the FNV reference test suite (32-bit FNV-1a).
+        assert_eq!(fnv1a([]), 0x811c_9dc5);
+        assert_eq!(fnv1a("a".bytes().map(u32::from)), 0xe40c_292c);
+        assert_eq!(fnv1a("foobar".bytes().map(u32::from)), 0xbf9c_f968);
+    }
 
     #[test]
     fn japanese_ids_are_valid() {

@@ -5,7 +5,7 @@
 //!
 //! The pipeline is a chain of pure stages over typed data:
 //! [`site::load_site`] (config, framework, resources, modules) →
-//! [`render::Renderer`] (pages to [`render::OutputFile`]s) →
+//! [`render::Renderer`] (pages to [`output::OutputFile`]s) →
 //! [`output::write_site`] (staging folder, swapped into place).
 //! The same loaded site also feeds [`package`] (SCORM 1.2 packages of the
 //! role curricula, for an LMS) and [`export`] (the skill framework and the

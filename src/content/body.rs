@@ -182,7 +182,7 @@ fn body_of(text: &str, first_line: usize) -> &str {
 
 fn render_question(mut q: Question, allow_html: bool) -> Question {
     let render = |text: &mut String| {
-        *text = markdown::render_inline_owned(std::mem::take(text), allow_html);
+        *text = markdown::render_inline(std::mem::take(text), allow_html);
     };
     render(&mut q.prompt);
     render(&mut q.explanation);

@@ -132,14 +132,20 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
     found
 }
 
-/// Hidden files and the temporary files editors write while saving.
+/// Hidden files, and the temporary and backup files editors write while
+/// saving (vim's swap files and `4913` write test, Emacs' `#…#` and `…~`,
+/// Office's `~$…`, JetBrains' safe-write copies, Kate's swap files, backup
+/// copies): never read, published or watched.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('~')
         || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
-        || name.starts_with("#")
+        || name.starts_with('#')
+        || name == "4913"
+        || name.contains("___jb_")
+        || [".swp", ".swx", ".tmp", ".kate-swp", ".bak", ".bck"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
 }
 
 /// Reads every file; returns those read and the paths of those that failed.
@@ -359,4 +365,37 @@ pub fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `kenshu serve` does not watch, a build does not publish either.
+    #[test]
+    fn editor_temp_files_are_neither_read_nor_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let modules = dir.path().join(MODULES_DIR);
+        std::fs::create_dir_all(&modules).unwrap();
+        let names = [
+            "a.md",
+            "図.png",
+            "4913",
+            "図.png.bak",
+            "a.md~",
+            ".a.md.swp",
+            "a.md___jb_tmp___",
+            "~$資料.docx",
+            "#a.md#",
+        ];
+        for name in names {
+            std::fs::write(modules.join(name), "x").unwrap();
+        }
+        let mut diagnostics = Diagnostics::new();
+        let files = discover(dir.path(), &mut diagnostics);
+        let read: Vec<_> = files.modules.iter().map(|f| f.path.clone()).collect();
+        assert_eq!(read, [PathBuf::from("content/modules/a.md")]);
+        assert_eq!(files.media, [PathBuf::from("content/modules/図.png")]);
+        assert!(diagnostics.is_empty());
+    }
 }

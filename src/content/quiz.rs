@@ -5,6 +5,7 @@
 //! Parsing checks the shape; the text is Markdown rendered later.
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::ids;
 use crate::messages::Message;
 use crate::msg;
 use crate::source::SourceText;
@@ -315,9 +316,9 @@ pub fn question_ids<'a>(prompts: impl IntoIterator<Item = &'a str>) -> Vec<Strin
             // Most prompts are NFC already; the quick check skips the copy.
             let hash = match unicode_normalization::is_nfc_quick(trimmed.chars()) {
                 unicode_normalization::IsNormalized::Yes => {
-                    crate::config::fnv1a(trimmed.as_bytes())
+                    ids::fnv1a(trimmed.bytes().map(u32::from))
                 }
-                _ => crate::config::fnv1a(trimmed.nfc().collect::<String>().as_bytes()),
+                _ => ids::fnv1a(trimmed.nfc().collect::<String>().bytes().map(u32::from)),
             };
             let base = format!("q{hash:08x}");
             let count = seen.entry(base.clone()).or_insert(0);
@@ -378,7 +379,7 @@ mod tests {
     fn question_ids_are_stable_hashes_of_the_prompt() {
         let ids = question_ids([" 税とは？", "税とは？", "別の問い"]);
         // FNV-1a 32 of "税とは？" in UTF-8, computed independently.
-        let expected = format!("q{:08x}", crate::config::fnv1a("税とは？".as_bytes()));
+        let expected = format!("q{:08x}", ids::fnv1a("税とは？".bytes().map(u32::from)));
         assert_eq!(ids[0], expected);
         assert_eq!(ids[1], format!("{expected}-2"));
         assert_ne!(ids[2], ids[0]);

@@ -5,17 +5,10 @@
 use super::options;
 use pulldown_cmark::{html, Event, Parser};
 
-/// Renders a short Markdown text (a question, a choice) without a wrapping `<p>`.
-pub fn render_inline(text: &str, allow_html: bool) -> String {
-    if text.is_empty() || is_plain_inline(text) {
-        return text.to_string();
-    }
-    render_inline_markdown(text, allow_html)
-}
-
-/// [`render_inline`] for a text the caller owns: plain text (most quiz
-/// texts) is returned as it is, without running the parser.
-pub fn render_inline_owned(text: String, allow_html: bool) -> String {
+/// Renders a short Markdown text (a question, a choice) without a wrapping
+/// `<p>`. Plain text (most quiz texts) is returned as it is, without
+/// running the parser.
+pub fn render_inline(text: String, allow_html: bool) -> String {
     if text.is_empty() || is_plain_inline(&text) {
         return text;
     }
@@ -97,7 +90,7 @@ mod tests {
         for text in samples {
             assert!(is_plain_inline(text), "{text}");
             assert_eq!(
-                render_inline(text, false),
+                render_inline(text.to_string(), false),
                 render_inline_markdown(text, false)
             );
         }

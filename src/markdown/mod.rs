@@ -17,7 +17,7 @@ mod lines;
 mod links;
 
 pub use headings::{slugify, Heading};
-pub use inline::{render_inline, render_inline_owned};
+pub use inline::render_inline;
 pub use links::{normalize, FragmentLink, LinkTargets};
 
 use crate::diagnostics::{Diagnostic, Location};

@@ -11,13 +11,14 @@
 //! replaced: [`check_output`] says which `--out` is refused, and the swap
 //! itself refuses again (see `swap`).
 
+mod file;
 mod guard;
 mod swap;
 
+pub use file::{Contents, OutputFile};
 pub use guard::{check_output, STAMP};
 pub use swap::Cleanup;
 
-use crate::render::{Contents, OutputFile};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::fs;

@@ -1,6 +1,6 @@
 //! Writing a package as a zip file, whole or not at all.
 
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use std::fs;
 use std::io::{Cursor, Write};
 use std::path::Path;

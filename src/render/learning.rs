@@ -6,7 +6,7 @@
 //! scripts only read them.
 
 use super::views::{joined_ids, role_link, Link};
-use super::OutputFile;
+use crate::output::OutputFile;
 use crate::site::{Module, Site};
 use crate::urls;
 use minijinja::value::Serde;

@@ -16,6 +16,7 @@ pub use pages::SiteValues;
 pub use quiz::{body_html, QuizStrings};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::output::{Contents, OutputFile};
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::urls;
@@ -23,31 +24,6 @@ pub use crate::urls::PageId;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use rayon::prelude::*;
 use std::path::PathBuf;
-
-/// A file of the built site.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutputFile {
-    /// Relative to the output folder, with `/` separators.
-    pub path: String,
-    pub contents: Contents,
-}
-
-impl OutputFile {
-    /// A file made by kenshu, with these bytes.
-    pub fn bytes(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            contents: Contents::Bytes(bytes.into()),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Contents {
-    Bytes(Vec<u8>),
-    /// A file copied as it is from the site folder (absolute path).
-    Copy(PathBuf),
-}
 
 /// Every page of a site.
 pub fn all_pages(site: &Site) -> Vec<PageId> {
@@ -130,18 +106,10 @@ impl Renderer {
         &self.theme
     }
 
-    /// Renders every page and collects every other output file (the search
-    /// index is made beside it, by `build::search_index`).
-    pub fn render_site(&self, site: &Site) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-        let mut files = self.render_pages(site, &all_pages(site))?;
-        files.extend(self.asset_files(site));
-        files.extend(copied_files(site));
-        Ok(files)
-    }
-
-    /// Renders the whole site like [`Renderer::render_site`], but hands each
-    /// file to `sink` (from several threads) as soon as it is made instead of
-    /// collecting them, so memory does not grow with the size of the output.
+    /// Renders every page and hands each file, and every other output file
+    /// (assets, media; the search index is made beside it by
+    /// `build::search_index`), to `sink` from several threads as soon as it
+    /// is made, so memory does not grow with the size of the output.
     /// Returns how many files were handed over.
     pub fn render_site_with<E: Send>(
         &self,
@@ -347,24 +315,11 @@ fn escape_html(
     }
 }
 
-/// Writes `text` with `& < > " '` escaped, copying the runs between them
-/// as they are (most values have nothing to escape).
+/// Writes `text` with `& < > " '` escaped, as pulldown-cmark escapes the
+/// Markdown it renders: the one HTML escaper of kenshu's own markup
+/// (templates, quiz forms, the report).
 pub(crate) fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&text[start..index])?;
-        out.write_str(entity)?;
-        start = index + 1;
-    }
-    out.write_str(&text[start..])
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), text)
 }
 
 /// Marks HTML produced by kenshu itself as safe for templates.
@@ -386,7 +341,12 @@ mod tests {
         let site = site.unwrap_or_else(|| panic!("shipped site: {diagnostics:?}"));
         let theme = crate::theme::load_theme(root, "default", "ja").expect("theme");
         let renderer = Renderer::new(theme).expect("templates");
-        let mut collected = renderer.render_site(&site).expect("render");
+        // The reference: every page rendered in one go, then the other files.
+        let mut collected = renderer
+            .render_pages(&site, &all_pages(&site))
+            .expect("render");
+        collected.extend(renderer.asset_files(&site));
+        collected.extend(copied_files(&site));
         let streamed = Mutex::new(Vec::new());
         let count = renderer
             .render_site_with(&site, |file| {

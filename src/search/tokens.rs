@@ -239,10 +239,7 @@ fn is_alphanumeric(c: char) -> bool {
 
 /// Which shard a token's postings are in: FNV-1a over its code points.
 pub fn shard_of(token: &str, shards: u32) -> u32 {
-    let hash = token.chars().fold(0x811c_9dc5u32, |hash, c| {
-        (hash ^ c as u32).wrapping_mul(0x0100_0193)
-    });
-    hash % shards
+    crate::ids::fnv1a(token.chars().map(u32::from)) % shards
 }
 
 #[cfg(test)]

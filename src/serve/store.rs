@@ -7,7 +7,7 @@
 //! rewritten is always either the old or the new one, never half of each.
 
 use crate::output::{self, WriteError};
-use crate::render::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 use std::collections::HashMap;
 use std::fs;
 use std::io;

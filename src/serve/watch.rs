@@ -104,10 +104,7 @@ pub fn classify(relative: &Path) -> Option<ChangeKind> {
             _ => return None,
         }
     }
-    if names
-        .iter()
-        .any(|name| is_ignored(name) || is_editor_temp(name))
-    {
+    if names.iter().any(|name| is_ignored(name)) {
         return None;
     }
     let joined = names.join("/");
@@ -119,17 +116,6 @@ pub fn classify(relative: &Path) -> Option<ChangeKind> {
         Some("themes") => Some(ChangeKind::Theme),
         _ => None,
     }
-}
-
-/// Temp files that [`is_ignored`] does not know: vim's write test file,
-/// JetBrains' safe-write copies, Kate's swap files, backup copies.
-fn is_editor_temp(name: &str) -> bool {
-    name == "4913"
-        || name.ends_with(".swx")
-        || name.ends_with(".kate-swp")
-        || name.ends_with(".bak")
-        || name.ends_with(".bck")
-        || name.contains("___jb_")
 }
 
 /// A notify watcher that passes on only events which can change a file.
