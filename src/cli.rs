@@ -1,9 +1,9 @@
 //! The command line: `build`, `check`, `serve`, `new module`, `init`,
 //! `report`, `package scorm`, `export moodle-competencies`, `export moodle-questions`.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,52 +31,18 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into public/ (or --out); nothing is written when there are errors.
-    Build {
-        /// The site folder (holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output folder [default: <root>/public].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Include modules marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-    },
+    Build(BuildArgs),
     /// Check the site and report every problem; write nothing.
-    Check {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        #[arg(long)]
-        drafts: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Check(CheckArgs),
     /// Preview the site: build, serve, and rebuild and reload on every change.
-    Serve {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Address to listen on; anything but loopback exposes the preview to the network.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: IpAddr,
-        #[arg(long, default_value_t = 8000)]
-        port: u16,
-        #[arg(long)]
-        drafts: bool,
-        /// Open the portal in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Folder for the preview output [default: a temporary folder].
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// Create something new.
     New {
         #[command(subcommand)]
         what: NewCommand,
     },
     /// Create a new site in DIR that builds as it is.
-    Init { dir: PathBuf },
+    Init(InitArgs),
     /// Package the site for a learning management system (LMS).
     Package {
         #[command(subcommand)]
@@ -88,75 +54,164 @@ pub enum Command {
         what: ExportCommand,
     },
     /// Turn exported learning records into the training office's report.
-    Report {
-        /// The site folder the records come from.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Staff roster CSV (職員番号,氏名,所属,人材像; UTF-8 or Shift_JIS).
-        #[arg(long)]
-        roster: Option<PathBuf>,
-        /// Folder for index.html, the CSV files and report.xlsx.
-        #[arg(long)]
-        out: PathBuf,
-        /// Replace names and staff numbers with stable pseudonyms.
-        #[arg(long)]
-        anonymise: bool,
-        /// Exported record files, or folders searched for *.json.
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-    },
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PackageCommand {
     /// One SCORM 1.2 zip per role curriculum, as DIR/<role-id>.zip; nothing is written when there are errors.
-    Scorm {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Folder for the zips [default: <root>/scorm].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Package only this role (repeatable) [default: every role].
-        #[arg(long = "role", value_name = "ID")]
-        roles: Vec<String>,
-    },
+    Scorm(ScormArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// The skill framework as a Moodle competency framework CSV (tool_lpimportcsv).
-    MoodleCompetencies {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// The CSV file [default: <root>/moodle/competencies.csv].
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    MoodleCompetencies(CompetenciesArgs),
     /// Each module's questions as a Moodle XML question file.
-    MoodleQuestions {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Folder for the XML files [default: <root>/moodle/questions].
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    MoodleQuestions(QuestionsArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum NewCommand {
     /// Create a module file under content/modules/.
-    Module {
-        /// Path of the new file, relative to content/modules (e.g. security/passwords.md).
-        path: PathBuf,
-        /// Id of the skill the module trains.
-        #[arg(long)]
-        skill: String,
-        #[arg(long)]
-        title: Option<String>,
-        /// Module id, when the file name is not one (e.g. a Japanese file name you want a Latin id for).
-        #[arg(long)]
-        id: Option<String>,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    Module(NewModuleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder (holding content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Output folder [default: <root>/public].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Include modules marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[arg(long)]
+    pub drafts: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Address to listen on; anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the portal in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Folder for the preview output [default: a temporary folder].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The site folder the records come from.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Staff roster CSV (職員番号,氏名,所属,人材像; UTF-8 or Shift_JIS).
+    #[arg(long)]
+    pub roster: Option<PathBuf>,
+    /// Folder for index.html, the CSV files and report.xlsx.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Replace names and staff numbers with stable pseudonyms.
+    #[arg(long)]
+    pub anonymise: bool,
+    /// Exported record files, or folders searched for *.json.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new site.
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ScormArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Folder for the zips [default: <root>/scorm].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Package only this role (repeatable) [default: every role].
+    #[arg(long = "role", value_name = "ID")]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompetenciesArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The CSV file [default: <root>/moodle/competencies.csv].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Folder for the XML files [default: <root>/moodle/questions].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewModuleArgs {
+    /// Path of the new file, relative to content/modules (e.g. security/passwords.md).
+    pub path: PathBuf,
+    /// Id of the skill the module trains.
+    #[arg(long)]
+    pub skill: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Module id, when the file name is not one (e.g. a Japanese file name you want a Latin id for).
+    #[arg(long)]
+    pub id: Option<String>,
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+impl Command {
+    /// The site folder the command works on (`init`: the current folder).
+    pub fn root(&self) -> &Path {
+        match self {
+            Command::Build(args) => &args.root,
+            Command::Check(args) => &args.root,
+            Command::Serve(args) => &args.root,
+            Command::Report(args) => &args.root,
+            Command::New {
+                what: NewCommand::Module(args),
+            } => &args.root,
+            Command::Init(_) => Path::new("."),
+            Command::Package {
+                what: PackageCommand::Scorm(args),
+            } => &args.root,
+            Command::Export {
+                what: ExportCommand::MoodleCompetencies(args),
+            } => &args.root,
+            Command::Export {
+                what: ExportCommand::MoodleQuestions(args),
+            } => &args.root,
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The `kenshu` binary: parses the command line, runs it, prints problems once.
 
 use clap::Parser;
-use kenshu::cli::{Cli, Command, ExportCommand, Format, NewCommand, PackageCommand};
+use kenshu::cli::{Cli, Command, ExportCommand, Format, NewCommand, NewModuleArgs, PackageCommand};
 use kenshu::export::{self, ExportError};
 use kenshu::messages::{Lang, Message};
 use kenshu::package::{self, PackageError, PackageOptions};
@@ -32,118 +32,96 @@ fn main() -> ExitCode {
 
 /// `--lang`, else the site's `language:`, else Japanese.
 fn language(cli: &Cli) -> Lang {
-    if let Some(tag) = &cli.lang {
-        return Lang::from_tag(tag);
+    match &cli.lang {
+        Some(tag) => Lang::from_tag(tag),
+        None => kenshu::config::site_lang(cli.command.root()),
     }
-    let root = match &cli.command {
-        Command::Build { root, .. }
-        | Command::Check { root, .. }
-        | Command::Serve { root, .. }
-        | Command::Report { root, .. } => root.as_path(),
-        Command::New {
-            what: NewCommand::Module { root, .. },
-        } => root.as_path(),
-        Command::Init { .. } => Path::new("."),
-        Command::Package {
-            what: PackageCommand::Scorm { root, .. },
-        } => root.as_path(),
-        Command::Export {
-            what:
-                ExportCommand::MoodleCompetencies { root, .. }
-                | ExportCommand::MoodleQuestions { root, .. },
-        } => root.as_path(),
-    };
-    kenshu::config::site_lang(root)
 }
 
 fn run(command: Command, lang: Lang) -> Result<ExitCode, String> {
-    match command {
-        Command::Build { root, out, drafts } => Ok(build(BuildOptions { root, out, drafts }, lang)),
-        Command::Check {
-            root,
-            drafts,
-            format,
-        } => Ok(check(&root, drafts, format, lang)),
-        Command::Serve {
-            root,
-            bind,
-            port,
-            drafts,
-            open,
-            out,
-        } => {
+    Ok(match command {
+        Command::Build(args) => build(
+            BuildOptions {
+                root: args.root,
+                out: args.out,
+                drafts: args.drafts,
+            },
+            lang,
+        ),
+        Command::Check(args) => check(&args.root, args.drafts, args.format, lang),
+        Command::Serve(args) => {
             serve::run(serve::ServeOptions {
-                root,
-                bind,
-                port,
-                drafts,
-                open,
-                out,
+                root: args.root,
+                bind: args.bind,
+                port: args.port,
+                drafts: args.drafts,
+                open: args.open,
+                out: args.out,
                 lang,
             })
             .map_err(|e| e.to_string())?;
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Command::New {
-            what:
-                NewCommand::Module {
-                    path,
-                    skill,
-                    title,
-                    id,
-                    root,
-                },
-        } => {
-            let module = scaffold::NewModule {
-                path: &path,
-                skill: &skill,
-                title: title.as_deref(),
-                id: id.as_deref(),
-            };
-            match scaffold::new_module(&root, &module) {
-                Ok(file) => {
-                    say(&msg!("cli.created", path = file.display()).text(lang));
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(diagnostics) => {
-                    print_diagnostics(&diagnostics, lang);
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
-        Command::Report {
-            root,
-            roster,
-            out,
-            anonymise,
-            inputs,
-        } => Ok(report(
+            what: NewCommand::Module(args),
+        } => new_module(args, lang),
+        Command::Report(args) => report(
             kenshu::report::ReportOptions {
-                root,
-                roster,
-                out,
-                anonymise,
-                inputs,
+                root: args.root,
+                roster: args.roster,
+                out: args.out,
+                anonymise: args.anonymise,
+                inputs: args.inputs,
             },
             lang,
-        )),
-        Command::Init { dir } => match scaffold::init_site(&dir) {
-            Ok(files) => {
-                for file in &files {
-                    say(&msg!("cli.created", path = file.display()).text(lang));
-                }
-                say(&msg!("cli.init-next", dir = dir.display()).text(lang));
-                Ok(ExitCode::SUCCESS)
-            }
-            Err(d) => {
-                say_err(&d.render(lang));
-                Ok(ExitCode::FAILURE)
-            }
-        },
+        ),
+        Command::Init(args) => init(&args.dir, lang),
         Command::Package {
-            what: PackageCommand::Scorm { root, out, roles },
-        } => Ok(package_scorm(PackageOptions { root, out, roles }, lang)),
-        Command::Export { what } => Ok(export(what, lang)),
+            what: PackageCommand::Scorm(args),
+        } => package_scorm(
+            PackageOptions {
+                root: args.root,
+                out: args.out,
+                roles: args.roles,
+            },
+            lang,
+        ),
+        Command::Export { what } => export(what, lang),
+    })
+}
+
+fn new_module(args: NewModuleArgs, lang: Lang) -> ExitCode {
+    let module = scaffold::NewModule {
+        path: &args.path,
+        skill: &args.skill,
+        title: args.title.as_deref(),
+        id: args.id.as_deref(),
+    };
+    match scaffold::new_module(&args.root, &module) {
+        Ok(file) => {
+            say(&msg!("cli.created", path = file.display()).text(lang));
+            ExitCode::SUCCESS
+        }
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, lang);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init(dir: &Path, lang: Lang) -> ExitCode {
+    match scaffold::init_site(dir) {
+        Ok(files) => {
+            for file in &files {
+                say(&msg!("cli.created", path = file.display()).text(lang));
+            }
+            say(&msg!("cli.init-next", dir = dir.display()).text(lang));
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            say_err(&d.render(lang));
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -177,29 +155,31 @@ fn package_scorm(options: PackageOptions, lang: Lang) -> ExitCode {
 
 fn export(what: ExportCommand, lang: Lang) -> ExitCode {
     let result = match what {
-        ExportCommand::MoodleCompetencies { root, out } => {
-            export::competencies::export_competencies(&root, out).map(|(path, count, d)| {
-                print_diagnostics(&d, lang);
-                let message = msg!(
-                    "cli.exported-competencies",
-                    count = count,
-                    path = path.display()
-                );
-                say(&message.text(lang));
-            })
-        }
-        ExportCommand::MoodleQuestions { root, out } => {
-            export::questions::export_questions(&root, out).map(|(dir, files, count, d)| {
-                print_diagnostics(&d, lang);
-                let message = msg!(
-                    "cli.exported-questions",
-                    count = count,
-                    files = files,
-                    path = dir.display()
-                );
-                say(&message.text(lang));
-            })
-        }
+        ExportCommand::MoodleCompetencies(args) => export::competencies::export_competencies(
+            &args.root, args.out,
+        )
+        .map(|(path, count, d)| {
+            print_diagnostics(&d, lang);
+            let message = msg!(
+                "cli.exported-competencies",
+                count = count,
+                path = path.display()
+            );
+            say(&message.text(lang));
+        }),
+        ExportCommand::MoodleQuestions(args) => export::questions::export_questions(
+            &args.root, args.out,
+        )
+        .map(|(dir, files, count, d)| {
+            print_diagnostics(&d, lang);
+            let message = msg!(
+                "cli.exported-questions",
+                count = count,
+                files = files,
+                path = dir.display()
+            );
+            say(&message.text(lang));
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
