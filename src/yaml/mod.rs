@@ -9,14 +9,20 @@
 //! keyboard makes easy (a full-width colon or space, a tab), at their own
 //! line — the parser would report them a line late, in jargon.
 
+mod fields;
+mod keyboard;
+
+pub use fields::{Fields, Spots};
+pub use keyboard::keyboard_mistakes;
+use keyboard::too_deep;
+
 use crate::diagnostics::{did_you_mean, Diagnostic, Location};
 use crate::messages::Message;
 use crate::msg;
 use crate::source::SourceText;
-use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
+use marked_yaml::types::MarkedMappingNode;
 use marked_yaml::{LoaderOptions, Marker, Node, Span};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 
 /// Deepest nesting of lists and mappings accepted: far beyond any real
 /// file, and a bound on the parser's recursion.
@@ -115,99 +121,6 @@ fn scan_message(info: &str) -> Message {
     }
 }
 
-/// Full-width colons and spaces, tabs, and a missing space after a key's
-/// colon: each reported at its own character.
-pub fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    for (index, line) in source.text.lines().enumerate() {
-        let line_no = source.first_line + index;
-        let indent: String = line
-            .chars()
-            .take_while(|c| matches!(c, ' ' | '\t' | '\u{3000}'))
-            .collect();
-        let here = |col: usize| Location::new(line_no, col);
-        if let Some(pos) = indent.chars().position(|c| c == '\t') {
-            problems.push(Diagnostic::error(
-                source.path,
-                here(pos + 1),
-                msg!("yaml.tab"),
-            ));
-            continue;
-        }
-        if let Some(pos) = indent.chars().position(|c| c == '\u{3000}') {
-            problems.push(Diagnostic::error(
-                source.path,
-                here(pos + 1),
-                msg!("yaml.full-width-space"),
-            ));
-            continue;
-        }
-        let rest = &line[indent.len()..];
-        let item = rest.strip_prefix("- ").unwrap_or(rest);
-        let offset = indent.chars().count() + rest.chars().count() - item.chars().count();
-        let key_len = item
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .count();
-        if key_len == 0 {
-            continue;
-        }
-        let after: Vec<char> = item.chars().skip(key_len).take(2).collect();
-        let col = offset + key_len + 1;
-        match after.as_slice() {
-            ['：', ..] => problems.push(Diagnostic::error(
-                source.path,
-                here(col),
-                msg!("yaml.full-width-colon", key = &item[..key_len]),
-            )),
-            [':', next] if !next.is_whitespace() && *next != '/' && !item.contains("://") => {
-                problems.push(Diagnostic::error(
-                    source.path,
-                    here(col),
-                    msg!("yaml.space-after-colon", key = &item[..key_len]),
-                ))
-            }
-            _ => {}
-        }
-    }
-    problems
-}
-
-/// Flow collections nested deeper than [`MAX_DEPTH`] (block nesting is
-/// bounded by the line length of indentation, flow nesting is not).
-fn too_deep(source: &SourceText) -> Option<Diagnostic> {
-    let mut depth = 0usize;
-    for (index, line) in source.text.lines().enumerate() {
-        let indent = line.len() - line.trim_start().len();
-        let mut deepest = None;
-        // Brackets are ASCII, so bytes are enough; the column is counted
-        // in characters only for a report.
-        for (byte, b) in line.bytes().enumerate() {
-            match b {
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => continue,
-            }
-            if depth > MAX_DEPTH {
-                deepest = Some(line[..byte].chars().count() + 1);
-                break;
-            }
-        }
-        let col = match (deepest, indent > MAX_DEPTH * 4) {
-            (Some(col), _) => col,
-            (None, true) => 1,
-            (None, false) => continue,
-        };
-        let at = Location::new(source.first_line + index, col);
-        return Some(Diagnostic::error(
-            source.path,
-            at,
-            msg!("yaml.too-deep", max = MAX_DEPTH),
-        ));
-    }
-    None
-}
-
 /// Reads a node into `T`, with an author-facing message at the failing value.
 pub fn read<T: DeserializeOwned>(source: &SourceText, node: &Node) -> Result<T, Diagnostic> {
     marked_yaml::from_node::<T>(node).map_err(|err| {
@@ -269,133 +182,9 @@ fn expected_message(expected: &str) -> Message {
     }
 }
 
-/// A mapping read key by key: each value is read on its own, unknown keys
-/// are reported (with the closest allowed key), and every problem is kept.
-pub struct Fields<'n, 's> {
-    source: &'s SourceText<'s>,
-    map: &'n MarkedMappingNode,
-    problems: Vec<Diagnostic>,
-}
-
-impl<'n, 's> Fields<'n, 's> {
-    /// Reads `node` as a mapping with the given keys.
-    pub fn new(
-        source: &'s SourceText<'s>,
-        node: &'n Node,
-        allowed: &[&'static str],
-    ) -> Result<Self, Diagnostic> {
-        let Some(map) = node.as_mapping() else {
-            return Err(Diagnostic::error(
-                source.path,
-                at(source, node.span()),
-                msg!("yaml.expected-mapping"),
-            ));
-        };
-        let mut fields = Fields {
-            source,
-            map,
-            problems: Vec::new(),
-        };
-        for key in map.keys() {
-            let name = key.as_str();
-            if !allowed.contains(&name) {
-                let message = if name.starts_with('\u{3000}') {
-                    msg!("yaml.full-width-space")
-                } else if let Some((word, _)) = name.split_once('：') {
-                    msg!("yaml.full-width-colon", key = word)
-                } else {
-                    unknown_key(name, allowed)
-                };
-                let location = at(source, key.span());
-                fields
-                    .problems
-                    .push(Diagnostic::error(source.path, location, message));
-            }
-        }
-        Ok(fields)
-    }
-
-    /// The value node of `key`, unless absent or null.
-    pub fn node(&self, key: &str) -> Option<&'n Node> {
-        self.map.get_node(key).filter(|node| !is_null(node))
-    }
-
-    /// The value node of `key`, null or not.
-    pub fn raw(&self, key: &str) -> Option<&'n Node> {
-        self.map.get_node(key)
-    }
-
-    /// Where the value of `key` starts, or the mapping itself without one.
-    pub fn location(&self, key: &str) -> Location {
-        match self.map.get_node(key) {
-            Some(node) => at(self.source, node.span()),
-            None => self.start(),
-        }
-    }
-
-    /// Where the key `key` itself is written, or the mapping's start.
-    pub fn key_location(&self, key: &str) -> Location {
-        self.map
-            .keys()
-            .find(|k| k.as_str() == key)
-            .map(|k| at(self.source, k.span()))
-            .unwrap_or_else(|| self.start())
-    }
-
-    /// Where the mapping starts.
-    pub fn start(&self) -> Location {
-        mapping_start(self.source, self.map)
-    }
-
-    /// The value of an optional key; a wrong type is reported and skipped.
-    pub fn get<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
-        let node = self.node(key)?;
-        match read(self.source, node) {
-            Ok(value) => Some(value),
-            Err(problem) => {
-                self.problems.push(problem);
-                None
-            }
-        }
-    }
-
-    /// The value of a key that must be there.
-    pub fn required<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<T> {
-        if self.node(key).is_none() {
-            let location = self.start();
-            self.problems.push(Diagnostic::error(
-                self.source.path,
-                location,
-                msg!("yaml.missing-key", key = key),
-            ));
-            return None;
-        }
-        self.get(key)
-    }
-
-    /// The scalar text of a key, as written.
-    pub fn scalar(&self, key: &str) -> Option<&'n MarkedScalarNode> {
-        self.node(key).and_then(Node::as_scalar)
-    }
-
-    /// Adds a problem found by the caller.
-    pub fn report(&mut self, problem: Diagnostic) {
-        self.problems.push(problem);
-    }
-
-    pub fn source(&self) -> &'s SourceText<'s> {
-        self.source
-    }
-
-    /// Every problem found while reading.
-    pub fn finish(self) -> Vec<Diagnostic> {
-        self.problems
-    }
-}
-
 /// Where a mapping starts: its first key (the parser marks a block
 /// mapping at the first colon).
-fn mapping_start(source: &SourceText, map: &MarkedMappingNode) -> Location {
+pub(super) fn mapping_start(source: &SourceText, map: &MarkedMappingNode) -> Location {
     match map.keys().next() {
         Some(key) => at(source, key.span()),
         None => at(source, map.span()),
@@ -414,64 +203,6 @@ pub fn node_start(source: &SourceText, node: &Node) -> Location {
 pub fn is_null(node: &Node) -> bool {
     node.as_scalar()
         .is_some_and(|s| matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
-}
-
-/// Where each value of a mapping and each item of its lists was written,
-/// for problems found later (an unknown skill is reported at that skill).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Spots {
-    start: Location,
-    values: HashMap<String, Location>,
-    items: HashMap<String, Vec<Location>>,
-}
-
-impl Spots {
-    /// The positions inside a mapping node, one level deep.
-    pub fn of(source: &SourceText, node: &Node) -> Spots {
-        let Some(map) = node.as_mapping() else {
-            return Spots {
-                start: at(source, node.span()),
-                ..Spots::default()
-            };
-        };
-        let mut spots = Spots {
-            start: mapping_start(source, map),
-            ..Spots::default()
-        };
-        for (key, value) in map.iter() {
-            spots
-                .values
-                .insert(key.as_str().to_string(), at(source, value.span()));
-            if let Some(list) = value.as_sequence() {
-                let items = list.iter().map(|n| node_start(source, n)).collect();
-                spots.items.insert(key.as_str().to_string(), items);
-            }
-        }
-        spots
-    }
-
-    /// Where the mapping starts.
-    pub fn start(&self) -> Location {
-        self.start
-    }
-
-    /// Where the value of `key` is written (the mapping's start without one).
-    pub fn value(&self, key: &str) -> Location {
-        self.values.get(key).copied().unwrap_or(self.start)
-    }
-
-    /// Whether `key` was written.
-    pub fn has(&self, key: &str) -> bool {
-        self.values.contains_key(key)
-    }
-
-    /// Where item `index` of the list under `key` is written.
-    pub fn item(&self, key: &str, index: usize) -> Location {
-        self.items
-            .get(key)
-            .and_then(|items| items.get(index).copied())
-            .unwrap_or_else(|| self.value(key))
-    }
 }
 
 /// Each item of a list read on its own, with where its values are; items
