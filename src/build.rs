@@ -70,8 +70,7 @@ fn with_theme<B>(
     let Some(site) = site else {
         return Err(diagnostics);
     };
-    let renderer =
-        load_theme(root, &site.config.theme, &site.config.language).and_then(Renderer::new);
+    let renderer = load_theme(root, &site.config).and_then(Renderer::new);
     let renderer = match renderer {
         Ok(renderer) => renderer,
         Err(problems) => {

@@ -25,6 +25,9 @@ pub struct SiteConfig {
     pub language: String,
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// Where `theme:` is written, for a theme that does not exist.
+    #[serde(skip)]
+    pub theme_at: Location,
     /// Percentage of questions to answer rightly to pass a module.
     #[serde(default = "default_pass_score")]
     pub pass_score: u8,
@@ -87,8 +90,9 @@ impl SiteConfig {
         let path = Path::new(SITE_FILE);
         let source = SourceText::new(path, text);
         let node = yaml::parse(&source, false)?;
-        let config: SiteConfig = yaml::read(&source, &node).map_err(|d| vec![d])?;
+        let mut config: SiteConfig = yaml::read(&source, &node).map_err(|d| vec![d])?;
         let spots = Spots::of(&source, &node);
+        config.theme_at = spots.value("theme");
         let mut problems = Vec::new();
         let mut error = |key: &str, message: Message| {
             problems.push(Diagnostic::error(path, spots.value(key), message))
@@ -123,14 +127,6 @@ impl SiteConfig {
         } else {
             Err(problems)
         }
-    }
-
-    /// Where `theme:` is written in site.yaml text, for a missing theme.
-    pub fn theme_location(text: &str) -> Location {
-        let source = SourceText::new(Path::new(SITE_FILE), text);
-        yaml::parse(&source, false)
-            .map(|node| Spots::of(&source, &node).value("theme"))
-            .unwrap_or(Location::START)
     }
 
     /// The 404 page's prefix for URLs: base_path with a trailing slash.

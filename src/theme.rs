@@ -6,6 +6,7 @@
 //! the built-in one of the same name, and anything it lacks falls back to the
 //! built-in theme (the way mdBook lets a book override single templates).
 
+use crate::config::{SiteConfig, SITE_FILE};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::msg;
 use crate::source::{self, SourceText};
@@ -33,18 +34,15 @@ pub struct Theme {
     pub template_paths: BTreeMap<String, PathBuf>,
 }
 
-/// Loads the theme named in site.yaml for the given language.
-pub fn load_theme(root: &Path, name: &str, language: &str) -> Result<Theme, Vec<Diagnostic>> {
+/// Loads the theme named in site.yaml (`theme:`) for its `language:`.
+pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+    let (name, language) = (config.theme.as_str(), config.language.as_str());
     let dir = root.join("themes").join(name);
     let on_disk = dir.is_dir().then_some(dir);
     if on_disk.is_none() && name != "default" {
-        // Only on this error path: read site.yaml again to point at `theme:`.
-        let config =
-            source::load_text(root, Path::new(crate::config::SITE_FILE)).unwrap_or_default();
-        let at = crate::config::SiteConfig::theme_location(&config);
         return Err(vec![Diagnostic::error(
-            crate::config::SITE_FILE,
-            at,
+            SITE_FILE,
+            config.theme_at,
             msg!("theme.missing", name = name),
         )]);
     }
@@ -125,11 +123,11 @@ fn overlay_disk(
     problems: &mut Vec<Diagnostic>,
 ) {
     let theme_dir = source::relative_path(root, dir);
-    let mut ignored = crate::diagnostics::Diagnostics::new();
+    let mut walk_problems = crate::diagnostics::Diagnostics::new();
     for path in crate::content::walk_all(
         root,
         &format!("{}/templates", theme_dir.display()),
-        &mut ignored,
+        &mut walk_problems,
     ) {
         match source::load_text(root, &path) {
             Ok(text) => {
@@ -144,7 +142,7 @@ fn overlay_disk(
     for path in crate::content::walk_all(
         root,
         &format!("{}/static", theme_dir.display()),
-        &mut ignored,
+        &mut walk_problems,
     ) {
         match std::fs::read(root.join(&path)) {
             Ok(bytes) => {
@@ -158,7 +156,7 @@ fn overlay_disk(
             )),
         }
     }
-    problems.extend(ignored);
+    problems.extend(walk_problems);
 }
 
 /// UI strings: the theme's file for the language, else the built-in one,

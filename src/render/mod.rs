@@ -339,7 +339,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let (site, diagnostics) = load_site(root, LoadOptions::default());
         let site = site.unwrap_or_else(|| panic!("shipped site: {diagnostics:?}"));
-        let theme = crate::theme::load_theme(root, "default", "ja").expect("theme");
+        let theme = crate::theme::load_theme(root, &site.config).expect("theme");
         let renderer = Renderer::new(theme).expect("templates");
         // The reference: every page rendered in one go, then the other files.
         let mut collected = renderer

@@ -67,11 +67,10 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         _ => return Err(ReportError::Invalid(diagnostics.iter().cloned().collect())),
     };
     let mut catalog = Catalog::new(&site);
-    catalog.stylesheet =
-        crate::theme::load_theme(&options.root, &site.config.theme, &site.config.language)
-            .ok()
-            .and_then(|t| t.assets.get("css/kenshu.css").cloned())
-            .unwrap_or_default();
+    catalog.stylesheet = crate::theme::load_theme(&options.root, &site.config)
+        .ok()
+        .and_then(|t| t.assets.get("css/kenshu.css").cloned())
+        .unwrap_or_default();
     let mut people = match &options.roster {
         Some(path) => {
             People::with_roster(roster::read(path, &catalog).map_err(ReportError::Invalid)?)

@@ -185,7 +185,7 @@ impl Preview {
     /// Compiles the theme again; every page is rendered again when its
     /// templates or strings changed.
     fn reload_theme(&mut self, site: &Site) -> Result<(), Vec<crate::Diagnostic>> {
-        let theme = load_theme(&self.root, &site.config.theme, &site.config.language)?;
+        let theme = load_theme(&self.root, &site.config)?;
         let same = self.renderer.as_ref().is_some_and(|old| {
             old.theme().templates == theme.templates && old.theme().strings == theme.strings
         });
