@@ -25,6 +25,7 @@ struct RoleData<'a> {
     id: &'a str,
     name: &'a str,
     url: String,
+    certificate_url: String,
     modules: Vec<&'a str>,
     steps: Vec<StepData<'a>>,
 }
@@ -56,6 +57,7 @@ pub fn curricula_script(site: &Site) -> OutputFile {
                 id: &role.id,
                 name: &role.name,
                 url: urls::role_href(&role.id),
+                certificate_url: urls::certificate_href(&role.id),
                 modules: ids(u8::MAX),
                 steps: role
                     .steps

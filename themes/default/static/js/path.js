@@ -211,7 +211,7 @@
         line.appendChild(link(root + data.modules[next].url, data.modules[next].title, "continue__link"));
       } else {
         line.appendChild(document.createTextNode(strings.continue_done + " "));
-        if (role.modules.length) line.appendChild(link(root + "roles/" + role.id + "/certificate/index.html", strings.continue_certificate));
+        if (role.modules.length) line.appendChild(link(root + role.certificate_url, strings.continue_certificate));
       }
       box.appendChild(line);
       var bar = element("div", "role-progress");
