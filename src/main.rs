@@ -253,7 +253,7 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
     match kenshu::report::run(&options) {
         Ok(summary) => {
             for warning in &summary.warnings {
-                say_err(&msg!("report.left-out", detail = warning).text(lang));
+                say_err(&msg!("report.left-out", detail = warning.text(lang)).text(lang));
             }
             let message = msg!(
                 "report.done",
@@ -271,7 +271,7 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(kenshu::report::ReportError::Write(message)) => {
-            say_err(&msg!("cli.error", detail = message).text(lang));
+            say_err(&msg!("cli.error", detail = message.text(lang)).text(lang));
             ExitCode::FAILURE
         }
     }

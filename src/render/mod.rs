@@ -193,6 +193,17 @@ impl Renderer {
         Ok(OutputFile::bytes(page.output_path(), html))
     }
 
+    /// Renders a theme template that is not a page of the portal (the page
+    /// of `kenshu report`), with the theme's UI strings as `ui` beside
+    /// `context`, through the same environment and escaper as the portal.
+    pub fn render_template(&self, name: &str, context: Value) -> Result<String, Diagnostic> {
+        let context = minijinja::context! { ui => self.ui.clone(), ..context };
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(context))
+            .map_err(|err| template_error(&err, &self.theme.template_paths))
+    }
+
     /// Theme assets, plus the script holding the UI strings for the browser.
     pub fn asset_files(&self, site: &Site) -> Vec<OutputFile> {
         let mut files: Vec<OutputFile> = self

@@ -40,6 +40,8 @@ pub(crate) struct RoleInfo {
 pub(crate) struct Catalog {
     pub title: String,
     pub organization: String,
+    /// The site's language (`language:` in site.yaml), the page's `lang`.
+    pub language: String,
     pub key: String,
     pub modules: Vec<ModuleInfo>,
     pub skills: Vec<(String, String)>,
@@ -109,6 +111,7 @@ impl Catalog {
         Catalog {
             title: site.config.title.clone(),
             organization: site.config.organization.clone(),
+            language: site.config.language.clone(),
             key: site.config.progress_key(),
             module_index: modules
                 .iter()

@@ -10,6 +10,7 @@
 
 use super::catalog::{Catalog, RoleInfo};
 use super::people::{People, Person};
+use super::tables::NO_DEPARTMENT;
 use crate::framework::GoalMeasure;
 use std::collections::BTreeMap;
 
@@ -50,13 +51,16 @@ pub(crate) fn summarise(person: &Person, catalog: &Catalog) -> Summary {
 pub(crate) struct GoalFigure {
     pub label: String,
     pub target: u8,
-    pub deadline: String,
+    /// Fiscal year (年度) by which, or years within which, it is to be met.
+    pub by: Option<u16>,
+    pub within_years: Option<u8>,
     /// The share reached, in percent; `None` when records cannot tell.
     pub actual: Option<f64>,
 }
 
 pub(crate) struct RoleFigures {
-    pub name: String,
+    /// The role's name; `None` for staff whose role is not known.
+    pub name: Option<String>,
     pub people: usize,
     pub submitted: usize,
     pub attended: usize,
@@ -103,14 +107,14 @@ pub(crate) fn percent(part: usize, whole: usize) -> Option<f64> {
 /// The department a person is counted under.
 pub(crate) fn department_of(person: &Person) -> String {
     match person.learner.department.trim() {
-        "" => "（所属なし）".to_string(),
+        "" => NO_DEPARTMENT.to_string(),
         d => d.to_string(),
     }
 }
 
 fn role_rows(catalog: &Catalog) -> Vec<RoleFigures> {
-    let row = |name: &str, steps| RoleFigures {
-        name: name.to_string(),
+    let row = |name: Option<&str>, steps| RoleFigures {
+        name: name.map(String::from),
         people: 0,
         submitted: 0,
         attended: 0,
@@ -123,14 +127,14 @@ fn role_rows(catalog: &Catalog) -> Vec<RoleFigures> {
         .map(|r| {
             let steps = r.steps.iter();
             row(
-                &r.name,
+                Some(&r.name),
                 steps
                     .map(|s| (s.name.clone(), s.modules.as_ref().map(|_| 0)))
                     .collect(),
             )
         })
         .collect();
-    roles.push(row("（人材像未設定）", Vec::new()));
+    roles.push(row(None, Vec::new()));
     roles
 }
 
@@ -263,7 +267,7 @@ fn goal_figures(
                 (Some(GoalMeasure::Placement), _) => {
                     let known: Vec<_> = departments
                         .iter()
-                        .filter(|d| d.name != "（所属なし）")
+                        .filter(|d| d.name != NO_DEPARTMENT)
                         .collect();
                     percent(
                         known.iter().filter(|d| d.roles[index] > 0).count(),
@@ -278,15 +282,11 @@ fn goal_figures(
                     .and_then(|n| percent(n, row.people)),
                 (None, None) => None,
             };
-            let deadline = match (goal.by, goal.within_years) {
-                (Some(year), _) => format!("{year}年度まで"),
-                (None, Some(years)) => format!("{years}年以内"),
-                (None, None) => String::new(),
-            };
             GoalFigure {
                 label: goal.label.clone(),
                 target: goal.share,
-                deadline,
+                by: goal.by,
+                within_years: goal.within_years.filter(|_| goal.by.is_none()),
                 actual,
             }
         })

@@ -22,6 +22,9 @@ mod tables;
 mod xlsx;
 
 use crate::diagnostics::Diagnostic;
+use crate::messages::Message;
+use crate::msg;
+use crate::render::Renderer;
 use crate::site::{load_outline, LoadOptions};
 use catalog::Catalog;
 use people::{People, Person};
@@ -42,8 +45,9 @@ pub struct ReportOptions {
 /// What a report run did: problems to print, and counts to sum up.
 #[derive(Debug, Default)]
 pub struct ReportSummary {
-    /// Files left out, each with why (never fatal).
-    pub warnings: Vec<String>,
+    /// Files left out, each with why (never fatal): `report.*` messages
+    /// naming the file, put into words when printed.
+    pub warnings: Vec<Message>,
     pub files_read: usize,
     pub people: usize,
 }
@@ -51,9 +55,10 @@ pub struct ReportSummary {
 /// Why no report was written.
 #[derive(Debug)]
 pub enum ReportError {
-    /// The site or the roster has problems.
+    /// The site, its theme (report.html) or the roster has problems.
     Invalid(Vec<Diagnostic>),
-    Write(String),
+    /// An output file could not be made or written.
+    Write(Message),
 }
 
 /// Files read in parallel per chunk: enough work for every thread, little memory.
@@ -67,10 +72,12 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         _ => return Err(ReportError::Invalid(diagnostics.iter().cloned().collect())),
     };
     let mut catalog = Catalog::new(&site);
-    catalog.stylesheet = crate::theme::load_theme(&options.root, &site.config)
-        .ok()
-        .and_then(|t| t.assets.get("css/kenshu.css").cloned())
-        .unwrap_or_default();
+    let theme =
+        crate::theme::load_theme(&options.root, &site.config).map_err(ReportError::Invalid)?;
+    let renderer = Renderer::new(theme).map_err(ReportError::Invalid)?;
+    let asset = |name: &str| renderer.theme().assets.get(name).cloned();
+    catalog.stylesheet = asset("css/kenshu.css").unwrap_or_default();
+    catalog.favicon = asset("favicon.svg").unwrap_or_default();
     let mut people = match &options.roster {
         Some(path) => {
             People::with_roster(roster::read(path, &catalog).map_err(ReportError::Invalid)?)
@@ -95,24 +102,26 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         }
     }
     let names = Pseudonyms::new(options.anonymise, &catalog.key);
-    let outputs = render(&people, &catalog, &names, &summary)?;
+    let outputs = render(&renderer, &people, &catalog, &names, &summary)?;
     write_outputs(&options.out, &outputs).map_err(ReportError::Write)?;
     summary.people = people.counted().count();
     Ok(summary)
 }
 
-fn refusal_message(path: &Path, refusal: Refusal) -> String {
+fn refusal_message(path: &Path, refusal: Refusal) -> Message {
     match refusal {
-        Refusal::OtherSite(key) => format!(
-            "{}: 別のポータルの記録です（site.key が {key}、このサイトは別のキー）。集計に入れません",
-            path.display()
-        ),
-        Refusal::Invalid(why) => format!("{}: {why}。集計に入れません", path.display()),
+        Refusal::OtherSite(key) => msg!("report.other-site", path = path.display(), key = key),
+        Refusal::Invalid(why) => {
+            // The reason's own arguments go with it, for `{@reason}` to fill.
+            let mut message = msg!("report.left-out-file", path = path.display());
+            message.args.extend(why.args);
+            message.arg("@reason", why.code)
+        }
     }
 }
 
 /// Every `*.json` under the inputs, sorted, each once.
-fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<String>) -> Vec<PathBuf> {
+fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<Message>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_file() {
@@ -120,10 +129,7 @@ fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<String>) -> Vec<PathBuf
             continue;
         }
         if !input.is_dir() {
-            warnings.push(format!(
-                "{}: ファイルもフォルダーもありません",
-                input.display()
-            ));
+            warnings.push(msg!("report.no-input", path = input.display()));
             continue;
         }
         for entry in walkdir::WalkDir::new(input).follow_links(true) {
@@ -138,9 +144,10 @@ fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<String>) -> Vec<PathBuf
                     }
                 }
                 Ok(_) => {}
-                Err(e) => warnings.push(format!(
-                    "{}: 読めません（{e}）",
-                    e.path().unwrap_or(input).display()
+                Err(e) => warnings.push(msg!(
+                    "report.unreadable-input",
+                    path = e.path().unwrap_or(input).display(),
+                    detail = e
                 )),
             }
         }
@@ -150,8 +157,12 @@ fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<String>) -> Vec<PathBuf
     files
 }
 
+/// The CSV files of the people, modules and departments tables.
+const CSV_FILES: [&str; 3] = ["people.csv", "modules.csv", "departments.csv"];
+
 /// The files of the report: (name, bytes).
 fn render(
+    renderer: &Renderer,
     people: &People,
     catalog: &Catalog,
     names: &Pseudonyms,
@@ -169,48 +180,58 @@ fn render(
     let departments_table = tables::departments_table(&figures, catalog);
     let sheets = [&people_table, &modules_table, &departments_table];
     let page = || {
-        html::page(&html::PageInput {
-            catalog,
-            figures: &figures,
-            people,
-            order: &order,
-            names,
-            files_read: summary.files_read,
-            files_skipped: summary.warnings.len(),
-            as_of: people
-                .persons
-                .iter()
-                .filter_map(|p| p.last_export)
-                .max()
-                .map(stamp::japan_date),
-            anonymised: names.enabled(),
-        })
+        html::page(
+            renderer,
+            &html::PageInput {
+                catalog,
+                figures: &figures,
+                people,
+                order: &order,
+                names,
+                files_read: summary.files_read,
+                files_skipped: summary.warnings.len(),
+                as_of: people
+                    .persons
+                    .iter()
+                    .filter_map(|p| p.last_export)
+                    .max()
+                    .map(stamp::japan_date),
+                anonymised: names.enabled(),
+            },
+        )
+        .map_err(|d| ReportError::Invalid(vec![d]))
     };
-    let csv = || sheets.map(|t| csv_out::write(t).map_err(|e| ReportError::Write(e.to_string())));
+    let failed = |file: &str, e: &dyn std::fmt::Display| {
+        ReportError::Write(msg!("report.output-failed", file = file, detail = e))
+    };
+    let csv = || [0, 1, 2].map(|i| csv_out::write(sheets[i]).map_err(|e| failed(CSV_FILES[i], &e)));
     // The workbook takes longest: it is written while the page and the CSV files are.
     let (workbook, (page, [people_csv, modules_csv, departments_csv])) = rayon::join(
-        || xlsx::write(&sheets, "学習状況レポート").map_err(|e| ReportError::Write(e.to_string())),
+        || {
+            xlsx::write(&sheets, tables::WORDS.workbook_title)
+                .map_err(|e| failed("report.xlsx", &e))
+        },
         || rayon::join(page, csv),
     );
     Ok(vec![
-        ("index.html", page.into_bytes()),
+        ("index.html", page?.into_bytes()),
         ("kenshu.css", catalog.stylesheet.clone()),
         ("report.css", include_bytes!("report.css").to_vec()),
         ("favicon.svg", catalog.favicon.clone()),
-        ("people.csv", people_csv?),
-        ("modules.csv", modules_csv?),
-        ("departments.csv", departments_csv?),
+        (CSV_FILES[0], people_csv?),
+        (CSV_FILES[1], modules_csv?),
+        (CSV_FILES[2], departments_csv?),
         ("report.xlsx", workbook?),
     ])
 }
 
-fn write_outputs(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<(), String> {
+fn write_outputs(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<(), Message> {
     std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: フォルダーを作れません（{e}）", dir.display()))?;
+        .map_err(|e| msg!("report.cannot-create", path = dir.display(), detail = e))?;
     for (name, bytes) in outputs {
         let path = dir.join(name);
         std::fs::write(&path, bytes)
-            .map_err(|e| format!("{}: 書き込めません（{e}）", path.display()))?;
+            .map_err(|e| msg!("report.cannot-write", path = path.display(), detail = e))?;
     }
     Ok(())
 }
@@ -265,7 +286,11 @@ impl tables::Names for Pseudonyms {
 
     fn name(&self, person: &Person) -> String {
         match &self.key {
-            Some(key) => format!("職員{}", &self.digest(key, person)[..6]),
+            Some(key) => format!(
+                "{}{}",
+                tables::WORDS.pseudonym_name,
+                &self.digest(key, person)[..6]
+            ),
             None => person.learner.name.trim().to_string(),
         }
     }

@@ -1,6 +1,6 @@
 //! Reading one exported learning record (schema 1 or 2) and checking it by
 //! the rules of docs/progress-format.md: a file that breaks them is refused
-//! whole, with a Japanese reason, exactly as the portal's import refuses it.
+//! whole, with a reason (a `report.*` message), as the portal's import refuses it.
 //!
 //! A record that passes is reduced to what the report counts: module and
 //! skill indexes of the [`Catalog`], dates as [`Stamp`]s. Modules and skills
@@ -9,6 +9,8 @@
 
 use super::catalog::Catalog;
 use super::stamp::{self, Stamp};
+use crate::messages::Message;
+use crate::msg;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -107,44 +109,45 @@ pub(crate) struct Record {
 pub(crate) enum Refusal {
     /// From another portal: named apart, since the fix is different.
     OtherSite(String),
-    Invalid(String),
+    /// Why the file cannot be used, without its path.
+    Invalid(Message),
 }
 
 /// Reads and checks one file.
 pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Record, Refusal> {
-    let invalid = |m: String| Refusal::Invalid(m);
-    let file = std::fs::File::open(path).map_err(|e| invalid(format!("読めません（{e}）")))?;
+    let invalid = Refusal::Invalid;
+    let unreadable = |e: std::io::Error| invalid(msg!("report.unreadable", detail = e));
+    let too_big = || invalid(msg!("report.too-big", max = "2 MB"));
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_or(0, |m| m.len());
     if size > MAX_FILE_BYTES {
-        return Err(invalid("2 MB を超えています".into()));
+        return Err(too_big());
     }
     let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| invalid(format!("読めません（{e}）")))?;
+        .map_err(unreadable)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(invalid("2 MB を超えています".into()));
+        return Err(too_big());
     }
     parse(&bytes, catalog)
 }
 
 /// Checks the bytes of one file.
 pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> {
-    let invalid = |m: String| Refusal::Invalid(m);
+    let invalid = Refusal::Invalid;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let raw: RawFile = serde_json::from_slice(bytes)
-        .map_err(|e| invalid(format!("学習記録の JSON として読めません（{e}）")))?;
+    let raw: RawFile =
+        serde_json::from_slice(bytes).map_err(|e| invalid(msg!("report.not-json", detail = e)))?;
     if raw.format.as_deref() != Some("kenshu-progress") {
-        return Err(invalid(
-            "学習記録ファイルではありません（format が kenshu-progress でない）".into(),
-        ));
+        return Err(invalid(msg!("report.not-record")));
     }
     let schema = raw.schema.as_ref().and_then(|s| s.as_u64());
     if !matches!(schema, Some(1 | 2)) {
-        return Err(invalid(format!(
-            "対応していない形式の版です（schema: {}）",
-            raw.schema.map_or("なし".into(), |s| s.to_string())
-        )));
+        return Err(invalid(match raw.schema {
+            Some(s) => msg!("report.schema", schema = s),
+            None => msg!("report.no-schema"),
+        }));
     }
     let key = raw.site.and_then(|s| s.key);
     if let Some(key) = key.filter(|k| k != &catalog.key) {
@@ -154,11 +157,9 @@ pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> 
     check_learner(&learner).map_err(invalid)?;
     let modules = raw
         .modules
-        .ok_or_else(|| invalid("modules がありません".into()))?;
+        .ok_or_else(|| invalid(msg!("report.no-modules")))?;
     if modules.len() > MAX_MODULES {
-        return Err(invalid(format!(
-            "モジュールが {MAX_MODULES} を超えています"
-        )));
+        return Err(invalid(msg!("report.too-many-modules", max = MAX_MODULES)));
     }
     Ok(Record {
         learner,
@@ -169,7 +170,7 @@ pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> 
     })
 }
 
-fn check_learner(learner: &Learner) -> Result<(), String> {
+fn check_learner(learner: &Learner) -> Result<(), Message> {
     for (field, value) in [
         ("name", &learner.name),
         ("staffNumber", &learner.staff_number),
@@ -177,7 +178,11 @@ fn check_learner(learner: &Learner) -> Result<(), String> {
         ("role", &learner.role),
     ] {
         if value.chars().count() > MAX_TEXT {
-            return Err(format!("learner.{field} が {MAX_TEXT} 文字を超えています"));
+            return Err(msg!(
+                "report.too-long",
+                field = format!("learner.{field}"),
+                max = MAX_TEXT
+            ));
         }
     }
     Ok(())
@@ -196,19 +201,15 @@ fn is_valid_key(key: &str) -> bool {
 fn assessments(
     raw: BTreeMap<String, RawAssessment>,
     catalog: &Catalog,
-) -> Result<Vec<(usize, u8, Option<Stamp>)>, String> {
+) -> Result<Vec<(usize, u8, Option<Stamp>)>, Message> {
     let top = catalog.scale.len() as u32;
     let mut out = Vec::new();
     for (skill, a) in raw {
         if !is_valid_key(&skill) {
-            return Err(format!(
-                "selfAssessment に使えないスキル ID \"{skill}\" があります"
-            ));
+            return Err(msg!("report.bad-skill-id", id = skill));
         }
         if !(1..=top).contains(&a.level) {
-            return Err(format!(
-                "selfAssessment.{skill}.level は 1〜{top} の整数です"
-            ));
+            return Err(msg!("report.bad-level", skill = skill, top = top));
         }
         if let Some(index) = catalog.skill(&skill) {
             out.push((
@@ -225,27 +226,27 @@ fn assessments(
 fn module_results(
     raw: BTreeMap<String, RawModule>,
     catalog: &Catalog,
-) -> Result<Vec<(u32, ModuleResult)>, String> {
+) -> Result<Vec<(u32, ModuleResult)>, Message> {
     let mut out = Vec::new();
     for (id, m) in raw {
         if !is_valid_key(&id) {
-            return Err(format!(
-                "modules に使えないモジュール ID \"{id}\" があります"
-            ));
+            return Err(msg!("report.bad-module-id", id = id));
         }
-        let score = |field: &str, value: u32| -> Result<u8, String> {
+        let score = |field: &str, value: u32| -> Result<u8, Message> {
             u8::try_from(value)
                 .ok()
                 .filter(|v| *v <= 100)
-                .ok_or_else(|| format!("modules.{id}.{field} は 0〜100 の整数です"))
+                .ok_or_else(|| msg!("report.bad-score", field = format!("modules.{id}.{field}")))
         };
         let best = score("bestScore", m.best_score)?;
         m.last_score.map(|s| score("lastScore", s)).transpose()?;
         let first_score = m.first_score.map(|s| score("firstScore", s)).transpose()?;
         let missed = m.first_missed.unwrap_or_default();
         if missed.len() > MAX_MISSED {
-            return Err(format!(
-                "modules.{id}.firstMissed が {MAX_MISSED} 件を超えています"
+            return Err(msg!(
+                "report.too-many-missed",
+                field = format!("modules.{id}.firstMissed"),
+                max = MAX_MISSED
             ));
         }
         let Some(index) = catalog.module(&id) else {

@@ -22,7 +22,11 @@ pub(crate) struct RosterEntry {
     pub role: Option<usize>,
 }
 
-const COLUMNS: [&str; 4] = ["職員番号", "氏名", "所属", "人材像"];
+/// The roster's columns: the first four of people.csv (one list of both).
+const COLUMNS: [&str; 4] = {
+    let p = super::tables::WORDS.people_columns;
+    [p[0], p[1], p[2], p[3]]
+};
 
 /// Reads the roster, or every problem in it.
 pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, Vec<Diagnostic>> {

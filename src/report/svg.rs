@@ -1,14 +1,16 @@
-//! Charts drawn when the report is made: plain SVG with no script and no
-//! style attributes (colours come from report.css classes), so the page
-//! works offline and under `default-src 'self'`. Every chart is an image
-//! with a title; the table next to it carries the same numbers as text.
+//! The geometry of the report's charts, worked out when the report is made.
+//! The markup is the theme's (the `bar_chart` macro of report.html): plain
+//! SVG with no script and no style attributes (colours come from report.css
+//! classes), so the page works offline and under `default-src 'self'`.
+//! Every chart is an image with a title; the table next to it carries the
+//! same numbers as text.
 
-use crate::render::write_escaped;
-use std::fmt::Write as _;
+use serde::Serialize;
 
 /// One bar: a label, a share in percent (or none) and an optional target.
 pub(crate) struct Bar {
-    pub label: String,
+    /// `None`: the template names it (staff whose role is not known).
+    pub label: Option<String>,
     pub value: Option<f64>,
     pub target: Option<u8>,
 }
@@ -17,75 +19,144 @@ const WIDTH: usize = 640;
 const LABEL: usize = 220;
 const ROW: usize = 30;
 const PLOT: usize = WIDTH - LABEL - 60;
+/// Labels longer than this many characters are cut, with `…`.
+const LABEL_CHARS: usize = 13;
 
 /// A horizontal bar chart of percentages, 0–100 %, with target marks.
-pub(crate) fn bars(id: &str, title: &str, bars: &[Bar]) -> String {
-    let height = ROW * bars.len() + 34;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"report-chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-title\">"
-    );
-    let _ = write_escaped(&mut out, title);
-    out.push_str("</title>\n");
-    for tick in [0, 50, 100] {
-        let x = LABEL + PLOT * tick / 100;
-        let _ = writeln!(
-            out,
-            "<line class=\"report-chart__grid\" x1=\"{x}\" y1=\"4\" x2=\"{x}\" y2=\"{}\"/><text class=\"report-chart__tick\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{tick}%</text>",
-            height - 22,
-            height - 6
-        );
-    }
-    for (i, bar) in bars.iter().enumerate() {
-        write_bar(&mut out, i, bar);
-    }
-    out.push_str("</svg>\n");
-    out
+#[derive(Serialize)]
+pub(crate) struct Chart {
+    pub id: &'static str,
+    pub width: usize,
+    pub height: usize,
+    /// Where the label column ends (labels are right-aligned to it).
+    pub label_end: usize,
+    /// Bottom of the grid lines and baseline of the tick labels.
+    pub grid_bottom: usize,
+    pub tick_y: usize,
+    pub ticks: Vec<Tick>,
+    pub bars: Vec<BarShape>,
 }
 
-fn write_bar(out: &mut String, i: usize, bar: &Bar) {
+#[derive(Serialize)]
+pub(crate) struct Tick {
+    pub x: usize,
+    /// The percentage at the tick.
+    pub label: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct BarShape {
+    /// The label as shown (cut when long); `None` as in [`Bar`].
+    pub label: Option<String>,
+    pub x: usize,
+    pub y: usize,
+    pub text_y: usize,
+    pub width: usize,
+    pub height: usize,
+    /// The value reached its target.
+    pub met: bool,
+    /// The value in percent to one decimal (`None`: nobody to count).
+    pub value: Option<String>,
+    pub value_x: usize,
+    pub target: Option<Mark>,
+}
+
+/// The vertical line of a target.
+#[derive(Serialize)]
+pub(crate) struct Mark {
+    pub x: usize,
+    pub y1: usize,
+    pub y2: usize,
+}
+
+/// Lays out a bar chart.
+pub(crate) fn bars(id: &'static str, bars: &[Bar]) -> Chart {
+    let height = ROW * bars.len() + 34;
+    Chart {
+        id,
+        width: WIDTH,
+        height,
+        label_end: LABEL - 8,
+        grid_bottom: height - 22,
+        tick_y: height - 6,
+        ticks: [0, 50, 100]
+            .into_iter()
+            .map(|tick| Tick {
+                x: LABEL + PLOT * tick / 100,
+                label: tick,
+            })
+            .collect(),
+        bars: bars.iter().enumerate().map(|(i, b)| shape(i, b)).collect(),
+    }
+}
+
+fn shape(i: usize, bar: &Bar) -> BarShape {
     let y = 6 + i * ROW;
-    let label: String = if bar.label.chars().count() > 13 {
-        bar.label.chars().take(12).chain(['…']).collect()
-    } else {
-        bar.label.clone()
-    };
-    let _ = write!(
-        out,
-        "<text class=\"report-chart__label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">",
-        LABEL - 8,
-        y + 17
-    );
-    let _ = write_escaped(out, &label);
-    out.push_str("</text>\n");
+    let label = bar.label.as_ref().map(|label| {
+        if label.chars().count() > LABEL_CHARS {
+            label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
+        } else {
+            label.clone()
+        }
+    });
     let value = bar.value.unwrap_or(0.0).clamp(0.0, 100.0);
-    let width = (PLOT as f64 * value / 100.0).round();
-    let met = bar.target.is_some_and(|t| value >= f64::from(t));
-    let class = if met {
-        "report-chart__bar report-chart__bar--met"
-    } else {
-        "report-chart__bar"
-    };
-    let _ = writeln!(
-        out,
-        "<rect class=\"{class}\" x=\"{LABEL}\" y=\"{y}\" width=\"{width}\" height=\"{}\"/>",
-        ROW - 8
-    );
-    let text = bar.value.map_or("—".to_string(), |v| format!("{v:.1}%"));
-    let _ = writeln!(
-        out,
-        "<text class=\"report-chart__value\" x=\"{}\" y=\"{}\">{text}</text>",
-        LABEL + width as usize + 6,
-        y + 17
-    );
-    if let Some(target) = bar.target {
-        let x = LABEL + PLOT * usize::from(target.min(100)) / 100;
-        let _ = writeln!(
-            out,
-            "<line class=\"report-chart__target\" x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\"/>",
-            y.saturating_sub(2),
-            y + ROW - 6
+    let width = (PLOT as f64 * value / 100.0).round() as usize;
+    BarShape {
+        label,
+        x: LABEL,
+        y,
+        text_y: y + 17,
+        width,
+        height: ROW - 8,
+        met: bar.target.is_some_and(|t| value >= f64::from(t)),
+        value: bar.value.map(|v| format!("{v:.1}%")),
+        value_x: LABEL + width + 6,
+        target: bar.target.map(|target| Mark {
+            x: LABEL + PLOT * usize::from(target.min(100)) / 100,
+            y1: y.saturating_sub(2),
+            y2: y + ROW - 6,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_scaled_to_the_plot_and_long_labels_cut() {
+        let chart = bars(
+            "c",
+            &[
+                Bar {
+                    label: Some("あいうえおかきくけこさしすせそ".into()),
+                    value: Some(50.0),
+                    target: Some(40),
+                },
+                Bar {
+                    label: None,
+                    value: None,
+                    target: None,
+                },
+            ],
+        );
+        assert_eq!(chart.height, 2 * ROW + 34);
+        let (a, b) = (&chart.bars[0], &chart.bars[1]);
+        assert_eq!(a.label.as_deref(), Some("あいうえおかきくけこさし…"));
+        assert_eq!(a.width, PLOT / 2);
+        assert!(a.met);
+        assert_eq!(a.value.as_deref(), Some("50.0%"));
+        assert_eq!(
+            a.target.as_ref().map(|m| m.x),
+            Some(LABEL + PLOT * 40 / 100)
+        );
+        assert_eq!(
+            (b.label.as_deref(), b.width, b.value.as_deref()),
+            (None, 0, None)
+        );
+        assert_eq!(
+            chart.ticks.iter().map(|t| t.x).collect::<Vec<_>>(),
+            [LABEL, LABEL + PLOT / 2, LABEL + PLOT]
         );
     }
 }

@@ -6,6 +6,75 @@ use super::figures::{department_of, percent, Figures, Summary};
 use super::people::{People, Person};
 use super::stamp;
 
+/// The words of the CSV files and the workbook, all in one table. They are
+/// an interface — the training office's spreadsheets and scripts read the
+/// columns by name (issue 12 fixes `職員番号,氏名,所属,人材像,合格数,…`) —
+/// so they stay fixed here instead of following the theme's UI strings,
+/// which only the page (report.html) uses.
+pub(crate) struct Words {
+    pub people_columns: [&'static str; 8],
+    /// Before each skill's name: that skill's self-rated level.
+    pub level_column: &'static str,
+    pub remark_column: &'static str,
+    pub not_submitted: &'static str,
+    pub off_roster: &'static str,
+    pub module_columns: [&'static str; 9],
+    pub department_columns: [&'static str; 5],
+    /// Before each role's name: people of that role.
+    pub role_count_column: &'static str,
+    /// Before each skill's name: share passed, and mean self-rated level.
+    pub skill_rate_column: &'static str,
+    pub skill_level_column: &'static str,
+    /// Sheet names: people, modules, departments.
+    pub sheets: [&'static str; 3],
+    pub workbook_title: &'static str,
+    /// The 所属 of staff who gave none (in the tables and on the page).
+    pub no_department: &'static str,
+    /// Before the pseudonym of a name under `--anonymise`.
+    pub pseudonym_name: &'static str,
+    /// One often-missed question: (prompt, people) → text.
+    pub missed: fn(&str, usize) -> String,
+}
+
+pub(crate) const WORDS: Words = Words {
+    people_columns: [
+        "職員番号",
+        "氏名",
+        "所属",
+        "人材像",
+        "合格数",
+        "カリキュラム数",
+        "到達Step",
+        "最終提出日",
+    ],
+    level_column: "自己評価:",
+    remark_column: "備考",
+    not_submitted: "未提出",
+    off_roster: "名簿にない提出者（集計外）",
+    module_columns: [
+        "モジュールID",
+        "タイトル",
+        "レベル",
+        "対象者数",
+        "受講者数",
+        "合格者数",
+        "合格率(%)",
+        "初回平均点",
+        "初回に多く間違えた問題",
+    ],
+    department_columns: ["所属", "対象者数", "提出者数", "受講済数", "受講率(%)"],
+    role_count_column: "人数:",
+    skill_rate_column: "合格率(%):",
+    skill_level_column: "自己評価平均:",
+    sheets: ["職員", "モジュール", "所属"],
+    workbook_title: "学習状況レポート",
+    no_department: "（所属なし）",
+    pseudonym_name: "職員",
+    missed: |question, n| format!("{question}（{n}人）"),
+};
+
+pub(crate) const NO_DEPARTMENT: &str = WORDS.no_department;
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
     Text(String),
@@ -80,25 +149,14 @@ pub(crate) fn people_table<'a>(
     catalog: &'a Catalog,
     names: &'a (dyn Names + Sync),
 ) -> Table<'a> {
-    let mut header: Vec<String> = [
-        "職員番号",
-        "氏名",
-        "所属",
-        "人材像",
-        "合格数",
-        "カリキュラム数",
-        "到達Step",
-        "最終提出日",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = WORDS.people_columns.map(String::from).to_vec();
     header.extend(
         catalog
             .skills
             .iter()
-            .map(|(_, name)| format!("自己評価:{name}")),
+            .map(|(_, name)| format!("{}{name}", WORDS.level_column)),
     );
-    header.push("備考".into());
+    header.push(WORDS.remark_column.into());
     let row = move |at: usize| {
         let i = order[at];
         let (p, s) = (&people.persons[i], &summaries[i]);
@@ -125,7 +183,7 @@ pub(crate) fn people_table<'a>(
         row
     };
     Table {
-        sheet: "職員",
+        sheet: WORDS.sheets[0],
         header,
         len: order.len(),
         row: Box::new(row),
@@ -134,26 +192,14 @@ pub(crate) fn people_table<'a>(
 
 fn remark(person: &Person, roster: bool) -> &'static str {
     match (person.files, person.on_roster) {
-        (0, _) => "未提出",
-        (_, false) if roster => "名簿にない提出者（集計外）",
+        (0, _) => WORDS.not_submitted,
+        (_, false) if roster => WORDS.off_roster,
         _ => "",
     }
 }
 
 pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
-    let header = [
-        "モジュールID",
-        "タイトル",
-        "レベル",
-        "対象者数",
-        "受講者数",
-        "合格者数",
-        "合格率(%)",
-        "初回平均点",
-        "初回に多く間違えた問題",
-    ]
-    .map(String::from)
-    .to_vec();
+    let header = WORDS.module_columns.map(String::from).to_vec();
     let rows = catalog
         .modules
         .iter()
@@ -163,7 +209,7 @@ pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'
                 .missed
                 .iter()
                 .take(3)
-                .map(|&(q, n)| format!("{}（{n}人）", m.questions[q].1))
+                .map(|&(q, n)| (WORDS.missed)(&m.questions[q].1, n))
                 .collect();
             vec![
                 text(m.id.clone()),
@@ -182,26 +228,20 @@ pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'
             ]
         })
         .collect();
-    Table::from_rows("モジュール", header, rows)
+    Table::from_rows(WORDS.sheets[1], header, rows)
 }
 
 pub(crate) fn departments_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
-    let mut header: Vec<String> = ["所属", "対象者数", "提出者数", "受講済数", "受講率(%)"]
-        .map(String::from)
-        .to_vec();
-    header.extend(catalog.roles.iter().map(|r| format!("人数:{}", r.name)));
+    let mut header: Vec<String> = WORDS.department_columns.map(String::from).to_vec();
+    let skills = || catalog.skills.iter().map(|(_, name)| name);
     header.extend(
         catalog
-            .skills
+            .roles
             .iter()
-            .map(|(_, name)| format!("合格率(%):{name}")),
+            .map(|r| format!("{}{}", WORDS.role_count_column, r.name)),
     );
-    header.extend(
-        catalog
-            .skills
-            .iter()
-            .map(|(_, name)| format!("自己評価平均:{name}")),
-    );
+    header.extend(skills().map(|name| format!("{}{name}", WORDS.skill_rate_column)));
+    header.extend(skills().map(|name| format!("{}{name}", WORDS.skill_level_column)));
     let rows = figures
         .departments
         .iter()
@@ -219,7 +259,7 @@ pub(crate) fn departments_table<'a>(figures: &Figures, catalog: &Catalog) -> Tab
             row
         })
         .collect();
-    Table::from_rows("所属", header, rows)
+    Table::from_rows(WORDS.sheets[2], header, rows)
 }
 
 /// A mean to two decimals, or empty.

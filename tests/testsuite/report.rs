@@ -436,3 +436,177 @@ fn generated_records_are_all_read_and_match_the_roster() {
     // 120 files: 2 are second files of someone, 118 people handed in, 8 of 126 did not.
     assert_eq!(missing, 126 - 118, "people without a file");
 }
+
+#[test]
+fn with_lang_en_the_warnings_are_english() {
+    let s = shipped();
+    write_inputs(&s);
+    s.site.write(
+        "in/empty.json",
+        "{ \"format\": \"kenshu-progress\", \"schema\": 2, \"learner\": {} }",
+    );
+    let run = s.site.run(&[
+        "--lang",
+        "en",
+        "report",
+        "--roster",
+        "roster.csv",
+        "--out",
+        "report",
+        "in",
+        "nowhere",
+    ]);
+    run.assert_success();
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    let line = |file: &str| {
+        *warnings
+            .iter()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file}: {}", run.stderr))
+    };
+    assert!(line("other.json")
+        .contains("a record from another portal (its site.key is kenshu:00000000"));
+    assert!(line("big.json").ends_with("big.json: larger than 2 MB; left out of the figures"));
+    assert!(
+        line("score.json").contains(".bestScore must be a whole number from 0 to 100; left out")
+    );
+    assert!(line("future.json").contains("unsupported format version (schema: 3)"));
+    assert!(line("broken.json").contains("not readable as the JSON of a learning record ("));
+    assert!(line("empty.json").ends_with("empty.json: modules is missing; left out of the figures"));
+    assert!(line("nowhere").ends_with("nowhere: neither a file nor a folder"));
+    assert_eq!(warnings.len(), 7, "{}", run.stderr);
+    for warning in &warnings {
+        assert!(warning.starts_with("warning: "), "{warning}");
+        assert!(
+            !warning
+                .chars()
+                .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+            "kana in an English warning: {warning}"
+        );
+    }
+    assert!(
+        run.stdout.starts_with("report: 4 files read, 7 left out"),
+        "{}",
+        run.stdout
+    );
+    // Japanese stays the default, in the same words as before.
+    let run = s.site.run(&[
+        "report",
+        "--roster",
+        "roster.csv",
+        "--out",
+        "report",
+        "in",
+        "nowhere",
+    ]);
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with("警告: ")
+            && l.ends_with("empty.json: modules がありません。集計に入れません")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("future.json: 対応していない形式の版です（schema: 3）。集計に入れません"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Makes the site use the theme `mine` (themes/mine/), which falls back to
+/// the built-in theme for everything it does not have.
+fn use_own_theme(s: &Shipped) {
+    let config = s.site.read("content/site.yaml");
+    s.site
+        .write("content/site.yaml", &format!("{config}\ntheme: mine\n"));
+}
+
+#[test]
+fn the_page_words_come_from_the_theme_strings_of_the_site() {
+    let s = shipped();
+    write_inputs(&s);
+    use_own_theme(&s);
+    let strings = s.site.read("themes/default/i18n/ja.yaml");
+    let changed = strings
+        .replace("  title: 学習状況レポート\n", "  title: 研修の受講状況\n")
+        .replace(
+            "  privacy_heading: 取り扱いの注意\n",
+            "  privacy_heading: 個人情報の扱い <注意>\n",
+        )
+        .replace(
+            "  no_role: （人材像未設定）\n",
+            "  no_role: 役割の記入なし\n",
+        );
+    assert_ne!(changed, strings);
+    s.site.write("themes/mine/i18n/ja.yaml", &changed);
+    s.site
+        .run(&["report", "--out", "report", "in"])
+        .assert_success();
+    let page = s.site.read("report/index.html");
+    assert!(page.contains("<title>研修の受講状況 | "), "{page}");
+    assert!(page.contains("<h1>研修の受講状況</h1>"));
+    assert!(
+        page.contains("<h2 id=\"privacy-heading\">個人情報の扱い &lt;注意&gt;</h2>"),
+        "escaped once, by the template"
+    );
+    assert!(
+        page.contains("<th scope=\"row\">役割の記入なし</th>"),
+        "the row of staff without a role (schema 1 has none)"
+    );
+    assert!(
+        page.contains(">役割の記入なし</text>"),
+        "the chart's bar of that row"
+    );
+    assert!(!page.contains("学習状況レポート") && !page.contains("人材像未設定"));
+    // The tables' columns are an interface: the theme does not change them.
+    assert!(s.site.read("report/people.csv").starts_with(
+        "\u{feff}職員番号,氏名,所属,人材像,合格数,カリキュラム数,到達Step,最終提出日,"
+    ));
+}
+
+#[test]
+fn a_report_template_of_the_site_theme_replaces_the_built_in_one() {
+    let s = shipped();
+    write_inputs(&s);
+    use_own_theme(&s);
+    s.site.write(
+        "themes/mine/templates/report.html",
+        "<!DOCTYPE html>\n<html lang=\"{{ site.lang }}\"><head><title>{{ ui.report.title }}</title></head><body>\
+         <p id=\"n\">{{ summary.people }}/{{ summary.submitted }}</p>\
+         {% for d in departments %}<p>{{ d.name }}={{ d.attendance }}</p>{% endfor %}\
+         {% for p in missing.people %}<p>{{ p.name }}</p>{% endfor %}</body></html>\n",
+    );
+    s.site
+        .run(&["report", "--roster", "roster.csv", "--out", "report", "in"])
+        .assert_success();
+    let page = s.site.read("report/index.html");
+    assert!(
+        page.starts_with(
+            "<!DOCTYPE html>\n<html lang=\"ja\"><head><title>学習状況レポート</title>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<p id=\"n\">4/3</p>"), "{page}");
+    assert!(
+        page.contains("<p>デジタル推進課=50.0%</p><p>税務課=0.0%</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<p>田中 三郎</p>") && !page.contains("report-chart"));
+    // A mistake in it is reported at its line, and nothing is written.
+    s.site.write(
+        "themes/mine/templates/report.html",
+        "<p>\n{{ summary.no_such_field }}</p>\n",
+    );
+    let run = s
+        .site
+        .run(&["report", "--roster", "roster.csv", "--out", "again", "in"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains(
+            "themes/mine/templates/report.html:2:4: テンプレートのエラー: undefined value"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.site.path("again").exists(), "nothing written");
+}
