@@ -10,9 +10,16 @@
 //! [`guard::STAMP`] file, written last into each staging folder) is ever
 //! replaced: [`check_output`] says which `--out` is refused, and the swap
 //! itself refuses again (see `swap`).
+//!
+//! Building over a previous output reuses its unchanged files: a file whose
+//! bytes are the same as those about to be written is hard-linked into the
+//! staging folder instead (see `reuse`), so the old tree's deletion frees
+//! no file and the file system allocates none — on ext4 that allocation
+//! right after thousands of deletions is what made a rebuild slow.
 
 mod file;
 mod guard;
+mod reuse;
 mod swap;
 
 pub use file::{Contents, OutputFile};
@@ -74,6 +81,9 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     committed: bool,
+    /// The previous output, when it is kenshu's: unchanged files are
+    /// linked from there instead of written again.
+    previous: Option<PathBuf>,
 }
 
 impl Staging {
@@ -92,24 +102,38 @@ impl Staging {
         let dir = parent.join(swap::staging_name(&name));
         swap::remove_tree_if_exists(&dir).map_err(at(&dir))?;
         fs::create_dir_all(&dir).map_err(at(&dir))?;
+        let previous = guard::is_stamped(out).then(|| out.to_path_buf());
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             parent: parent.to_path_buf(),
             name,
             committed: false,
+            previous,
         })
     }
 
-    /// Writes one file, creating its folder when it does not exist yet.
+    /// Writes one file, creating its folder when it does not exist yet; a
+    /// file the previous output holds with the same bytes is linked from
+    /// there instead.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let path = self.dir.join(&file.path);
-        match write_file(&path, &file.contents) {
+        let old = match (&self.previous, &file.contents) {
+            (Some(previous), Contents::Bytes(bytes)) => {
+                Some(previous.join(&file.path)).filter(|old| reuse::unchanged(old, bytes))
+            }
+            _ => None,
+        };
+        let put = |path: &Path| match &old {
+            Some(old) if reuse::link(old, path).is_ok() => Ok(()),
+            _ => write_file(path, &file.contents),
+        };
+        match put(&path) {
             Err(err) if err.source.kind() == io::ErrorKind::NotFound => {
                 if let Some(folder) = path.parent() {
                     fs::create_dir_all(folder).map_err(at(folder))?;
                 }
-                write_file(&path, &file.contents)
+                put(&path)
             }
             other => other,
         }
@@ -154,11 +178,24 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
         .try_for_each(|file| write_file(&dir.join(&file.path), &file.contents))
 }
 
-/// Writes one file (folders must exist).
+/// Writes one file (folders must exist). A file already at `path` is
+/// replaced by a new one, never written through: it may be a link to a
+/// file of the previous output, which must stay as it was.
 pub fn write_file(path: &Path, contents: &Contents) -> Result<(), WriteError> {
+    let mut target = match reuse::create_new(path) {
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path).map_err(at(path))?;
+            reuse::create_new(path)
+        }
+        other => other,
+    }
+    .map_err(at(path))?;
     match contents {
-        Contents::Bytes(bytes) => fs::write(path, bytes).map_err(at(path)),
-        Contents::Copy(source) => fs::copy(source, path).map(|_| ()).map_err(at(source)),
+        Contents::Bytes(bytes) => io::Write::write_all(&mut target, bytes).map_err(at(path)),
+        Contents::Copy(source) => fs::File::open(source)
+            .and_then(|mut source| io::copy(&mut source, &mut target))
+            .map(|_| ())
+            .map_err(at(source)),
     }
 }
 
@@ -220,6 +257,76 @@ mod tests {
             1,
             "staging removed"
         );
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> (u64, u64) {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(path).unwrap();
+        (meta.ino(), meta.nlink())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("same.html", "s"), file("changed.html", "1")]).unwrap();
+        let (same, _) = inode(&out.join("same.html"));
+        let (changed, _) = inode(&out.join("changed.html"));
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("same.html", "s")).unwrap();
+        staging.write(&file("changed.html", "2")).unwrap();
+        assert_eq!(inode(&staging.dir.join("same.html")), (same, 2));
+        assert_ne!(inode(&staging.dir.join("changed.html")).0, changed);
+        staging.commit().unwrap().finish().unwrap();
+        assert_eq!(
+            inode(&out.join("same.html")),
+            (same, 1),
+            "the old name is gone"
+        );
+        assert_eq!(fs::read_to_string(out.join("changed.html")).unwrap(), "2");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_file_written_again_leaves_the_previous_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("a.html", "old")]).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("a.html", "old")).unwrap();
+        staging.write(&file("a.html", "new")).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(staging.dir.join("a.html")).unwrap(),
+            "new"
+        );
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
+        assert_eq!(inode(&out.join("a.html")).1, 1, "the dropped link is gone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_with_other_names_or_not_kenshus_are_written_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("kept.html", "k"), file("page.html", "p")]).unwrap();
+        // The user linked a file of the output elsewhere: an edit there
+        // must not reach the next output.
+        fs::hard_link(out.join("kept.html"), dir.path().join("mine.html")).unwrap();
+        let (kept, _) = inode(&out.join("kept.html"));
+        // An unstamped folder is never a source of files.
+        fs::remove_file(out.join(STAMP)).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("page.html", "p")).unwrap();
+        assert_eq!(inode(&staging.dir.join("page.html")).1, 1);
+        drop(staging);
+        fs::write(out.join(STAMP), guard::STAMP_TEXT).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("kept.html", "k")).unwrap();
+        assert_ne!(inode(&staging.dir.join("kept.html")).0, kept);
     }
 
     #[test]

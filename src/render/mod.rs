@@ -60,6 +60,9 @@ pub enum RenderFailure<E> {
     Sink(E),
 }
 
+/// The first size of a page's output buffer.
+const PAGE_BUFFER_BYTES: usize = 32 * 1024;
+
 /// The script with the site's settings and UI strings for the browser.
 const SITE_CONFIG: &str = "assets/site-config.js";
 
@@ -185,10 +188,12 @@ impl Renderer {
             site: values,
         };
         let (template, context) = pages::context(site, page, &shared);
-        let html = self
-            .env
+        // Room for a module page (about 25 kB) from the start: growing the
+        // buffer step by step copied each page several times.
+        let mut html = Vec::with_capacity(PAGE_BUFFER_BYTES);
+        self.env
             .get_template(template)
-            .and_then(|t| t.render(context))
+            .and_then(|t| t.render_captured_to(context, &mut html))
             .map_err(|err| template_error(&err, &self.theme.template_paths))?;
         Ok(OutputFile::bytes(page.output_path(), html))
     }

@@ -85,7 +85,9 @@ pub fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Va
         PageId::Modules => ("modules.html", learning::modules_index(site)),
         PageId::Certificate(id) => ("certificate.html", learning::certificate(site, id)),
     };
-    (template, context! { ..specific, ..base })
+    // Base first: its keys (`root`, `ui`) are the ones templates look up
+    // most, and no page's own values share a name with them.
+    (template, context! { ..base, ..specific })
 }
 
 #[derive(Serialize)]
@@ -96,12 +98,12 @@ struct NavPage<'a> {
 
 fn base_context(site: &Site, page: &PageId, shared: &Shared) -> Value {
     context! {
-        site => shared.site.site.clone(),
         root => match (page, site.config.not_found_root()) {
             (PageId::NotFound, Some(base)) => base,
             _ => page.root_prefix().to_string(),
         },
         ui => shared.ui.clone(),
+        site => shared.site.site.clone(),
         nav_roles => shared.site.nav_roles.clone(),
         nav_pages => shared.site.nav_pages.clone(),
         page_kind => page_kind(page),
