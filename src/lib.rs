@@ -13,6 +13,8 @@
 //! Every problem an author can cause is a [`diagnostics::Diagnostic`] with
 //! its file, line and column.
 
+#![forbid(unsafe_code)]
+
 pub mod build;
 pub mod cli;
 pub mod config;

@@ -1,5 +1,7 @@
 //! The `kenshu` binary: parses the command line, runs it, prints problems once.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use kenshu::cli::{Cli, Command, ExportCommand, Format, NewCommand, NewModuleArgs, PackageCommand};
 use kenshu::export::{self, ExportError};

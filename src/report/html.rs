@@ -199,6 +199,46 @@ pub(crate) fn view<'a>(input: &PageInput<'a>) -> View<'a> {
     let c = input.catalog;
     let f = input.figures;
     let goals = goals(input);
+    let (goal_bars, role_bars, department_bars) = chart_bars(input);
+    View {
+        site: SiteView {
+            title: &c.title,
+            organization: &c.organization,
+            lang: &c.language,
+        },
+        anonymised: input.anonymised,
+        roster: input.people.roster,
+        summary: SummaryView {
+            people: f.people,
+            submitted: f.submitted,
+            attendance: pct(percent(f.attended, f.people)),
+            files_read: input.files_read,
+            files_skipped: input.files_skipped,
+            as_of: input.as_of.clone(),
+            base_role: c.base_role.map(|r| c.roles[r].name.as_str()),
+        },
+        goals_chart: (!goal_bars.is_empty()).then(|| bars("goals-chart", &goal_bars)),
+        goals,
+        roles: roles(f),
+        roles_chart: bars("roles-chart", &role_bars),
+        departments: departments(f),
+        departments_chart: bars("departments-chart", &department_bars),
+        departments_charted: (f.departments.len() > CHART_LIMIT).then_some(CHART_LIMIT),
+        skills: c.skills.iter().map(|(_, name)| name.as_str()).collect(),
+        scale: ScaleView {
+            lowest: c.scale.first().map_or("", String::as_str),
+            highest: c.scale.last().map_or("", String::as_str),
+            top: c.scale.len(),
+        },
+        modules: modules(input),
+        missing: missing(input),
+    }
+}
+
+/// The bars of the goals, roles and departments charts.
+fn chart_bars(input: &PageInput) -> (Vec<Bar>, Vec<Bar>, Vec<Bar>) {
+    let c = input.catalog;
+    let f = input.figures;
     let goal_bars: Vec<Bar> = f
         .roles
         .iter()
@@ -243,39 +283,7 @@ pub(crate) fn view<'a>(input: &PageInput<'a>) -> View<'a> {
             target: attendance_target,
         })
         .collect();
-    View {
-        site: SiteView {
-            title: &c.title,
-            organization: &c.organization,
-            lang: &c.language,
-        },
-        anonymised: input.anonymised,
-        roster: input.people.roster,
-        summary: SummaryView {
-            people: f.people,
-            submitted: f.submitted,
-            attendance: pct(percent(f.attended, f.people)),
-            files_read: input.files_read,
-            files_skipped: input.files_skipped,
-            as_of: input.as_of.clone(),
-            base_role: c.base_role.map(|r| c.roles[r].name.as_str()),
-        },
-        goals_chart: (!goal_bars.is_empty()).then(|| bars("goals-chart", &goal_bars)),
-        goals,
-        roles: roles(f),
-        roles_chart: bars("roles-chart", &role_bars),
-        departments: departments(f),
-        departments_chart: bars("departments-chart", &department_bars),
-        departments_charted: (f.departments.len() > CHART_LIMIT).then_some(CHART_LIMIT),
-        skills: c.skills.iter().map(|(_, name)| name.as_str()).collect(),
-        scale: ScaleView {
-            lowest: c.scale.first().map_or("", String::as_str),
-            highest: c.scale.last().map_or("", String::as_str),
-            top: c.scale.len(),
-        },
-        modules: modules(input),
-        missing: missing(input),
-    }
+    (goal_bars, role_bars, department_bars)
 }
 
 fn goals<'a>(input: &PageInput<'a>) -> Vec<GoalRow<'a>> {

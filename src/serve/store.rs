@@ -1,8 +1,9 @@
 //! The preview's output folder and what each of its files holds.
 //!
-//! The server keeps the bytes of every file it wrote (and, for files copied
-//! from the site, the source's size and modification time), so a rebuild
-//! writes only files whose contents changed. Each file is written to a hidden
+//! The server keeps a 128-bit digest and the length of every file it wrote
+//! (and, for files copied from the site, the source's size and modification
+//! time), not its bytes, so a rebuild writes only files whose contents
+//! changed while the memory held stays small at any site size. Each file is written to a hidden
 //! temporary name and renamed into place, so a page being served while it is
 //! rewritten is always either the old or the new one, never half of each.
 
@@ -17,7 +18,8 @@ use std::time::SystemTime;
 /// What a file of the output holds.
 #[derive(Debug, Clone, PartialEq)]
 enum Held {
-    Bytes(Vec<u8>),
+    /// Made by kenshu: the XXH3-128 digest and length of its bytes.
+    Digest(u128, usize),
     /// Copied from a source file of this size and modification time.
     Copy(PathBuf, u64, Option<SystemTime>),
 }
@@ -25,7 +27,7 @@ enum Held {
 impl Held {
     fn of(contents: Contents) -> Held {
         match contents {
-            Contents::Bytes(bytes) => Held::Bytes(bytes),
+            Contents::Bytes(bytes) => Held::digest(&bytes),
             Contents::Copy(source) => {
                 let meta = fs::metadata(&source).ok();
                 let len = meta.as_ref().map_or(0, |m| m.len());
@@ -35,10 +37,14 @@ impl Held {
         }
     }
 
+    fn digest(bytes: &[u8]) -> Held {
+        Held::Digest(xxhash_rust::xxh3::xxh3_128(bytes), bytes.len())
+    }
+
     /// Whether writing `contents` would leave the file as it is.
     fn matches(&self, contents: &Contents) -> bool {
         match (self, contents) {
-            (Held::Bytes(held), Contents::Bytes(bytes)) => held == bytes,
+            (Held::Digest(..), Contents::Bytes(bytes)) => *self == Held::digest(bytes),
             (Held::Copy(..), Contents::Copy(source)) => {
                 *self == Held::of(Contents::Copy(source.clone()))
             }

@@ -11,6 +11,8 @@
 //! minimal layout (a base, a page, a list and the `skills` taxonomy), so the
 //! two tools render comparable pages from the same Markdown.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use std::fmt::Write as _;
 use std::fs;
