@@ -12,7 +12,8 @@
  *         snippet (span.site-search__snippet with <mark>); the last option
  *         (.site-search__option--all) opens the search page.
  *   p#site-search-status[role=status]  (visually hidden) count / hints
- *   Typing (debounced 40 ms) shows up to 8 results; ArrowDown/ArrowUp move,
+ *   Typing shows up to 8 results (the first input searches at once, then at
+ *   most one search per 40 ms, the last text always); ArrowDown/ArrowUp move,
  *   Enter opens the active option (or submits the form to search/index.html?q=),
  *   Escape closes, Tab or leaving the box closes.
  *
@@ -45,11 +46,30 @@
     return (strings.search_kinds && strings.search_kinds[kind]) || kind;
   }
 
-  function debounce(fn, ms) {
+  /**
+   * Calls `fn` at once when it has not run in the last `ms`, else once when
+   * they are over: the first keystroke (or an IME commit, a paste) searches
+   * without waiting, and fast typing still searches at most every `ms`.
+   */
+  function throttle(fn, ms) {
     var timer = null;
+    var pending = false;
+    function later() {
+      if (pending) {
+        pending = false;
+        fn();
+        timer = window.setTimeout(later, ms);
+      } else {
+        timer = null;
+      }
+    }
     return function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(fn, ms);
+      if (timer !== null) {
+        pending = true;
+        return;
+      }
+      fn();
+      timer = window.setTimeout(later, ms);
     };
   }
 
@@ -216,7 +236,7 @@
   function setupHeader() {
     var box = headerBox();
     if (!box) return;
-    box.input.addEventListener("input", debounce(function () { runHeader(box); }, 40));
+    box.input.addEventListener("input", throttle(function () { runHeader(box); }, 40));
     box.input.addEventListener("keydown", function (e) { onHeaderKey(box, e); });
     box.input.addEventListener("focus", function () {
       engine.prepare();
@@ -326,7 +346,7 @@
     var params = new URLSearchParams(window.location.search);
     view.input.value = params.get("q") || "";
     view.input.addEventListener("focus", engine.prepare);
-    view.input.addEventListener("input", debounce(function () { searchPage(view); }, 40));
+    view.input.addEventListener("input", throttle(function () { searchPage(view); }, 40));
     view.input.form.addEventListener("submit", function (e) {
       e.preventDefault();
       searchPage(view);
