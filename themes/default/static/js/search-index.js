@@ -14,6 +14,7 @@
  * works from file:// and under Content-Security-Policy: default-src 'self'.
  * meta.js is loaded when a search box gets focus (prepare), and what ranking
  * needs per document is worked out then, before the first query.
+ * Needs ui.js (kenshuUI.nfkc), loaded before it.
  *
  * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case,
  * katakana to hiragana; runs of letters/digits (Rust's char::is_alphanumeric
@@ -78,9 +79,7 @@
 
   /** NFKC, lower case, katakana to hiragana: src/search/tokens.rs `normalize`. */
   function normalize(text) {
-    var s = String(text);
-    s = (s.normalize ? s.normalize("NFKC") : s).toLowerCase();
-    return Array.from(s).map(foldKana).join("");
+    return Array.from(window.kenshuUI.nfkc(text).toLowerCase()).map(foldKana).join("");
   }
 
   function isIdeograph(c) {

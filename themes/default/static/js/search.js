@@ -33,14 +33,9 @@
   if (!engine) return;
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   var root = (document.body && document.body.getAttribute("data-root")) || "";
+  var format = window.kenshuRecords.format;
   var POPUP_LIMIT = 8;
   var PAGE_STEP = 20;
-
-  function fill(template, values) {
-    return String(template || "").replace(/\{(\w+)\}/g, function (all, name) {
-      return name in values ? String(values[name]) : all;
-    });
-  }
 
   function kindLabel(kind) {
     return (strings.search_kinds && strings.search_kinds[kind]) || kind;
@@ -174,8 +169,8 @@
     results.forEach(function (r, i) { box.listbox.appendChild(resultOption(i, r)); });
     if (results.length) {
       box.listbox.appendChild(option("all", searchPageUrl(text),
-        fill(strings.search_all, { count: results.total }), "site-search__option--all"));
-      say(box, fill(strings.search_results, { count: results.total }));
+        format(strings.search_all, { count: results.total }), "site-search__option--all"));
+      say(box, format(strings.search_results, { count: results.total }));
     } else {
       say(box, strings.search_no_results);
     }
@@ -313,8 +308,8 @@
       view.shown = results.length;
       var rest = results.total - results.length;
       view.more.hidden = rest <= 0;
-      view.more.textContent = fill(strings.search_more, { count: Math.min(rest, PAGE_STEP) });
-      sayPage(view, results.total ? fill(strings.search_results, { count: results.total }) : strings.search_no_results);
+      view.more.textContent = format(strings.search_more, { count: Math.min(rest, PAGE_STEP) });
+      sayPage(view, results.total ? format(strings.search_results, { count: results.total }) : strings.search_no_results);
     });
   }
 
