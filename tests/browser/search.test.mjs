@@ -337,3 +337,42 @@ test('the header box searches on the first input at once, and on the last of a b
   watch.assertClean();
   await watch.context.close();
 });
+
+test('the header popup shows the best results before the last doc file arrives', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const word = '三層分離';
+  // The results and their doc files, from a page of its own.
+  const probe = await open(watch.context, 'index.html');
+  const expected = await probe.evaluate((text) => window.kenshuSearch.query(text).then((rs) => rs.map((r) => ({ title: r.title, doc: r.doc }))), word);
+  await probe.close();
+  assert.ok(expected.length >= 2, `${word} finds at least two results`);
+  const last = expected[expected.length - 1];
+
+  // The last result's doc file is held back until the test lets it go
+  // (routing also turns off the HTTP cache, so the page must fetch it).
+  const page = await open(watch.context, 'index.html');
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(`**/assets/search/doc-${last.doc}.js`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const strings = await uiStrings(page);
+  const input = page.locator('#site-search-input');
+  const titles = page.locator('#site-search-listbox [role="option"]:not(.site-search__option--all) .site-search__title');
+  const all = page.locator('#site-search-listbox .site-search__option--all');
+  await input.focus();
+  await input.fill(word);
+  await titles.nth(expected.length - 2).waitFor();
+  assert.deepEqual(await titles.allTextContents(), expected.slice(0, -1).map((r) => r.title), 'all but the held-back result, in rank order');
+  assert.equal(await all.count(), 0, 'no link to the search page while a result is missing');
+  const status = (await page.locator('#site-search-status').textContent()).trim();
+  assert.match(status, new RegExp(strings.search_results.replace('{count}', '\\d+').replace('。', '')), 'the count is said at once');
+
+  release();
+  await all.waitFor();
+  assert.deepEqual(await titles.allTextContents(), expected.map((r) => r.title), 'the held-back result follows');
+  assert.equal((await page.locator('#site-search-status').textContent()).trim(), status, 'the count is said once');
+  watch.assertClean();
+  await watch.context.close();
+});

@@ -39,7 +39,9 @@
  * around the first occurrence; the result links to that heading's anchor.
  *
  * window.kenshuSearch = {
- *   query(text, limit = 8) → Promise<[result]> with .total, where result =
+ *   query(text, limit = 8, onProgress) → Promise<[result]> with .total
+ *     (onProgress([first results] with .total) while doc files still load),
+ *     where result =
  *     {url, href (with the section's #anchor), title, kind, summary, score,
  *      doc, anchor, heading, snippet: [{text, mark}]},
  *   tokens(text), queryTokens(text), normalize(text), shardOf(token, shards),
@@ -434,11 +436,29 @@
 
   /* ---------- the query ---------- */
 
-  function query(text, limit) {
+  /**
+   * The best `limit` results. Each needs its doc file; `onProgress`, if
+   * given, is called with the first results in rank order whenever more of
+   * them are ready and some are still loading, so a list can show the best
+   * hits before the last doc file arrives.
+   */
+  function query(text, limit, onProgress) {
     return match(text, limit || 8).then(function (found) {
-      return Promise.all(found.hits.map(function (hit) {
-        return load("doc-" + hit.doc).then(function (row) { return describe(hit, row, found.words); });
-      })).then(function (results) {
+      var results = [];
+      var ready = 0;
+      function arrived(i, result) {
+        results[i] = result;
+        var before = ready;
+        while (ready < found.hits.length && results[ready]) ready++;
+        if (onProgress && ready > before && ready < found.hits.length) {
+          var first = results.slice(0, ready);
+          first.total = found.count;
+          onProgress(first);
+        }
+      }
+      return Promise.all(found.hits.map(function (hit, i) {
+        return load("doc-" + hit.doc).then(function (row) { arrived(i, describe(hit, row, found.words)); });
+      })).then(function () {
         results.total = found.count;
         return results;
       });

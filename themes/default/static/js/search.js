@@ -13,7 +13,8 @@
  *         (.site-search__option--all) opens the search page.
  *   p#site-search-status[role=status]  (visually hidden) count / hints
  *   Typing shows up to 8 results (the first input searches at once, then at
- *   most one search per 40 ms, the last text always); ArrowDown/ArrowUp move,
+ *   most one search per 40 ms, the last text always), the best ones as soon
+ *   as their doc files are in, the count said once; ArrowDown/ArrowUp move,
  *   Enter opens the active option (or submits the form to search/index.html?q=),
  *   Escape closes, Tab or leaving the box closes.
  *
@@ -103,7 +104,9 @@
       status: document.getElementById("site-search-status"),
       message: popup.querySelector(".site-search__message"),
       active: -1,
-      sequence: 0
+      sequence: 0,
+      shownFor: 0,
+      shown: 0
     };
   }
 
@@ -162,17 +165,25 @@
     return o;
   }
 
-  function showResults(box, text, results) {
-    box.listbox.textContent = "";
-    box.active = -1;
-    box.input.removeAttribute("aria-activedescendant");
-    results.forEach(function (r, i) { box.listbox.appendChild(resultOption(i, r)); });
-    if (results.length) {
+  /**
+   * Shows the results of query number `mine`: its first call replaces the
+   * list and says the count (final from the start), later calls add the
+   * results that arrived since, and the `complete` one adds the option that
+   * opens the search page.
+   */
+  function showResults(box, mine, text, results, complete) {
+    if (box.shownFor !== mine) {
+      box.listbox.textContent = "";
+      box.active = -1;
+      box.input.removeAttribute("aria-activedescendant");
+      box.shownFor = mine;
+      box.shown = 0;
+      say(box, results.length ? format(strings.search_results, { count: results.total }) : strings.search_no_results);
+    }
+    for (; box.shown < results.length; box.shown++) box.listbox.appendChild(resultOption(box.shown, results[box.shown]));
+    if (complete && results.length) {
       box.listbox.appendChild(option("all", searchPageUrl(text),
         format(strings.search_all, { count: results.total }), "site-search__option--all"));
-      say(box, format(strings.search_results, { count: results.total }));
-    } else {
-      say(box, strings.search_no_results);
     }
     open(box);
   }
@@ -196,8 +207,10 @@
       showMessage(box, strings.search_too_short);
       return;
     }
-    engine.query(text, POPUP_LIMIT).then(function (results) {
-      if (mine === box.sequence) showResults(box, text, results);
+    engine.query(text, POPUP_LIMIT, function (first) {
+      if (mine === box.sequence) showResults(box, mine, text, first, false);
+    }).then(function (results) {
+      if (mine === box.sequence) showResults(box, mine, text, results, true);
     }, function () {
       if (mine === box.sequence) showMessage(box, strings.search_error);
     });
