@@ -14,7 +14,8 @@
  *   p#site-search-status[role=status]  (visually hidden) count / hints
  *   Typing shows up to 8 results (the first input searches at once, then at
  *   most one search per 40 ms, the last text always), the best ones as soon
- *   as their doc files are in, the count said once; ArrowDown/ArrowUp move,
+ *   as their doc files are in, the others together when the last is, the
+ *   count said once; ArrowDown/ArrowUp move,
  *   Enter opens the active option (or submits the form to search/index.html?q=),
  *   Escape closes, Tab or leaving the box closes.
  *
@@ -207,8 +208,10 @@
       showMessage(box, strings.search_too_short);
       return;
     }
+    // The best results at once, the rest in one go when all are in: a
+    // render per doc file would slow the full list down.
     engine.query(text, POPUP_LIMIT, function (first) {
-      if (mine === box.sequence) showResults(box, mine, text, first, false);
+      if (mine === box.sequence && box.shownFor !== mine) showResults(box, mine, text, first, false);
     }).then(function (results) {
       if (mine === box.sequence) showResults(box, mine, text, results, true);
     }, function () {
