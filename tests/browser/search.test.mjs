@@ -284,3 +284,97 @@ test('the search page shows 20 results at a time, and more on request', { timeou
   watch.assertClean();
   await watch.context.close();
 });
+
+test('the header box searches on the first input at once, and on the last of a burst', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const page = await open(watch.context, 'index.html');
+  const input = page.locator('#site-search-input');
+  const shownTitles = () =>
+    page.locator('#site-search-listbox [role="option"]:not(.site-search__option--all) .site-search__title')
+      .evaluateAll((list) => list.map((t) => t.textContent));
+  /** Waits until the popup lists the query's first results for `word`; returns what it lists. */
+  async function popupFor(word) {
+    const expected = await page.evaluate((text) => window.kenshuSearch.query(text).then((rs) => rs.map((r) => r.title)), word);
+    assert.ok(expected.length > 0, `${word} finds something`);
+    const deadline = Date.now() + 10_000;
+    while (JSON.stringify(await shownTitles()) !== JSON.stringify(expected) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { shown: await shownTitles(), expected };
+  }
+  const type = (texts) =>
+    page.evaluate((list) => {
+      const box = document.getElementById('site-search-input');
+      for (const text of list) {
+        box.value = text;
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    }, texts);
+
+  // Timers held back: only a search that does not wait for one can show
+  // results, so the first input of a quiet box must search at once.
+  await input.focus();
+  await page.evaluate(() => {
+    window.__held = [];
+    window.__setTimeout = window.setTimeout;
+    window.setTimeout = (fn) => window.__held.push(fn);
+  });
+  await type(['三層分離']);
+  const first = await popupFor('三層分離');
+  assert.deepEqual(first.shown, first.expected, 'the first input, with timers held back: its results');
+  await page.evaluate(() => {
+    window.setTimeout = window.__setTimeout;
+    window.__held.splice(0).forEach((fn) => fn());
+  });
+
+  // A burst faster than the 40 ms interval: the first input runs at once, the
+  // others wait, and the last text is searched when the interval is over.
+  await type(['']);
+  await page.waitForTimeout(100);
+  await type(['マ', 'マイ', 'マイナ', 'マイナンバー']);
+  const last = await popupFor('マイナンバー');
+  assert.deepEqual(last.shown, last.expected, 'after a burst the popup shows the last text\'s results');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('the header popup shows the best results before the last doc file arrives', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const word = '三層分離';
+  // The results and their doc files, from a page of its own.
+  const probe = await open(watch.context, 'index.html');
+  const expected = await probe.evaluate((text) => window.kenshuSearch.query(text).then((rs) => rs.map((r) => ({ title: r.title, doc: r.doc }))), word);
+  await probe.close();
+  assert.ok(expected.length >= 2, `${word} finds at least two results`);
+  const last = expected[expected.length - 1];
+
+  // The last result's doc file is held back until the test lets it go
+  // (routing also turns off the HTTP cache, so the page must fetch it).
+  const page = await open(watch.context, 'index.html');
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(`**/assets/search/doc-${last.doc}.js`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const strings = await uiStrings(page);
+  const input = page.locator('#site-search-input');
+  const titles = page.locator('#site-search-listbox [role="option"]:not(.site-search__option--all) .site-search__title');
+  const all = page.locator('#site-search-listbox .site-search__option--all');
+  await input.focus();
+  await input.fill(word);
+  await titles.first().waitFor();
+  const early = await titles.allTextContents();
+  assert.ok(early.length >= 1 && early.length < expected.length, `some results before the held-back one: ${JSON.stringify(early)}`);
+  assert.deepEqual(early, expected.slice(0, early.length).map((r) => r.title), 'the first results, in rank order');
+  assert.equal(await all.count(), 0, 'no link to the search page while a result is missing');
+  const status = (await page.locator('#site-search-status').textContent()).trim();
+  assert.match(status, new RegExp(strings.search_results.replace('{count}', '\\d+').replace('。', '')), 'the count is said at once');
+
+  release();
+  await all.waitFor();
+  assert.deepEqual(await titles.allTextContents(), expected.map((r) => r.title), 'the held-back result follows');
+  assert.equal((await page.locator('#site-search-status').textContent()).trim(), status, 'the count is said once');
+  watch.assertClean();
+  await watch.context.close();
+});

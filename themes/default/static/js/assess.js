@@ -21,21 +21,13 @@
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   var scale = (window.KENSHU && window.KENSHU.assessmentScale) || [];
   var format = store.format;
+  var formatDate = window.kenshuUI.formatDate;
 
   function label(level) {
     var entry = scale[level - 1];
     return entry ? level + ". " + entry.label : String(level);
   }
 
-  function formatDate(iso) {
-    var d = new Date(iso);
-    if (!iso || isNaN(d.getTime())) return "";
-    try {
-      return d.toLocaleDateString(strings.date_format || undefined);
-    } catch (e) {
-      return d.toISOString().slice(0, 10);
-    }
-  }
 
   function each(root, selector, fn) {
     Array.prototype.forEach.call(root.querySelectorAll(selector), fn);

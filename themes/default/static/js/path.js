@@ -220,21 +220,16 @@
       var change = element("p", "continue__change");
       change.appendChild(link(root + "progress/index.html#learner-role", strings.continue_change));
       box.appendChild(change);
-      if (window.kenshuUI) window.kenshuUI.render();
+      if (window.kenshuUI.render) window.kenshuUI.render(); // site.js, once it has run
     };
     render();
     store.onChange(render);
   }
 
   // ── certificate page ─────────────────────────────────────────────────────
+  /** A certificate's date: 「2026年12月2日」. */
   function formatDate(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return "";
-    try {
-      return d.toLocaleDateString(strings.date_format || undefined, { year: "numeric", month: "long", day: "numeric" });
-    } catch (e) {
-      return d.toISOString().slice(0, 10);
-    }
+    return window.kenshuUI.formatDate(iso, { year: "numeric", month: "long", day: "numeric" });
   }
 
   function certificate(article) {

@@ -25,6 +25,7 @@
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   if (!store) return;
   var format = store.format;
+  var formatDate = window.kenshuUI.formatDate;
   var message = document.querySelector(".progress-message");
   var form = document.querySelector(".learner-form");
 
@@ -46,15 +47,6 @@
     });
   }
 
-  function formatDate(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return "";
-    try {
-      return d.toLocaleDateString(strings.date_format || undefined);
-    } catch (e) {
-      return d.toISOString().slice(0, 10);
-    }
-  }
 
   function renderDetails() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-module-detail]"), function (el) {

@@ -57,6 +57,7 @@
   var store = window.kenshuStore;
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   var format = store ? store.format : function (t) { return String(t); };
+  var ui = window.kenshuUI;
   var summary = document.querySelector("section.quiz-summary");
   var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question[data-kind]"));
   var resetButton = summary && summary.querySelector(".quiz-summary__reset");
@@ -70,13 +71,8 @@
 
   /** Text answer comparison key: NFKC, case folded, white space and the ignored characters left out. */
   function normalizeAnswer(text, ignore) {
-    var s = String(text);
-    var skip = String(ignore || "");
-    if (s.normalize) {
-      s = s.normalize("NFKC");
-      skip = skip.normalize("NFKC");
-    }
-    s = s.toLowerCase().replace(/\s+/g, "");
+    var s = ui.nfkc(text).toLowerCase().replace(/\s+/g, "");
+    var skip = ui.nfkc(ignore || "");
     for (var i = 0; i < skip.length; i++) s = s.split(skip.charAt(i)).join("");
     return s;
   }
@@ -205,22 +201,10 @@
     return input.getAttribute("data-correct") === "true";
   }
 
-  /** Appends an icon hidden from screen readers, then the text it stands for. */
-  function appendIconText(el, iconClass, icon, text) {
-    if (icon) {
-      var i = document.createElement("span");
-      i.className = iconClass;
-      i.setAttribute("aria-hidden", "true");
-      i.textContent = icon;
-      el.appendChild(i);
-    }
-    el.appendChild(document.createTextNode(text));
-  }
-
   function addMark(li, kind, icon, text) {
     var mark = document.createElement("span");
     mark.className = "choice__mark choice__mark--" + kind;
-    appendIconText(mark, "choice__icon", icon, text);
+    ui.iconText(mark, icon, text, "choice__icon");
     var label = li.querySelector("label");
     li.insertBefore(mark, label ? label.nextSibling : null);
   }
@@ -253,7 +237,7 @@
   function paragraph(className, icon, text) {
     var p = document.createElement("p");
     p.className = className;
-    appendIconText(p, "question__icon", icon, text);
+    ui.iconText(p, icon, text, "question__icon");
     return p;
   }
 
@@ -410,22 +394,13 @@
     if (record && record.attempts > 0) {
       text = format(strings.best, { best: record.bestScore });
       if (record.passed && record.passedAt) {
-        text += "（" + format(strings.passed_on, { date: formatDate(record.passedAt) }) + "）";
+        text += "（" + format(strings.passed_on, { date: ui.formatDate(record.passedAt) }) + "）";
       }
     }
     if (store && !store.available) text = (text ? text + " " : "") + (strings.storage_unavailable || "");
     line.textContent = text;
   }
 
-  function formatDate(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return iso;
-    try {
-      return d.toLocaleDateString(strings.date_format || undefined);
-    } catch (e) {
-      return d.toISOString().slice(0, 10);
-    }
-  }
 
   /** Starts a new attempt: everything back to unanswered, focus on the first question. */
   function reset() {

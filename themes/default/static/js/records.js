@@ -234,9 +234,9 @@
     };
   }
 
-  /** Replaces {name} placeholders; shared with the other scripts through kenshuStore.format. */
+  /** Replaces {name} placeholders (a missing template is ""); shared with the other scripts through kenshuStore.format. */
   function format(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (all, name) {
+    return String(template == null ? "" : template).replace(/\{(\w+)\}/g, function (all, name) {
       return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
     });
   }

@@ -12,6 +12,9 @@
  *               [[anchor, heading, text], ...]]
  * Files are plain scripts added with <script src> when first needed, so search
  * works from file:// and under Content-Security-Policy: default-src 'self'.
+ * meta.js is loaded when a search box gets focus (prepare), and what ranking
+ * needs per document is worked out then, before the first query.
+ * Needs ui.js (kenshuUI.nfkc), loaded before it.
  *
  * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case,
  * katakana to hiragana; runs of letters/digits (Rust's char::is_alphanumeric
@@ -36,7 +39,9 @@
  * around the first occurrence; the result links to that heading's anchor.
  *
  * window.kenshuSearch = {
- *   query(text, limit = 8) → Promise<[result]> with .total, where result =
+ *   query(text, limit = 8, onProgress) → Promise<[result]> with .total
+ *     (onProgress([first results] with .total) while doc files still load),
+ *     where result =
  *     {url, href (with the section's #anchor), title, kind, summary, score,
  *      doc, anchor, heading, snippet: [{text, mark}]},
  *   tokens(text), queryTokens(text), normalize(text), shardOf(token, shards),
@@ -76,9 +81,7 @@
 
   /** NFKC, lower case, katakana to hiragana: src/search/tokens.rs `normalize`. */
   function normalize(text) {
-    var s = String(text);
-    s = (s.normalize ? s.normalize("NFKC") : s).toLowerCase();
-    return Array.from(s).map(foldKana).join("");
+    return Array.from(window.kenshuUI.nfkc(text).toLowerCase()).map(foldKana).join("");
   }
 
   function isIdeograph(c) {
@@ -176,8 +179,9 @@
   }
 
   function decode(text) {
-    var docs = [];
-    var weights = [];
+    var docs = new Int32Array(text.length);
+    var weights = new Uint8Array(text.length);
+    var count = 0;
     var doc = 0;
     var value = 0;
     for (var i = 0; i < text.length; i++) {
@@ -185,11 +189,11 @@
       value = value * 32 + (digit & 31);
       if (digit >= 32) continue;
       doc += Math.floor(value / 16);
-      docs.push(doc);
-      weights.push(value % 16);
+      docs[count] = doc;
+      weights[count++] = value % 16;
       value = 0;
     }
-    return { docs: docs, weights: weights };
+    return { docs: docs.subarray(0, count), weights: weights.subarray(0, count) };
   }
 
   /* ---------- matching and ranking ---------- */
@@ -210,25 +214,40 @@
   }
 
   /**
-   * Each document's length over the average length of its kind: skills and
-   * resources are a few lines, modules pages long, and each is measured
-   * against its own kind.
+   * What ranking needs per document, worked out once when meta.js arrives
+   * (the box loads it on focus) rather than on the first query:
+   *   norm[d]  BM25's K1 × (1 − B + B × length / average length of the
+   *            document's kind): skills and resources are a few lines,
+   *            modules pages long, and each is measured against its own kind;
+   *   rank[d]  the kind's place in KIND_ORDER, for ties.
+   * Lengths are one base64url digit v per document, standing for 2^(v/4) − 1.
    */
-  function relativeLengths(meta) {
-    if (!meta.relative) {
-      var relative = new Float64Array(meta.docCount);
-      (meta.kinds || [["", 0, meta.docCount]]).forEach(function (k) {
-        var sum = 0;
-        for (var d = k[1]; d < k[2]; d++) {
-          relative[d] = Math.pow(2, Math.max(0, DIGITS.indexOf(meta.lengths[d])) / 4) - 1;
-          sum += relative[d];
-        }
-        var average = sum / Math.max(1, k[2] - k[1]) || 1;
-        for (d = k[1]; d < k[2]; d++) relative[d] /= average;
-      });
-      meta.relative = relative;
-    }
-    return meta.relative;
+  function prepareMeta(meta) {
+    if (meta.norm) return meta;
+    var n = meta.docCount;
+    var relative = new Float64Array(n);
+    var norm = new Float64Array(n);
+    var rank = new Uint8Array(n).fill(9);
+    var lengthOf = new Float64Array(DIGITS.length);
+    for (var v = 0; v < DIGITS.length; v++) lengthOf[v] = Math.pow(2, v / 4) - 1;
+    (meta.kinds || [["", 0, n]]).forEach(function (k) {
+      var sum = 0;
+      var d;
+      for (d = k[1]; d < k[2]; d++) {
+        var code = meta.lengths.charCodeAt(d);
+        relative[d] = lengthOf[Math.max(0, code < 128 ? DIGIT_VALUE[code] : -1)];
+        sum += relative[d];
+      }
+      var average = sum / Math.max(1, k[2] - k[1]) || 1;
+      var order = Object.prototype.hasOwnProperty.call(KIND_ORDER, k[0]) ? KIND_ORDER[k[0]] : 9;
+      for (d = k[1]; d < k[2]; d++) {
+        norm[d] = K1 * (1 - B + B * (relative[d] / average));
+        rank[d] = order;
+      }
+    });
+    meta.norm = norm;
+    meta.rank = rank;
+    return meta;
   }
 
   /**
@@ -237,7 +256,7 @@
    */
   function scoreAlternative(meta, lists) {
     var n = meta.docCount;
-    var relative = relativeLengths(meta);
+    var norm = meta.norm;
     var scores = new Float64Array(n);
     var counts = new Uint16Array(n);
     lists.forEach(function (list) {
@@ -245,8 +264,7 @@
       for (var i = 0; i < list.docs.length; i++) {
         var d = list.docs[i];
         var tf = list.weights[i] & 7;
-        var norm = 1 - B + B * relative[d];
-        scores[d] += idf * (tf * (K1 + 1) / (tf + K1 * norm) + (list.weights[i] & 8 ? TITLE_BONUS : 0));
+        scores[d] += idf * (tf * (K1 + 1) / (tf + norm[d]) + (list.weights[i] & 8 ? TITLE_BONUS : 0));
         counts[d]++;
       }
     });
@@ -256,6 +274,7 @@
 
   /** Scores per document, summed over the words. */
   function scoreWords(meta, wordLists) {
+    if (wordLists.length === 1) return scoreAlternative(meta, wordLists[0]);
     var total = new Float64Array(meta.docCount);
     wordLists.forEach(function (lists) {
       var scores = scoreAlternative(meta, lists);
@@ -264,17 +283,11 @@
     return total;
   }
 
-  function kindOf(meta, doc) {
-    var range = (meta.kinds || []).filter(function (k) { return doc >= k[1] && doc < k[2]; })[0];
-    var kind = range ? range[0] : "";
-    return Object.prototype.hasOwnProperty.call(KIND_ORDER, kind) ? KIND_ORDER[kind] : 9;
-  }
-
   /** Whether document `doc` with `score` ranks before `hit`. */
   function before(meta, doc, score, hit) {
     if (score !== hit.score) return score > hit.score;
-    var a = kindOf(meta, doc);
-    var b = kindOf(meta, hit.doc);
+    var a = meta.rank[doc];
+    var b = meta.rank[hit.doc];
     return a !== b ? a < b : doc < hit.doc;
   }
 
@@ -296,7 +309,7 @@
 
   /** The best `limit` documents of a query, the count, and its words. */
   function match(text, limit) {
-    return load("meta").then(function (meta) {
+    return load("meta").then(prepareMeta).then(function (meta) {
       var query = words(meta, text);
       return Promise.all(query.map(function (word) {
         return Promise.all(word.tokens.map(function (t) { return postings(meta, t); }));
@@ -423,11 +436,29 @@
 
   /* ---------- the query ---------- */
 
-  function query(text, limit) {
+  /**
+   * The best `limit` results. Each needs its doc file; `onProgress`, if
+   * given, is called with the first results in rank order whenever more of
+   * them are ready and some are still loading, so a list can show the best
+   * hits before the last doc file arrives.
+   */
+  function query(text, limit, onProgress) {
     return match(text, limit || 8).then(function (found) {
-      return Promise.all(found.hits.map(function (hit) {
-        return load("doc-" + hit.doc).then(function (row) { return describe(hit, row, found.words); });
-      })).then(function (results) {
+      var results = [];
+      var ready = 0;
+      function arrived(i, result) {
+        results[i] = result;
+        var before = ready;
+        while (ready < found.hits.length && results[ready]) ready++;
+        if (onProgress && ready > before && ready < found.hits.length) {
+          var first = results.slice(0, ready);
+          first.total = found.count;
+          onProgress(first);
+        }
+      }
+      return Promise.all(found.hits.map(function (hit, i) {
+        return load("doc-" + hit.doc).then(function (row) { arrived(i, describe(hit, row, found.words)); });
+      })).then(function () {
         results.total = found.count;
         return results;
       });
@@ -437,7 +468,7 @@
   window.kenshuSearch = {
     query: query,
     /** Starts loading the index's meta file (the box calls it on focus). */
-    prepare: function () { load("meta").catch(function () {}); },
+    prepare: function () { load("meta").then(prepareMeta).catch(function () {}); },
     tokens: tokens,
     queryTokens: queryTokens,
     normalize: normalize,

@@ -12,7 +12,10 @@
  *         snippet (span.site-search__snippet with <mark>); the last option
  *         (.site-search__option--all) opens the search page.
  *   p#site-search-status[role=status]  (visually hidden) count / hints
- *   Typing (debounced 40 ms) shows up to 8 results; ArrowDown/ArrowUp move,
+ *   Typing shows up to 8 results (the first input searches at once, then at
+ *   most one search per 40 ms, the last text always), the best ones as soon
+ *   as their doc files are in, the others together when the last is, the
+ *   count said once; ArrowDown/ArrowUp move,
  *   Enter opens the active option (or submits the form to search/index.html?q=),
  *   Escape closes, Tab or leaving the box closes.
  *
@@ -32,24 +35,38 @@
   if (!engine) return;
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   var root = (document.body && document.body.getAttribute("data-root")) || "";
+  var format = window.kenshuRecords.format;
   var POPUP_LIMIT = 8;
   var PAGE_STEP = 20;
-
-  function fill(template, values) {
-    return String(template || "").replace(/\{(\w+)\}/g, function (all, name) {
-      return name in values ? String(values[name]) : all;
-    });
-  }
 
   function kindLabel(kind) {
     return (strings.search_kinds && strings.search_kinds[kind]) || kind;
   }
 
-  function debounce(fn, ms) {
+  /**
+   * Calls `fn` at once when it has not run in the last `ms`, else once when
+   * they are over: the first keystroke (or an IME commit, a paste) searches
+   * without waiting, and fast typing still searches at most every `ms`.
+   */
+  function throttle(fn, ms) {
     var timer = null;
+    var pending = false;
+    function later() {
+      if (pending) {
+        pending = false;
+        fn();
+        timer = window.setTimeout(later, ms);
+      } else {
+        timer = null;
+      }
+    }
     return function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(fn, ms);
+      if (timer !== null) {
+        pending = true;
+        return;
+      }
+      fn();
+      timer = window.setTimeout(later, ms);
     };
   }
 
@@ -88,7 +105,9 @@
       status: document.getElementById("site-search-status"),
       message: popup.querySelector(".site-search__message"),
       active: -1,
-      sequence: 0
+      sequence: 0,
+      shownFor: 0,
+      shown: 0
     };
   }
 
@@ -147,17 +166,25 @@
     return o;
   }
 
-  function showResults(box, text, results) {
-    box.listbox.textContent = "";
-    box.active = -1;
-    box.input.removeAttribute("aria-activedescendant");
-    results.forEach(function (r, i) { box.listbox.appendChild(resultOption(i, r)); });
-    if (results.length) {
+  /**
+   * Shows the results of query number `mine`: its first call replaces the
+   * list and says the count (final from the start), later calls add the
+   * results that arrived since, and the `complete` one adds the option that
+   * opens the search page.
+   */
+  function showResults(box, mine, text, results, complete) {
+    if (box.shownFor !== mine) {
+      box.listbox.textContent = "";
+      box.active = -1;
+      box.input.removeAttribute("aria-activedescendant");
+      box.shownFor = mine;
+      box.shown = 0;
+      say(box, results.length ? format(strings.search_results, { count: results.total }) : strings.search_no_results);
+    }
+    for (; box.shown < results.length; box.shown++) box.listbox.appendChild(resultOption(box.shown, results[box.shown]));
+    if (complete && results.length) {
       box.listbox.appendChild(option("all", searchPageUrl(text),
-        fill(strings.search_all, { count: results.total }), "site-search__option--all"));
-      say(box, fill(strings.search_results, { count: results.total }));
-    } else {
-      say(box, strings.search_no_results);
+        format(strings.search_all, { count: results.total }), "site-search__option--all"));
     }
     open(box);
   }
@@ -181,8 +208,12 @@
       showMessage(box, strings.search_too_short);
       return;
     }
-    engine.query(text, POPUP_LIMIT).then(function (results) {
-      if (mine === box.sequence) showResults(box, text, results);
+    // The best results at once, the rest in one go when all are in: a
+    // render per doc file would slow the full list down.
+    engine.query(text, POPUP_LIMIT, function (first) {
+      if (mine === box.sequence && box.shownFor !== mine) showResults(box, mine, text, first, false);
+    }).then(function (results) {
+      if (mine === box.sequence) showResults(box, mine, text, results, true);
     }, function () {
       if (mine === box.sequence) showMessage(box, strings.search_error);
     });
@@ -216,7 +247,7 @@
   function setupHeader() {
     var box = headerBox();
     if (!box) return;
-    box.input.addEventListener("input", debounce(function () { runHeader(box); }, 40));
+    box.input.addEventListener("input", throttle(function () { runHeader(box); }, 40));
     box.input.addEventListener("keydown", function (e) { onHeaderKey(box, e); });
     box.input.addEventListener("focus", function () {
       engine.prepare();
@@ -293,8 +324,8 @@
       view.shown = results.length;
       var rest = results.total - results.length;
       view.more.hidden = rest <= 0;
-      view.more.textContent = fill(strings.search_more, { count: Math.min(rest, PAGE_STEP) });
-      sayPage(view, results.total ? fill(strings.search_results, { count: results.total }) : strings.search_no_results);
+      view.more.textContent = format(strings.search_more, { count: Math.min(rest, PAGE_STEP) });
+      sayPage(view, results.total ? format(strings.search_results, { count: results.total }) : strings.search_no_results);
     });
   }
 
@@ -326,7 +357,7 @@
     var params = new URLSearchParams(window.location.search);
     view.input.value = params.get("q") || "";
     view.input.addEventListener("focus", engine.prepare);
-    view.input.addEventListener("input", debounce(function () { searchPage(view); }, 40));
+    view.input.addEventListener("input", throttle(function () { searchPage(view); }, 40));
     view.input.form.addEventListener("submit", function (e) {
       e.preventDefault();
       searchPage(view);

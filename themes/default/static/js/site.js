@@ -17,7 +17,7 @@
  *       gets data-status="reached|not-reached" and 「✓ 到達」/「未到達」.
  *       A step is reached when it lists at least one module and all are passed.
  *
- * Also exposes window.kenshuUI = {strings, format, render} for the other scripts.
+ * Adds render() to window.kenshuUI (ui.js) for the other scripts.
  */
 (function () {
   "use strict";
@@ -25,6 +25,7 @@
   var store = window.kenshuStore;
   var strings = (window.KENSHU && window.KENSHU.strings) || {};
   var uid = 0;
+  var iconText = window.kenshuUI.iconText;
 
   function format(template, values) {
     return store ? store.format(template || "", values) : String(template || "");
@@ -32,16 +33,6 @@
 
   function words(list) {
     return (list || "").split(/\s+/).filter(Boolean);
-  }
-
-  /** <span aria-hidden="true" class="status-icon">icon</span> followed by text. */
-  function iconText(el, icon, text) {
-    var i = document.createElement("span");
-    i.className = "status-icon";
-    i.setAttribute("aria-hidden", "true");
-    i.textContent = icon;
-    el.appendChild(i);
-    el.appendChild(document.createTextNode(text));
   }
 
   var STATUS = {
@@ -132,7 +123,7 @@
     each("li.step[data-step-level][data-step-modules]", renderStep);
   }
 
-  window.kenshuUI = { strings: strings, format: format, render: render };
+  window.kenshuUI.render = render;
   render();
   if (store) store.onChange(render);
 })();
