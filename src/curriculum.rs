@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 /// What the curriculum needs to know about a module.
-pub struct ModuleKey<'a> {
+pub(crate) struct ModuleKey<'a> {
     pub id: &'a str,
     pub level: u8,
     pub skills: &'a [String],
@@ -18,7 +18,7 @@ pub struct ModuleKey<'a> {
 }
 
 /// Module positions (indexes into `modules`) in study order for one role.
-pub fn study_order(role: &str, framework: &Framework, modules: &[ModuleKey]) -> Vec<usize> {
+pub(crate) fn study_order(role: &str, framework: &Framework, modules: &[ModuleKey]) -> Vec<usize> {
     let role_skills: HashSet<&str> = framework
         .skills_of_role(role)
         .iter()

@@ -12,14 +12,14 @@ use crate::msg;
 use crate::source::SourceText;
 use crate::yaml::{self, Fields, Spots};
 use goals::check_goals;
-pub use goals::{Goal, GoalMeasure};
+pub(crate) use goals::{Goal, GoalMeasure};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 mod goals;
 
-pub const SKILLS_FILE: &str = "content/skills.yaml";
+pub(crate) const SKILLS_FILE: &str = "content/skills.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,7 +90,7 @@ pub struct ScaleLevel {
 }
 
 /// The scale used when skills.yaml has no `assessment_scale:`.
-pub fn default_assessment_scale() -> Vec<ScaleLevel> {
+pub(crate) fn default_assessment_scale() -> Vec<ScaleLevel> {
     [
         (
             "未経験",
@@ -112,7 +112,7 @@ pub fn default_assessment_scale() -> Vec<ScaleLevel> {
 }
 
 /// Deepest `extends` chain: real frameworks have two or three levels.
-pub const MAX_EXTENDS_DEPTH: usize = 32;
+pub(crate) const MAX_EXTENDS_DEPTH: usize = 32;
 
 /// Where the entries of skills.yaml were written.
 #[derive(Debug, Clone, Default)]
@@ -407,11 +407,6 @@ fn index_ids(
     index
 }
 
-/// Whether an id can be used (see [`crate::ids`]).
-pub fn is_valid_id(id: &str) -> bool {
-    ids::is_valid(id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,9 +414,9 @@ mod tests {
     #[test]
     fn object_prototype_names_are_not_ids() {
         for id in ["constructor", "__proto__", "prototype", "tostring"] {
-            assert!(!is_valid_id(id), "{id}");
+            assert!(ids::check(id).is_err(), "{id}");
         }
-        assert!(is_valid_id("constructor-basics"));
+        assert!(ids::check("constructor-basics").is_ok());
     }
 
     const TEXT: &str = "categories:\n  - id: c\n    name: C\nskills:\n  - id: a\n    name: A\n    category: c\n  - id: b\n    name: B\n    category: c\nroles:\n  - id: base\n    name: Base\n    skills: [a]\n  - id: child\n    name: Child\n    extends: base\n    skills: [b]\n";

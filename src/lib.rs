@@ -14,32 +14,33 @@
 //! its file, line and column.
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
-pub mod curriculum;
+pub(crate) mod curriculum;
 pub mod diagnostics;
 pub mod export;
-pub mod framework;
-pub mod ids;
-pub mod markdown;
+pub(crate) mod framework;
+pub(crate) mod ids;
+pub(crate) mod markdown;
 pub mod messages;
 pub mod output;
 pub mod package;
 pub mod render;
 pub mod report;
-pub mod resources;
+pub(crate) mod resources;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
-pub mod source;
-pub mod theme;
-pub mod urls;
-pub mod validate;
-pub mod yaml;
+pub(crate) mod source;
+pub(crate) mod theme;
+pub(crate) mod urls;
+pub(crate) mod validate;
+pub(crate) mod yaml;
 
 pub use build::{build_site, check_site, BuildError, BuildOptions, BuildReport};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub const RESOURCES_FILE: &str = "content/resources.yaml";
+pub(crate) const RESOURCES_FILE: &str = "content/resources.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

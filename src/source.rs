@@ -38,10 +38,10 @@ impl<'a> SourceText<'a> {
 
 /// Largest input file read: far beyond any real module (the shipped ones
 /// are 10–20 kB), and a bound on the time and memory one file can cost.
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// Decodes UTF-8 (dropping a byte-order mark), or reports where it breaks.
-pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -72,7 +72,7 @@ pub fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 }
 
 /// Reads a file as UTF-8 text; I/O errors name the path.
-pub fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
     let unreadable = |err: std::io::Error| {
         Diagnostic::error(
             relative,
@@ -98,7 +98,7 @@ pub fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
 }
 
 /// `a/b/c` relative path of `path` under `root`, with forward slashes.
-pub fn relative_path(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn relative_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

@@ -35,7 +35,7 @@ pub struct Theme {
 }
 
 /// Loads the theme named in site.yaml (`theme:`) for its `language:`.
-pub fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
     let (name, language) = (config.theme.as_str(), config.language.as_str());
     let dir = root.join("themes").join(name);
     let on_disk = dir.is_dir().then_some(dir);

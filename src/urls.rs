@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// Where the files under `content/static` come from; they are published at
 /// the same path under the output root.
-pub const STATIC_DIR: &str = "content/static";
+pub(crate) const STATIC_DIR: &str = "content/static";
 /// The folder media files beside modules and pages are copied to.
 const MEDIA_DIR: &str = "media";
 
@@ -77,33 +77,33 @@ impl PageId {
 }
 
 /// The link to a module's page.
-pub fn module_href(id: &str) -> String {
+pub(crate) fn module_href(id: &str) -> String {
     encode_path(&item_path(MODULES, id))
 }
 
 /// The link to a role's page.
-pub fn role_href(id: &str) -> String {
+pub(crate) fn role_href(id: &str) -> String {
     encode_path(&item_path(ROLES, id))
 }
 
 /// The link to a skill's page.
-pub fn skill_href(id: &str) -> String {
+pub(crate) fn skill_href(id: &str) -> String {
     encode_path(&item_path(SKILLS, id))
 }
 
 /// The link to a standalone page (content/pages/<slug>.md).
-pub fn page_href(slug: &str) -> String {
+pub(crate) fn page_href(slug: &str) -> String {
     encode_path(&item_path("", slug))
 }
 
 /// The link to a role's certificate.
-pub fn certificate_href(role: &str) -> String {
+pub(crate) fn certificate_href(role: &str) -> String {
     encode_path(&PageId::Certificate(role.to_string()).output_path())
 }
 
 /// The link to a resource's card in the catalogue (ids hold no character
 /// a fragment must escape).
-pub fn resource_href(id: &str) -> String {
+pub(crate) fn resource_href(id: &str) -> String {
     format!("{RESOURCES}/index.html#resource-{id}")
 }
 
@@ -123,23 +123,23 @@ fn item_path(section: &str, id: &str) -> String {
 
 /// Where a media file beside a module or page (`content/modules/a/図.png`)
 /// is copied to: `media/modules/a/図.png`.
-pub fn media_output_path(source: &Path) -> String {
+pub(crate) fn media_output_path(source: &Path) -> String {
     let inner = source.strip_prefix("content").unwrap_or(source);
     format!("{MEDIA_DIR}/{}", slash_path(inner))
 }
 
 /// Where a file of content/static is published.
-pub fn static_output_path(source: &Path) -> String {
+pub(crate) fn static_output_path(source: &Path) -> String {
     slash_path(source.strip_prefix(STATIC_DIR).unwrap_or(source))
 }
 
 /// The link to a copied media file.
-pub fn media_href(source: &Path) -> String {
+pub(crate) fn media_href(source: &Path) -> String {
     encode_path(&media_output_path(source))
 }
 
 /// The link to a file of content/static.
-pub fn static_href(source: &Path) -> String {
+pub(crate) fn static_href(source: &Path) -> String {
     encode_path(&static_output_path(source))
 }
 
@@ -169,7 +169,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'|');
 
 /// A `/`-separated path, each segment percent-encoded.
-pub fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     let segments: Vec<String> = path
         .split('/')
         .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
@@ -178,7 +178,7 @@ pub fn encode_path(path: &str) -> String {
 }
 
 /// A percent-encoded URL part as text.
-pub fn decode(text: &str) -> String {
+pub(crate) fn decode(text: &str) -> String {
     percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Reports modules that share an id, and returns the set of ids seen once or more.
-pub fn check_unique_ids(
+pub(crate) fn check_unique_ids(
     modules: &[ModuleHeader],
     diagnostics: &mut Diagnostics,
 ) -> HashSet<String> {
@@ -40,7 +40,7 @@ pub fn check_unique_ids(
 
 /// Checks the skills, resources and prerequisites each module names.
 /// `unparsed` holds the ids of module files that failed to parse (already reported).
-pub fn check_references(
+pub(crate) fn check_references(
     modules: &[ModuleHeader],
     unparsed: &HashSet<String>,
     framework: &Framework,
@@ -87,7 +87,7 @@ pub fn check_references(
 }
 
 /// Reports each cycle of prerequisites once, at one of its modules.
-pub fn check_prerequisite_cycles(modules: &[ModuleHeader], diagnostics: &mut Diagnostics) {
+pub(crate) fn check_prerequisite_cycles(modules: &[ModuleHeader], diagnostics: &mut Diagnostics) {
     let index: HashMap<&str, usize> = modules
         .iter()
         .enumerate()
@@ -155,7 +155,7 @@ fn report_cycle(
 }
 
 /// Warns about skills that no module teaches.
-pub fn check_skill_coverage(
+pub(crate) fn check_skill_coverage(
     modules: &[ModuleHeader],
     framework: &Framework,
     diagnostics: &mut Diagnostics,
@@ -176,7 +176,7 @@ pub fn check_skill_coverage(
 /// the same module id or page slug up to letter case and Unicode
 /// normalisation, a page slug equal to a module id's folder, media files
 /// that differ only so.
-pub fn check_output_collisions(
+pub(crate) fn check_output_collisions(
     modules: &[ModuleHeader],
     pages: &[PageHeader],
     media: &[PathBuf],

@@ -65,7 +65,7 @@ pub struct ModuleFrontMatter {
 }
 
 /// The keys a module's front matter may have.
-pub const MODULE_KEYS: &[&str] = &[
+pub(super) const MODULE_KEYS: &[&str] = &[
     "title",
     "skills",
     "level",
@@ -83,7 +83,7 @@ pub const MODULE_KEYS: &[&str] = &[
 /// Reads a module header, reporting every problem it has; the header is
 /// returned with what could be read even when some fields are wrong, and
 /// not at all when the YAML itself cannot be read.
-pub fn read_module(
+pub(super) fn read_module(
     source: &SourceText,
 ) -> Result<(ModuleFrontMatter, Spots, Vec<Diagnostic>), Vec<Diagnostic>> {
     let node = yaml::parse(source, false)?;
@@ -146,7 +146,7 @@ pub struct PageFrontMatter {
 }
 
 /// Reads a page header, reporting every problem it has.
-pub fn read_page(source: &SourceText) -> (PageFrontMatter, Vec<Diagnostic>) {
+pub(super) fn read_page(source: &SourceText) -> (PageFrontMatter, Vec<Diagnostic>) {
     let node = match yaml::parse(source, false) {
         Ok(node) => node,
         Err(problems) => return (PageFrontMatter::default(), problems),

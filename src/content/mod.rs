@@ -12,7 +12,7 @@ mod body;
 mod frontmatter;
 pub mod quiz;
 
-pub use crate::yaml::Spots;
+pub(crate) use crate::yaml::Spots;
 pub use body::{Body, BodyKind, BodyOptions, Outline};
 pub use frontmatter::{split, ModuleFrontMatter, PageFrontMatter};
 pub use quiz::{Choice, Question, QuestionKind};

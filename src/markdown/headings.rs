@@ -83,7 +83,7 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 }
 
 /// A heading id: lowercased, spaces to hyphens, punctuation dropped; Japanese kept.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.trim().chars() {
         if c.is_alphanumeric() {

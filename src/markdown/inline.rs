@@ -8,7 +8,7 @@ use pulldown_cmark::{html, Event, Parser};
 /// Renders a short Markdown text (a question, a choice) without a wrapping
 /// `<p>`. Plain text (most quiz texts) is returned as it is, without
 /// running the parser.
-pub fn render_inline(text: String, allow_html: bool) -> String {
+pub(crate) fn render_inline(text: String, allow_html: bool) -> String {
     if text.is_empty() || is_plain_inline(&text) {
         return text;
     }

@@ -259,7 +259,7 @@ fn is_external(dest: &str) -> bool {
 }
 
 /// Resolves `.` and `..` without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
+pub(super) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -16,9 +16,9 @@ mod inline;
 mod lines;
 mod links;
 
-pub use headings::{slugify, Heading};
-pub use inline::render_inline;
-pub use links::{normalize, FragmentLink, LinkTargets};
+pub(crate) use headings::{slugify, Heading};
+pub(crate) use inline::render_inline;
+pub(crate) use links::{FragmentLink, LinkTargets};
 
 use crate::diagnostics::{Diagnostic, Location};
 use crate::messages::Message;
@@ -29,7 +29,7 @@ use std::ops::Range;
 use std::path::Path;
 
 /// Everything the renderer needs to know about the file being rendered.
-pub struct MarkdownInput<'a> {
+pub(crate) struct MarkdownInput<'a> {
     pub path: &'a Path,
     pub body: &'a str,
     pub first_line: usize,
@@ -48,7 +48,7 @@ pub enum BodyPart {
 
 /// A ```` ```quiz ```` block as written, for the quiz reader.
 #[derive(Debug, Clone, PartialEq)]
-pub struct QuizBlock {
+pub(crate) struct QuizBlock {
     pub text: String,
     /// The file line of the block's first line (after the fence).
     pub first_line: usize,
@@ -56,7 +56,7 @@ pub struct QuizBlock {
 
 /// A body as HTML, with what the page and the search index need of it.
 #[derive(Debug, Default)]
-pub struct RenderedBody {
+pub(crate) struct RenderedBody {
     pub parts: Vec<BodyPart>,
     pub quizzes: Vec<QuizBlock>,
     pub headings: Vec<Heading>,
@@ -68,7 +68,7 @@ pub struct RenderedBody {
 
 /// What checking a body finds: its problems, and what later checks need.
 #[derive(Debug, Default)]
-pub struct CheckedBody {
+pub(crate) struct CheckedBody {
     pub quizzes: Vec<QuizBlock>,
     pub headings: Vec<Heading>,
     pub fragments: Vec<FragmentLink>,
@@ -83,7 +83,7 @@ fn options() -> Options {
 }
 
 /// Renders a module or page body.
-pub fn render_body(input: &MarkdownInput) -> RenderedBody {
+pub(crate) fn render_body(input: &MarkdownInput) -> RenderedBody {
     let mut out = walk(input, true);
     // The site keeps every body until the end of the build: drop the slack
     // the strings grew with.
@@ -92,7 +92,7 @@ pub fn render_body(input: &MarkdownInput) -> RenderedBody {
 }
 
 /// Finds a body's problems without writing its HTML or collecting its text.
-pub fn check_body(input: &MarkdownInput) -> CheckedBody {
+pub(crate) fn check_body(input: &MarkdownInput) -> CheckedBody {
     let out = walk(input, false);
     CheckedBody {
         quizzes: out.quizzes,

@@ -38,7 +38,7 @@ fn curriculum<'a>(site: &'a Site, role: &str) -> &'a [usize] {
 /// `assets/curricula.js`: `window.KENSHU_CURRICULA = {roles, modules}`, the
 /// study order of every role (and of its steps) and each module's title and
 /// URL, for the home page's 「続きから」, the progress page and the review.
-pub fn curricula_script(site: &Site) -> OutputFile {
+pub(super) fn curricula_script(site: &Site) -> OutputFile {
     let roles: Vec<RoleData> = site
         .framework
         .roles
@@ -92,7 +92,7 @@ pub fn curricula_script(site: &Site) -> OutputFile {
 
 /// A module's place in one curriculum, for the pager of its page.
 #[derive(Serialize)]
-pub struct Pager<'a> {
+pub(super) struct Pager<'a> {
     role: Link<'a>,
     position: usize,
     total: usize,
@@ -111,10 +111,10 @@ fn module_link(module: &Module) -> Link<'_> {
 /// For each role: every module's place in its curriculum (by module
 /// position; `usize::MAX` when not in it), made once per render so that a
 /// module page finds its neighbours without searching the curricula.
-pub struct Places(std::collections::HashMap<String, Vec<usize>>);
+pub(super) struct Places(std::collections::HashMap<String, Vec<usize>>);
 
 impl Places {
-    pub fn new(site: &Site) -> Places {
+    pub(super) fn new(site: &Site) -> Places {
         let places = site
             .curricula
             .iter()
@@ -136,7 +136,7 @@ impl Places {
 }
 
 /// The previous and next module along each curriculum that has the module.
-pub fn pagers<'a>(site: &'a Site, places: &Places, position: usize) -> Vec<Pager<'a>> {
+pub(super) fn pagers<'a>(site: &'a Site, places: &Places, position: usize) -> Vec<Pager<'a>> {
     site.module_roles[position]
         .iter()
         .filter_map(|id| site.framework.role(id))
@@ -175,7 +175,7 @@ struct Choice<'a> {
 }
 
 /// The modules index: every module with what its filters read.
-pub fn modules_index(site: &Site) -> Value {
+pub(super) fn modules_index(site: &Site) -> Value {
     let rows: Vec<IndexRow> = site
         .modules
         .iter()
@@ -232,7 +232,7 @@ struct CertificateStep<'a> {
 }
 
 /// The certificate page of a role: its curriculum, filled in by the script.
-pub fn certificate(site: &Site, id: &str) -> Value {
+pub(super) fn certificate(site: &Site, id: &str) -> Value {
     let Some(role) = site.framework.role(id) else {
         return context! {};
     };

@@ -62,14 +62,14 @@ impl SiteValues {
 }
 
 /// What a page's context is made from besides the site.
-pub struct Shared<'a> {
+pub(super) struct Shared<'a> {
     pub ui: &'a Value,
     pub quiz: &'a QuizStrings,
     pub site: &'a SiteValues,
 }
 
 /// Template name and context for one page.
-pub fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Value) {
+pub(super) fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static str, Value) {
     let base = base_context(site, page, shared);
     let (template, specific) = match page {
         PageId::Home => ("home.html", home(site)),

@@ -59,7 +59,7 @@ pub(crate) struct Catalog {
 }
 
 impl Catalog {
-    pub fn new(site: &Site<Outline>) -> Catalog {
+    pub(super) fn new(site: &Site<Outline>) -> Catalog {
         let framework = &site.framework;
         let mut skill_ids: Vec<&str> = framework.skill_ids().collect();
         skill_ids.sort_by_key(|id| framework.skill_rank(id));
@@ -134,21 +134,21 @@ impl Catalog {
         }
     }
 
-    pub fn module(&self, id: &str) -> Option<u32> {
+    pub(super) fn module(&self, id: &str) -> Option<u32> {
         self.module_index.get(id).copied()
     }
 
-    pub fn skill(&self, id: &str) -> Option<usize> {
+    pub(super) fn skill(&self, id: &str) -> Option<usize> {
         self.skill_index.get(id).copied()
     }
 
     /// A role by id or by name (rosters may give either).
-    pub fn role(&self, id_or_name: &str) -> Option<usize> {
+    pub(super) fn role(&self, id_or_name: &str) -> Option<usize> {
         self.role_lookup.get(id_or_name.trim()).copied()
     }
 
     /// The role a person is measured against: their own, else the base role.
-    pub fn measured_role(&self, role: Option<usize>) -> Option<&RoleInfo> {
+    pub(super) fn measured_role(&self, role: Option<usize>) -> Option<&RoleInfo> {
         role.or(self.base_role).map(|r| &self.roles[r])
     }
 }

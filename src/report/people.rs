@@ -27,18 +27,18 @@ pub(crate) struct Person {
 }
 
 impl Person {
-    pub fn result(&self, module: u32) -> Option<&ModuleResult> {
+    pub(super) fn result(&self, module: u32) -> Option<&ModuleResult> {
         self.modules
             .binary_search_by_key(&module, |m| m.0)
             .ok()
             .map(|i| &self.modules[i].1)
     }
 
-    pub fn passed(&self, module: u32) -> bool {
+    pub(super) fn passed(&self, module: u32) -> bool {
         self.result(module).is_some_and(|r| r.passed)
     }
 
-    pub fn level(&self, skill: usize) -> Option<u8> {
+    pub(super) fn level(&self, skill: usize) -> Option<u8> {
         self.assessments.iter().find(|a| a.0 == skill).map(|a| a.1)
     }
 }
@@ -71,7 +71,7 @@ fn key_of(learner: &Learner) -> Option<Key> {
 }
 
 impl People {
-    pub fn with_roster(entries: Vec<RosterEntry>) -> People {
+    pub(super) fn with_roster(entries: Vec<RosterEntry>) -> People {
         let mut people = People {
             roster: true,
             ..People::default()
@@ -100,7 +100,7 @@ impl People {
     }
 
     /// Adds one record to its person (a new one when nobody matches).
-    pub fn add(&mut self, record: Record, catalog: &Catalog) {
+    pub(super) fn add(&mut self, record: Record, catalog: &Catalog) {
         let at = match key_of(&record.learner) {
             Some(key) => match self.index.get(&key) {
                 Some(&at) => at,
@@ -119,7 +119,7 @@ impl People {
     }
 
     /// The people the figures count: those on the roster when there is one.
-    pub fn counted(&self) -> impl Iterator<Item = &Person> {
+    pub(super) fn counted(&self) -> impl Iterator<Item = &Person> {
         self.persons
             .iter()
             .filter(move |p| !self.roster || p.on_roster)

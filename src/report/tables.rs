@@ -103,7 +103,7 @@ impl<'a> Table<'a> {
     }
 
     /// Row `i` (0-based, below the header).
-    pub fn row(&self, i: usize) -> Vec<Cell> {
+    pub(super) fn row(&self, i: usize) -> Vec<Cell> {
         (self.row)(i)
     }
 }

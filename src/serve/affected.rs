@@ -43,7 +43,7 @@ struct PageShape {
 
 /// The parts of a site that pages show of each other.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SiteShape {
+pub(super) struct SiteShape {
     /// Module id → shape.
     modules: BTreeMap<String, ModuleShape>,
     pages: Vec<PageShape>,
@@ -57,13 +57,13 @@ pub struct SiteShape {
 
 /// The pages to render again.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Affected {
+pub(super) enum Affected {
     All,
     Pages(BTreeSet<PageId>),
 }
 
 impl SiteShape {
-    pub fn of(site: &Site) -> SiteShape {
+    pub(super) fn of(site: &Site) -> SiteShape {
         let modules = site
             .modules
             .iter()
@@ -121,7 +121,7 @@ impl SiteShape {
     }
 
     /// Whether a file (relative to the site root) was one of the site's sources.
-    pub fn has_source(&self, path: &Path) -> bool {
+    pub(super) fn has_source(&self, path: &Path) -> bool {
         self.sources.contains_key(path)
             || self.media.iter().any(|m| m == path)
             || self.statics.iter().any(|s| s == path)
@@ -157,7 +157,7 @@ impl SiteShape {
 
 /// The pages to render again after an edit, given the shapes before and
 /// after it and the source files whose text changed.
-pub fn affected(old: &SiteShape, new: &SiteShape, changed: &BTreeSet<PathBuf>) -> Affected {
+pub(super) fn affected(old: &SiteShape, new: &SiteShape, changed: &BTreeSet<PathBuf>) -> Affected {
     if !old.same_structure(new) {
         return Affected::All;
     }

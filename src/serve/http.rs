@@ -20,7 +20,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 /// The reserved path prefix of the preview's own endpoints.
-pub const RESERVED: &str = "/__kenshu/";
+pub(super) const RESERVED: &str = "/__kenshu/";
 
 const LIVERELOAD_JS: &str = include_str!("livereload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
@@ -31,7 +31,7 @@ const FALLBACK_HTML: &str =
 <p>No page here yet: the site has not built. See the terminal.</p>\n</body>\n</html>\n";
 
 /// What request handlers share.
-pub struct Context {
+pub(super) struct Context {
     /// The output folder, canonical.
     pub out: PathBuf,
     pub live: Arc<Live>,
@@ -39,7 +39,7 @@ pub struct Context {
 
 /// Starts answering requests; the accepting thread stops once `stop` is
 /// set and it is woken (`server::wake`).
-pub fn start(
+pub(super) fn start(
     server: Server,
     context: Arc<Context>,
     stop: Arc<AtomicBool>,
@@ -48,7 +48,7 @@ pub fn start(
 }
 
 /// Answers one request.
-pub fn handle(context: &Arc<Context>, request: Request) {
+pub(super) fn handle(context: &Arc<Context>, request: Request) {
     if !matches!(request.method(), "GET" | "HEAD") {
         let reply =
             Reply::text(405, "only GET and HEAD are supported\n").with("Allow", "GET, HEAD");
@@ -136,7 +136,7 @@ fn not_found(context: &Context, request: Request) {
 
 /// Adds the live-reload script before `</body>`; for the 404 page, which
 /// is served at any depth, also a `<base>` so its relative links work.
-pub fn inject(mut html: Vec<u8>, generation: u64, add_base: bool) -> Vec<u8> {
+pub(super) fn inject(mut html: Vec<u8>, generation: u64, add_base: bool) -> Vec<u8> {
     let script =
         format!("<script src=\"{RESERVED}livereload.js?g={generation}\" defer></script>\n");
     let at = rfind(&html, b"</body>").unwrap_or(html.len());

@@ -21,13 +21,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 /// Event streams kept open at most.
-pub const MAX_STREAMS: usize = 32;
+pub(super) const MAX_STREAMS: usize = 32;
 /// A comment is sent this often so that closed connections are noticed.
 const KEEPALIVE: Duration = Duration::from_secs(5);
 
 /// One error of the last rebuild, as the overlay shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Problem {
+pub(super) struct Problem {
     pub file: String,
     pub line: usize,
     pub column: usize,
@@ -55,13 +55,13 @@ struct State {
 
 /// The state the event streams and the status endpoint report.
 #[derive(Debug, Default)]
-pub struct Live {
+pub(super) struct Live {
     state: Mutex<State>,
     wake: Condvar,
 }
 
 /// One open event stream; it leaves the list when dropped.
-pub struct Stream {
+pub(super) struct Stream {
     live: Arc<Live>,
     id: u64,
 }
@@ -70,7 +70,7 @@ impl Stream {
     /// Streams events to the page until it goes away, the stream is ended
     /// to make room, or the server stops. `page_generation` is the
     /// generation the page was built at.
-    pub fn run(&self, out: &mut dyn Write, page_generation: Option<u64>) -> io::Result<()> {
+    pub(super) fn run(&self, out: &mut dyn Write, page_generation: Option<u64>) -> io::Result<()> {
         self.live.stream(self.id, out, page_generation)
     }
 }
@@ -83,12 +83,12 @@ impl Drop for Stream {
 
 impl Live {
     /// Sets the language of the overlay's words.
-    pub fn set_lang(&self, lang: Lang) {
+    pub(super) fn set_lang(&self, lang: Lang) {
         self.lock().lang = lang;
     }
 
     /// The language of the overlay's words.
-    pub fn lang(&self) -> Lang {
+    pub(super) fn lang(&self) -> Lang {
         self.lock().lang
     }
 
@@ -98,13 +98,13 @@ impl Live {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn generation(&self) -> u64 {
+    pub(super) fn generation(&self) -> u64 {
         self.lock().generation
     }
 
     /// A rebuild succeeded. If it changed the output, open pages reload; the
     /// error overlay goes away either way. `saved` is when the change was saved.
-    pub fn succeeded(&self, changed_output: bool, saved: Option<SystemTime>) {
+    pub(super) fn succeeded(&self, changed_output: bool, saved: Option<SystemTime>) {
         let mut state = self.lock();
         state.had_good_build = true;
         if changed_output {
@@ -117,7 +117,7 @@ impl Live {
     }
 
     /// A rebuild failed: open pages show its errors.
-    pub fn failed(&self, diagnostics: &Diagnostics) {
+    pub(super) fn failed(&self, diagnostics: &Diagnostics) {
         let mut state = self.lock();
         state.problems = diagnostics
             .iter()
@@ -135,13 +135,13 @@ impl Live {
     }
 
     /// Ends every stream (the server is stopping).
-    pub fn close(&self) {
+    pub(super) fn close(&self) {
         self.lock().closed = true;
         self.wake.notify_all();
     }
 
     /// The body of `/__kenshu/status`.
-    pub fn status_json(&self) -> String {
+    pub(super) fn status_json(&self) -> String {
         let state = self.lock();
         let count = state.problems.len();
         let title = match (count, state.had_good_build) {
@@ -160,7 +160,7 @@ impl Live {
     }
 
     /// Opens one more stream; with [`MAX_STREAMS`] open, the oldest ends.
-    pub fn open_stream(self: &Arc<Self>) -> Stream {
+    pub(super) fn open_stream(self: &Arc<Self>) -> Stream {
         let mut state = self.lock();
         let id = state.next_stream;
         state.next_stream += 1;

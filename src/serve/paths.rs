@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Where a request path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     /// A file inside the output folder (canonical path).
     File(PathBuf),
     /// A folder asked for without its trailing slash: redirect here.
@@ -28,7 +28,7 @@ pub enum Target {
 
 /// Resolves the path part of a request (without `?query`) under `out`,
 /// which must be canonical.
-pub fn resolve(out: &Path, raw_path: &str) -> Target {
+pub(super) fn resolve(out: &Path, raw_path: &str) -> Target {
     let segments = match segments(raw_path) {
         Ok(segments) => segments,
         Err(status) => return Target::Refused(status),
@@ -86,7 +86,7 @@ fn segments(raw_path: &str) -> Result<Vec<String>, u16> {
 }
 
 /// The Content-Type of a file, by extension; text types say they are UTF-8.
-pub fn content_type(path: &Path) -> &'static str {
+pub(super) fn content_type(path: &Path) -> &'static str {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

@@ -36,7 +36,7 @@ const SEARCH_DIR: &str = "assets/search/";
 
 /// What a successful rebuild did.
 #[derive(Debug)]
-pub struct Rebuilt {
+pub(super) struct Rebuilt {
     /// Pages rendered.
     pub pages: usize,
     /// Files written or deleted.
@@ -47,7 +47,7 @@ pub struct Rebuilt {
 }
 
 /// The preview's build state between rebuilds.
-pub struct Preview {
+pub(super) struct Preview {
     root: PathBuf,
     options: LoadOptions,
     cache: LoadCache,
@@ -67,7 +67,7 @@ pub struct Preview {
 }
 
 impl Preview {
-    pub fn new(root: &Path, drafts: bool, out: &Path) -> Preview {
+    pub(super) fn new(root: &Path, drafts: bool, out: &Path) -> Preview {
         Preview {
             root: root.to_path_buf(),
             options: LoadOptions { drafts },
@@ -84,14 +84,14 @@ impl Preview {
     }
 
     /// The site folder.
-    pub fn root(&self) -> &Path {
+    pub(super) fn root(&self) -> &Path {
         &self.root
     }
 
     /// Whether a changed path matters: it exists, or it was a source of the
     /// last build (it was deleted). A temp file that an editor or a tool
     /// created and removed again during the save is neither.
-    pub fn matters(&self, path: &Path) -> bool {
+    pub(super) fn matters(&self, path: &Path) -> bool {
         self.root.join(path).exists()
             || super::watch::classify(path) != Some(ChangeKind::Content)
             || self.shape.as_ref().is_some_and(|s| s.has_source(path))
@@ -99,7 +99,7 @@ impl Preview {
     }
 
     /// Builds what `changes` touch (everything, the first time).
-    pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, BuildError> {
+    pub(super) fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, BuildError> {
         self.pending.extend(changes.paths.iter().cloned());
         if changes.has(ChangeKind::Config) {
             self.cache = LoadCache::default();
@@ -166,7 +166,7 @@ impl Preview {
 
     /// Writes the search index if content changed since it was last written;
     /// returns how many of its files changed.
-    pub fn write_search_index(&mut self) -> Result<usize, WriteError> {
+    pub(super) fn write_search_index(&mut self) -> Result<usize, WriteError> {
         let Some(site) = self.site.as_ref().filter(|_| self.search_stale) else {
             return Ok(0);
         };

@@ -24,65 +24,65 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// Connections read or answered at once.
-pub const MAX_CONNECTIONS: usize = 64;
+pub(super) const MAX_CONNECTIONS: usize = 64;
 /// Longest pause while a request head arrives.
-pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
+pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// Longest time to send a whole request head.
-pub const HEAD_DEADLINE: Duration = Duration::from_secs(10);
+pub(super) const HEAD_DEADLINE: Duration = Duration::from_secs(10);
 /// Longest a reply may wait for the client to read it.
-pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest request head (request line and headers), in bytes.
-pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+pub(super) const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Most headers in one request.
-pub const MAX_HEADERS: usize = 64;
+pub(super) const MAX_HEADERS: usize = 64;
 
 /// One request: its method and target, and the connection to answer on.
-pub struct Request {
+pub(super) struct Request {
     method: String,
     url: String,
     stream: TcpStream,
 }
 
 impl Request {
-    pub fn method(&self) -> &str {
+    pub(super) fn method(&self) -> &str {
         &self.method
     }
 
-    pub fn is_head(&self) -> bool {
+    pub(super) fn is_head(&self) -> bool {
         self.method == "HEAD"
     }
 
     /// The request target as sent (`/path?query`).
-    pub fn url(&self) -> &str {
+    pub(super) fn url(&self) -> &str {
         &self.url
     }
 
     /// The connection, to write the reply to; it closes when dropped.
-    pub fn into_writer(self) -> TcpStream {
+    pub(super) fn into_writer(self) -> TcpStream {
         self.stream
     }
 }
 
 /// A listening socket.
-pub struct Server {
+pub(super) struct Server {
     listener: TcpListener,
 }
 
 impl Server {
-    pub fn bind(addr: SocketAddr) -> io::Result<Server> {
+    pub(super) fn bind(addr: SocketAddr) -> io::Result<Server> {
         Ok(Server {
             listener: TcpListener::bind(addr)?,
         })
     }
 
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+    pub(super) fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()
     }
 
     /// Accepts connections until `stop` is set, answering each with
     /// `handle` on a thread of its own. [`wake`] unblocks the accepting
     /// thread after `stop` is set.
-    pub fn start(
+    pub(super) fn start(
         self,
         stop: Arc<AtomicBool>,
         handle: impl Fn(Request) + Send + Sync + 'static,
@@ -105,7 +105,7 @@ impl Server {
 }
 
 /// Makes the accepting thread of the server at `addr` notice that it should stop.
-pub fn wake(mut addr: SocketAddr) {
+pub(super) fn wake(mut addr: SocketAddr) {
     if addr.ip().is_unspecified() {
         addr.set_ip(match addr {
             SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),

@@ -55,7 +55,7 @@ impl Held {
 
 /// Which files a sync may delete.
 #[derive(Debug, Clone, Copy)]
-pub enum Scope<'a> {
+pub(super) enum Scope<'a> {
     /// Only add or replace the given files.
     Update,
     /// The given files are all there is under this prefix of the output.
@@ -66,26 +66,26 @@ pub enum Scope<'a> {
 
 /// The output folder as the server last wrote it.
 #[derive(Debug)]
-pub struct Store {
+pub(super) struct Store {
     dir: PathBuf,
     files: HashMap<String, Held>,
 }
 
 impl Store {
     /// An output folder the server has not written yet.
-    pub fn new(dir: &Path) -> Store {
+    pub(super) fn new(dir: &Path) -> Store {
         Store {
             dir: dir.to_path_buf(),
             files: HashMap::new(),
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
 
     /// Writes `files` as the whole site, replacing the folder at once.
-    pub fn replace(&mut self, files: Vec<OutputFile>) -> Result<usize, WriteError> {
+    pub(super) fn replace(&mut self, files: Vec<OutputFile>) -> Result<usize, WriteError> {
         output::write_site(&self.dir, &files)?;
         self.files = files
             .into_iter()
@@ -96,7 +96,11 @@ impl Store {
 
     /// Writes the files whose contents changed, deletes the ones `scope`
     /// says are gone; returns how many files were written or deleted.
-    pub fn sync(&mut self, files: Vec<OutputFile>, scope: Scope) -> Result<usize, WriteError> {
+    pub(super) fn sync(
+        &mut self,
+        files: Vec<OutputFile>,
+        scope: Scope,
+    ) -> Result<usize, WriteError> {
         let mut count = 0;
         let mut kept: Vec<String> = Vec::with_capacity(files.len());
         for file in files {

@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 /// How long the sources must be quiet before a burst of events is rebuilt.
-pub const QUIET: Duration = Duration::from_millis(30);
+pub(super) const QUIET: Duration = Duration::from_millis(30);
 
 /// What kind of source changed; it decides how much is rebuilt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,7 +86,7 @@ impl Changes {
 }
 
 /// Whether an event kind can change what a file holds (reads and opens cannot).
-pub fn is_change(kind: &EventKind) -> bool {
+pub(super) fn is_change(kind: &EventKind) -> bool {
     matches!(
         kind,
         EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) | EventKind::Any
@@ -119,7 +119,7 @@ pub fn classify(relative: &Path) -> Option<ChangeKind> {
 }
 
 /// A notify watcher that passes on only events which can change a file.
-pub struct ChangeWatcher(RecommendedWatcher);
+pub(super) struct ChangeWatcher(RecommendedWatcher);
 
 impl Watcher for ChangeWatcher {
     fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
@@ -146,7 +146,7 @@ impl Watcher for ChangeWatcher {
 
 /// Watches content/ and themes/ below `root` (canonical) and sends one
 /// [`Changes`] per quiet burst; batches with nothing kenshu reads are dropped.
-pub fn watch<F>(root: &Path, mut on_batch: F) -> Result<Debouncer<ChangeWatcher>, String>
+pub(super) fn watch<F>(root: &Path, mut on_batch: F) -> Result<Debouncer<ChangeWatcher>, String>
 where
     F: FnMut(Result<Changes, String>) + Send + 'static,
 {
@@ -173,7 +173,7 @@ where
 }
 
 /// The folders a preview watches: content/, and themes/ when the site has one.
-pub fn watched_dirs(root: &Path) -> Vec<PathBuf> {
+pub(super) fn watched_dirs(root: &Path) -> Vec<PathBuf> {
     ["content", "themes"]
         .iter()
         .map(|name| root.join(name))

@@ -39,7 +39,7 @@ type ByPath<'a> = HashMap<&'a Path, &'a SourceFile>;
 
 impl Loader<'_> {
     /// Parses headers, checks cross-references, then reads bodies.
-    pub fn load<B: BodyKind>(
+    pub(super) fn load<B: BodyKind>(
         &self,
         diagnostics: &mut Diagnostics,
     ) -> (Vec<Module<B>>, Vec<Page<B>>) {
@@ -61,7 +61,7 @@ impl Loader<'_> {
     }
 
     /// [`Loader::load`] reusing what `cache` kept of unchanged module files.
-    pub fn load_cached(
+    pub(super) fn load_cached(
         &self,
         cache: &mut LoadCache,
         diagnostics: &mut Diagnostics,

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// A mapping read key by key: each value is read on its own, unknown keys
 /// are reported (with the closest allowed key), and every problem is kept.
-pub struct Fields<'n, 's> {
+pub(crate) struct Fields<'n, 's> {
     source: &'s SourceText<'s>,
     map: &'n MarkedMappingNode,
     problems: Vec<Diagnostic>,
@@ -21,7 +21,7 @@ pub struct Fields<'n, 's> {
 
 impl<'n, 's> Fields<'n, 's> {
     /// Reads `node` as a mapping with the given keys.
-    pub fn new(
+    pub(crate) fn new(
         source: &'s SourceText<'s>,
         node: &'n Node,
         allowed: &[&'static str],
@@ -58,39 +58,30 @@ impl<'n, 's> Fields<'n, 's> {
     }
 
     /// The value node of `key`, unless absent or null.
-    pub fn node(&self, key: &str) -> Option<&'n Node> {
+    pub(crate) fn node(&self, key: &str) -> Option<&'n Node> {
         self.map.get_node(key).filter(|node| !is_null(node))
     }
 
     /// The value node of `key`, null or not.
-    pub fn raw(&self, key: &str) -> Option<&'n Node> {
+    pub(crate) fn raw(&self, key: &str) -> Option<&'n Node> {
         self.map.get_node(key)
     }
 
     /// Where the value of `key` starts, or the mapping itself without one.
-    pub fn location(&self, key: &str) -> Location {
+    pub(crate) fn location(&self, key: &str) -> Location {
         match self.map.get_node(key) {
             Some(node) => at(self.source, node.span()),
             None => self.start(),
         }
     }
 
-    /// Where the key `key` itself is written, or the mapping's start.
-    pub fn key_location(&self, key: &str) -> Location {
-        self.map
-            .keys()
-            .find(|k| k.as_str() == key)
-            .map(|k| at(self.source, k.span()))
-            .unwrap_or_else(|| self.start())
-    }
-
     /// Where the mapping starts.
-    pub fn start(&self) -> Location {
+    pub(crate) fn start(&self) -> Location {
         mapping_start(self.source, self.map)
     }
 
     /// The value of an optional key; a wrong type is reported and skipped.
-    pub fn get<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+    pub(crate) fn get<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         let node = self.node(key)?;
         match read(self.source, node) {
             Ok(value) => Some(value),
@@ -102,7 +93,7 @@ impl<'n, 's> Fields<'n, 's> {
     }
 
     /// The value of a key that must be there.
-    pub fn required<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<T> {
+    pub(crate) fn required<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<T> {
         if self.node(key).is_none() {
             let location = self.start();
             self.problems.push(Diagnostic::error(
@@ -116,21 +107,21 @@ impl<'n, 's> Fields<'n, 's> {
     }
 
     /// The scalar text of a key, as written.
-    pub fn scalar(&self, key: &str) -> Option<&'n MarkedScalarNode> {
+    pub(crate) fn scalar(&self, key: &str) -> Option<&'n MarkedScalarNode> {
         self.node(key).and_then(Node::as_scalar)
     }
 
     /// Adds a problem found by the caller.
-    pub fn report(&mut self, problem: Diagnostic) {
+    pub(crate) fn report(&mut self, problem: Diagnostic) {
         self.problems.push(problem);
     }
 
-    pub fn source(&self) -> &'s SourceText<'s> {
+    pub(crate) fn source(&self) -> &'s SourceText<'s> {
         self.source
     }
 
     /// Every problem found while reading.
-    pub fn finish(self) -> Vec<Diagnostic> {
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
         self.problems
     }
 }

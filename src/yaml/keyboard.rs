@@ -9,7 +9,7 @@ use crate::source::SourceText;
 
 /// Full-width colons and spaces, tabs, and a missing space after a key's
 /// colon: each reported at its own character.
-pub fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
+pub(crate) fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (index, line) in source.text.lines().enumerate() {
         let line_no = source.first_line + index;

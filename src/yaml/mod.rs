@@ -12,8 +12,8 @@
 mod fields;
 mod keyboard;
 
-pub use fields::{Fields, Spots};
-pub use keyboard::keyboard_mistakes;
+pub(crate) use fields::{Fields, Spots};
+pub(crate) use keyboard::keyboard_mistakes;
 use keyboard::too_deep;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Location};
@@ -26,10 +26,10 @@ use serde::de::DeserializeOwned;
 
 /// Deepest nesting of lists and mappings accepted: far beyond any real
 /// file, and a bound on the parser's recursion.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The file position of a parser marker.
-pub fn location(source: &SourceText, marker: Option<&Marker>) -> Location {
+pub(crate) fn location(source: &SourceText, marker: Option<&Marker>) -> Location {
     match marker {
         Some(m) => Location::new(source.first_line + m.line() - 1, m.column()),
         None => Location::new(source.first_line, 1),
@@ -37,13 +37,13 @@ pub fn location(source: &SourceText, marker: Option<&Marker>) -> Location {
 }
 
 /// The file position where a node starts.
-pub fn at(source: &SourceText, span: &Span) -> Location {
+pub(crate) fn at(source: &SourceText, span: &Span) -> Location {
     location(source, span.start())
 }
 
 /// Parses YAML text into nodes. The text must be a mapping (or, with
 /// `list`, a sequence); empty text is an empty mapping or sequence.
-pub fn parse(source: &SourceText, list: bool) -> Result<Node, Vec<Diagnostic>> {
+pub(crate) fn parse(source: &SourceText, list: bool) -> Result<Node, Vec<Diagnostic>> {
     if let Some(problem) = too_deep(source) {
         return Err(vec![problem]);
     }
@@ -122,7 +122,7 @@ fn scan_message(info: &str) -> Message {
 }
 
 /// Reads a node into `T`, with an author-facing message at the failing value.
-pub fn read<T: DeserializeOwned>(source: &SourceText, node: &Node) -> Result<T, Diagnostic> {
+pub(crate) fn read<T: DeserializeOwned>(source: &SourceText, node: &Node) -> Result<T, Diagnostic> {
     marked_yaml::from_node::<T>(node).map_err(|err| {
         let err = err.into_inner();
         let at = location(source, err.start_mark().as_ref());
@@ -192,7 +192,7 @@ pub(super) fn mapping_start(source: &SourceText, map: &MarkedMappingNode) -> Loc
 }
 
 /// Where a node starts as an author sees it (a mapping at its first key).
-pub fn node_start(source: &SourceText, node: &Node) -> Location {
+pub(crate) fn node_start(source: &SourceText, node: &Node) -> Location {
     match node.as_mapping() {
         Some(map) => mapping_start(source, map),
         None => at(source, node.span()),
@@ -200,14 +200,14 @@ pub fn node_start(source: &SourceText, node: &Node) -> Location {
 }
 
 /// `~`, `null` or nothing after the colon.
-pub fn is_null(node: &Node) -> bool {
+pub(crate) fn is_null(node: &Node) -> bool {
     node.as_scalar()
         .is_some_and(|s| matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
 }
 
 /// Each item of a list read on its own, with where its values are; items
 /// that fail are reported and left out.
-pub fn entries<T: DeserializeOwned>(
+pub(crate) fn entries<T: DeserializeOwned>(
     source: &SourceText,
     node: &Node,
     problems: &mut Vec<Diagnostic>,
