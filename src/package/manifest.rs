@@ -6,7 +6,6 @@
 //! `adlcp:masteryscore` and every file the module's page needs listed under
 //! it. The schema files it names are shipped beside it (see [`SCHEMAS`]).
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -47,20 +46,6 @@ pub(crate) struct Manifest<'a> {
     pub title: &'a str,
     pub scos: Vec<Sco<'a>>,
 }
-
-/// Characters a package path must not carry raw in an `href` (non-ASCII is
-/// always encoded).
-const HREF: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
 
 impl Manifest<'_> {
     /// The manifest as XML text.
@@ -115,7 +100,7 @@ impl Manifest<'_> {
 
 /// A package path as a URL reference, escaped for an attribute.
 fn encode(path: &str) -> String {
-    escape(&utf8_percent_encode(path, HREF).to_string())
+    escape(&crate::urls::encode_path(path))
 }
 
 /// Text escaped for XML content and attributes.
