@@ -5,9 +5,9 @@
 //! The study orders are computed once, in Rust (`crate::curriculum`); the
 //! scripts only read them.
 
-use super::views::{joined_ids, role_link, Link};
+use super::views::{joined_ids, module_link, role_link, Link};
 use crate::output::OutputFile;
-use crate::site::{Module, Site};
+use crate::site::Site;
 use crate::urls;
 use minijinja::value::Serde;
 use minijinja::{context, Value};
@@ -73,15 +73,7 @@ pub(super) fn curricula_script(site: &Site) -> OutputFile {
             }
         })
         .collect();
-    let modules: Vec<Link> = site
-        .modules
-        .iter()
-        .map(|m| Link {
-            id: &m.id,
-            title: &m.title,
-            url: urls::module_href(&m.id),
-        })
-        .collect();
+    let modules: Vec<Link> = site.modules.iter().map(module_link).collect();
     let data = serde_json::json!({ "roles": roles, "modules": modules });
     let script = format!(
         "window.KENSHU_CURRICULA = {};\n",
@@ -98,14 +90,6 @@ pub(super) struct Pager<'a> {
     total: usize,
     previous: Option<Link<'a>>,
     next: Option<Link<'a>>,
-}
-
-fn module_link(module: &Module) -> Link<'_> {
-    Link {
-        id: &module.id,
-        title: &module.title,
-        url: urls::module_href(&module.id),
-    }
 }
 
 /// For each role: every module's place in its curriculum (by module

@@ -447,15 +447,7 @@ fn progress(site: &Site) -> Value {
             steps: step_views(site, r),
         })
         .collect();
-    let modules: Vec<Link> = site
-        .modules
-        .iter()
-        .map(|m| Link {
-            id: &m.id,
-            title: &m.title,
-            url: urls::module_href(&m.id),
-        })
-        .collect();
+    let modules: Vec<Link> = site.modules.iter().map(module_link).collect();
     let skills: Vec<Link> = site
         .framework
         .skills

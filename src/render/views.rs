@@ -77,6 +77,14 @@ pub fn skill_link<'a>(site: &'a Site, id: &'a str) -> Link<'a> {
     }
 }
 
+pub fn module_link(module: &Module) -> Link<'_> {
+    Link {
+        id: &module.id,
+        title: &module.title,
+        url: urls::module_href(&module.id),
+    }
+}
+
 pub fn role_link(role: &Role) -> Link<'_> {
     Link {
         id: &role.id,
