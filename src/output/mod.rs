@@ -1,21 +1,17 @@
 //! Writing the built site to disk, all or nothing.
 //!
-//! Files are written into a fresh staging folder beside the output folder,
-//! then the two are swapped by renaming. A build that fails, or is stopped
-//! half-way, leaves the previous output exactly as it was. Writing into an
-//! empty folder is also the fast path: overwriting thousands of existing files
-//! costs far more on most file systems.
+//! Files are written into a staging folder beside the output folder, then
+//! the two are swapped by renaming. A build that fails, or is stopped
+//! half-way, leaves the previous output exactly as it was.
 //!
 //! Only an empty folder or one that kenshu wrote (it holds the
 //! [`guard::STAMP`] file, written last into each staging folder) is ever
 //! replaced: [`check_output`] says which `--out` is refused, and the swap
 //! itself refuses again (see `swap`).
 //!
-//! Building over a previous output reuses its unchanged files: a file whose
-//! bytes are the same as those about to be written is hard-linked into the
-//! staging folder instead (see `reuse`), so the old tree's deletion frees
-//! no file and the file system allocates none — on ext4 that allocation
-//! right after thousands of deletions is what made a rebuild slow.
+//! Building over a previous output recycles the output before last: the
+//! old tree is kept after the swap as the spare tree, and the next build
+//! writes into it only what changed (see `reuse`).
 
 mod file;
 mod guard;
@@ -27,10 +23,11 @@ pub use guard::{check_output, STAMP};
 pub use swap::Cleanup;
 
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 /// An I/O failure, with the path it happened on.
 #[derive(Debug)]
@@ -59,10 +56,11 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 }
 
 /// Writes `files` into `out`, replacing its previous contents atomically;
-/// returns when the old contents are gone too.
+/// the old contents are kept as the spare tree (or, when that cannot be,
+/// are gone when this returns).
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     let staging = Staging::create(out)?;
-    write_all(&staging.dir, files)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
     let _ = staging.commit()?.finish();
     Ok(())
 }
@@ -81,13 +79,20 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     committed: bool,
-    /// The previous output, when it is kenshu's: unchanged files are
-    /// linked from there instead of written again.
-    previous: Option<PathBuf>,
+    /// The files the staging folder held when it was claimed from the
+    /// spare tree (`None` when it was made empty), and those written since.
+    recycled: Option<Recycled>,
+}
+
+#[derive(Debug)]
+struct Recycled {
+    held: HashSet<PathBuf>,
+    written: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `out`.
+    /// Creates the staging folder for `out`: the spare tree when there is
+    /// one, else an empty folder.
     pub fn create(out: &Path) -> Result<Staging, WriteError> {
         let parent = out
             .parent()
@@ -101,50 +106,72 @@ impl Staging {
         swap::remove_leftovers(parent, &name);
         let dir = parent.join(swap::staging_name(&name));
         swap::remove_tree_if_exists(&dir).map_err(at(&dir))?;
-        fs::create_dir_all(&dir).map_err(at(&dir))?;
-        let previous = guard::is_stamped(out).then(|| out.to_path_buf());
+        let recycled =
+            reuse::claim(&parent.join(reuse::spare_name(&name)), &dir).map(|claimed| Recycled {
+                held: claimed.held,
+                written: Mutex::default(),
+            });
+        if recycled.is_none() {
+            fs::create_dir_all(&dir).map_err(at(&dir))?;
+        }
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             parent: parent.to_path_buf(),
             name,
             committed: false,
-            previous,
+            recycled,
         })
     }
 
-    /// Writes one file, creating its folder when it does not exist yet; a
-    /// file the previous output holds with the same bytes is linked from
-    /// there instead.
+    /// Writes one file, creating its folder when it does not exist yet; in
+    /// a recycled staging folder, a file that already holds these contents
+    /// is left as it is.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let path = self.dir.join(&file.path);
-        let old = match (&self.previous, &file.contents) {
-            (Some(previous), Contents::Bytes(bytes)) => {
-                Some(previous.join(&file.path)).filter(|old| reuse::unchanged(old, bytes))
+        if let Some(recycled) = &self.recycled {
+            let mut written = recycled
+                .written
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            written.insert(PathBuf::from(&file.path));
+            drop(written);
+            if reuse::unchanged(&path, &file.contents) {
+                return Ok(());
             }
-            _ => None,
-        };
-        let put = |path: &Path| match &old {
-            Some(old) if reuse::link(old, path).is_ok() => Ok(()),
-            _ => write_file(path, &file.contents),
-        };
-        match put(&path) {
+            reuse::clear_way(&self.dir, &path).map_err(at(&path))?;
+        }
+        match write_file(&path, &file.contents) {
             Err(err) if err.source.kind() == io::ErrorKind::NotFound => {
                 if let Some(folder) = path.parent() {
                     fs::create_dir_all(folder).map_err(at(folder))?;
                 }
-                put(&path)
+                write_file(&path, &file.contents)
             }
             other => other,
         }
     }
 
     /// Stamps the staging folder and puts it in place of the output
-    /// folder; the old output is deleted in the background by the returned
-    /// [`Cleanup`] (dropping it waits for that).
+    /// folder; the old output becomes the spare tree for the next build
+    /// (or, when that cannot be, is deleted in the background by the
+    /// returned [`Cleanup`]; dropping it waits for that).
     pub fn commit(mut self) -> Result<Cleanup, WriteError> {
+        if let Some(recycled) = self.recycled.take() {
+            let written = recycled
+                .written
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner);
+            let stamp = Path::new(guard::STAMP);
+            let stale: Vec<&PathBuf> = recycled
+                .held
+                .iter()
+                .filter(|p| !written.contains(*p) && p.as_path() != stamp)
+                .collect();
+            reuse::remove_stale(&self.dir, &stale).map_err(at(&self.dir))?;
+        }
         let stamp = self.dir.join(guard::STAMP);
-        fs::write(&stamp, guard::STAMP_TEXT).map_err(at(&stamp))?;
+        write_file(&stamp, &Contents::Bytes(guard::STAMP_TEXT.into()))?;
         let swapped = swap::swap_into_place(&self.dir, &self.out, &self.parent, &self.name);
         // On failure, dropping removes what is left of the staging folder.
         self.committed = swapped.is_ok();
@@ -160,27 +187,9 @@ impl Drop for Staging {
     }
 }
 
-/// Writes every file under `dir`, creating folders first. Both run in
-/// parallel: a site has a folder per page, so folders cost as much as files.
-pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let folders: BTreeSet<&Path> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent())
-        .collect();
-    fs::create_dir_all(dir).map_err(at(dir))?;
-    folders.par_iter().try_for_each(|folder| {
-        let folder = dir.join(folder);
-        // create_dir_all tolerates another thread creating a shared parent.
-        fs::create_dir_all(&folder).map_err(at(&folder))
-    })?;
-    files
-        .par_iter()
-        .try_for_each(|file| write_file(&dir.join(&file.path), &file.contents))
-}
-
 /// Writes one file (folders must exist). A file already at `path` is
-/// replaced by a new one, never written through: it may be a link to a
-/// file of the previous output, which must stay as it was.
+/// replaced by a new one, never written through: another name may share
+/// it, and that must stay as it was.
 pub fn write_file(path: &Path, contents: &Contents) -> Result<(), WriteError> {
     let mut target = match reuse::create_new(path) {
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
@@ -207,16 +216,30 @@ mod tests {
         OutputFile::bytes(path, text)
     }
 
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn replaces_previous_output_entirely() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_site(&out, &[file("a/index.html", "1"), file("old.html", "x")]).unwrap();
+        assert_eq!(names(dir.path()), ["public"], "nothing to keep yet");
         write_site(&out, &[file("a/index.html", "2")]).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "2");
         assert!(!out.join("old.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging folders must be cleaned up");
+        assert_eq!(
+            names(dir.path()),
+            [".public.kenshu-spare", "public"],
+            "staging folders are gone, the old output is the spare tree"
+        );
         assert!(out.join(STAMP).is_file(), "the output is stamped");
     }
 
@@ -239,8 +262,15 @@ mod tests {
             fs::read_to_string(out.join("modules/m/index.html")).unwrap(),
             "m"
         );
-        assert!(!out.join("a").exists(), "the old tree is removed whole");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(
+            !out.join("a").exists(),
+            "the old files are not carried over"
+        );
+        let spare = dir.path().join(".public.kenshu-spare");
+        assert_eq!(
+            fs::read_to_string(spare.join("a/b/c/old.html")).unwrap(),
+            "x"
+        );
     }
 
     #[test]
@@ -260,73 +290,178 @@ mod tests {
     }
 
     #[cfg(unix)]
-    fn inode(path: &Path) -> (u64, u64) {
+    fn inode(path: &Path) -> u64 {
         use std::os::unix::fs::MetadataExt;
-        let meta = fs::metadata(path).unwrap();
-        (meta.ino(), meta.nlink())
+        fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    /// An output built twice, so that the first build is the spare tree.
+    fn built_twice(dir: &Path, files: &[OutputFile]) -> (PathBuf, PathBuf) {
+        let out = dir.join("public");
+        write_site(&out, files).unwrap();
+        write_site(&out, files).unwrap();
+        (out, dir.join(".public.kenshu-spare"))
     }
 
     #[cfg(unix)]
     #[test]
-    fn unchanged_files_are_linked_from_the_previous_output() {
+    fn the_spare_tree_is_recycled_changing_only_what_differs() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[file("same.html", "s"), file("changed.html", "1")]).unwrap();
-        let (same, _) = inode(&out.join("same.html"));
-        let (changed, _) = inode(&out.join("changed.html"));
+        let first = [
+            file("same.html", "s"),
+            file("changed.html", "1"),
+            file("gone/deep/index.html", "g"),
+            file("kept/index.html", "k"),
+            file("kept/gone.html", "x"),
+        ];
+        let (out, spare) = built_twice(dir.path(), &first);
+        // Held open, so that their inode numbers are not given to new files.
+        let held = |name: &str| fs::File::open(spare.join(name)).unwrap();
+        let (same, changed) = (held("same.html"), held("changed.html"));
+        let ino = |file: &fs::File| std::os::unix::fs::MetadataExt::ino(&file.metadata().unwrap());
+        let live = inode(&out.join("same.html"));
         let staging = Staging::create(&out).unwrap();
-        staging.write(&file("same.html", "s")).unwrap();
-        staging.write(&file("changed.html", "2")).unwrap();
-        assert_eq!(inode(&staging.dir.join("same.html")), (same, 2));
-        assert_ne!(inode(&staging.dir.join("changed.html")).0, changed);
+        assert!(!spare.exists(), "the spare tree is claimed");
+        for f in [
+            file("same.html", "s"),
+            file("changed.html", "2"),
+            file("kept/index.html", "k"),
+            file("new/index.html", "n"),
+        ] {
+            staging.write(&f).unwrap();
+        }
+        assert_eq!(
+            inode(&staging.dir.join("same.html")),
+            ino(&same),
+            "left as it is"
+        );
+        assert_ne!(inode(&staging.dir.join("changed.html")), ino(&changed));
+        let mut old = String::new();
+        io::Read::read_to_string(&mut { changed }, &mut old).unwrap();
+        assert_eq!(old, "1", "replaced, not written through");
         staging.commit().unwrap().finish().unwrap();
-        assert_eq!(
-            inode(&out.join("same.html")),
-            (same, 1),
-            "the old name is gone"
-        );
         assert_eq!(fs::read_to_string(out.join("changed.html")).unwrap(), "2");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_linked_file_written_again_leaves_the_previous_output_alone() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[file("a.html", "old")]).unwrap();
-        let staging = Staging::create(&out).unwrap();
-        staging.write(&file("a.html", "old")).unwrap();
-        staging.write(&file("a.html", "new")).unwrap();
-        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
-        assert_eq!(
-            fs::read_to_string(staging.dir.join("a.html")).unwrap(),
-            "new"
+        assert_eq!(fs::read_to_string(out.join("new/index.html")).unwrap(), "n");
+        assert!(
+            !out.join("gone").exists(),
+            "stale files and their folders go"
         );
-        drop(staging);
-        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "old");
-        assert_eq!(inode(&out.join("a.html")).1, 1, "the dropped link is gone");
+        assert!(!out.join("kept/gone.html").exists());
+        assert!(out.join("kept/index.html").is_file() && out.join(STAMP).is_file());
+        assert_eq!(
+            inode(&spare.join("same.html")),
+            live,
+            "the old output is spare"
+        );
     }
 
     #[cfg(unix)]
     #[test]
-    fn files_with_other_names_or_not_kenshus_are_written_afresh() {
+    fn files_with_other_names_are_written_afresh() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        write_site(&out, &[file("kept.html", "k"), file("page.html", "p")]).unwrap();
-        // The user linked a file of the output elsewhere: an edit there
-        // must not reach the next output.
-        fs::hard_link(out.join("kept.html"), dir.path().join("mine.html")).unwrap();
-        let (kept, _) = inode(&out.join("kept.html"));
-        // An unstamped folder is never a source of files.
-        fs::remove_file(out.join(STAMP)).unwrap();
-        let staging = Staging::create(&out).unwrap();
-        staging.write(&file("page.html", "p")).unwrap();
-        assert_eq!(inode(&staging.dir.join("page.html")).1, 1);
-        drop(staging);
-        fs::write(out.join(STAMP), guard::STAMP_TEXT).unwrap();
+        let (out, spare) = built_twice(dir.path(), &[file("kept.html", "k")]);
+        // The user linked a file elsewhere: an edit there must not reach
+        // the next output.
+        fs::hard_link(spare.join("kept.html"), dir.path().join("mine.html")).unwrap();
         let staging = Staging::create(&out).unwrap();
         staging.write(&file("kept.html", "k")).unwrap();
-        assert_ne!(inode(&staging.dir.join("kept.html")).0, kept);
+        let written = staging.dir.join("kept.html");
+        assert_ne!(inode(&written), inode(&dir.path().join("mine.html")));
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("kept.html")).unwrap(), "k");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("mine.html")).unwrap(),
+            "k"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_the_spare_tree_are_removed_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, spare) = built_twice(dir.path(), &[file("a/index.html", "1")]);
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&outside).unwrap();
+        fs::remove_dir_all(spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(&outside, spare.join("a")).unwrap();
+        std::os::unix::fs::symlink(outside.join("x"), spare.join("b.html")).unwrap();
+        write_site(&out, &[file("a/index.html", "2"), file("b.html", "b")]).unwrap();
+        assert_eq!(
+            names(&outside),
+            Vec::<String>::new(),
+            "nothing written outside"
+        );
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "2");
+        assert!(fs::symlink_metadata(out.join("a")).unwrap().is_dir());
+    }
+
+    #[test]
+    fn a_file_and_a_folder_may_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, _) = built_twice(dir.path(), &[file("x", "file"), file("y/index.html", "1")]);
+        write_site(
+            &out,
+            &[
+                file("x/index.html", "now a folder"),
+                file("y", "now a file"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(out.join("y")).unwrap(), "now a file");
+        assert_eq!(
+            fs::read_to_string(out.join("x/index.html")).unwrap(),
+            "now a folder"
+        );
+    }
+
+    #[test]
+    fn a_spare_name_kenshu_did_not_write_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let spare = dir.path().join(".public.kenshu-spare");
+        fs::create_dir_all(&spare).unwrap();
+        fs::write(spare.join("mine.txt"), "mine").unwrap();
+        write_site(&out, &[file("index.html", "1")]).unwrap();
+        write_site(&out, &[file("index.html", "2")]).unwrap();
+        assert_eq!(names(&spare), ["mine.txt"]);
+        assert_eq!(names(dir.path()), [".public.kenshu-spare", "public"]);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+    }
+
+    #[test]
+    fn copied_files_are_compared_with_their_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("image.png");
+        fs::write(&source, vec![7u8; 200_000]).unwrap();
+        let copy = |path: &Path| OutputFile {
+            path: "image.png".into(),
+            contents: Contents::Copy(path.to_path_buf()),
+        };
+        let (out, spare) = built_twice(dir.path(), &[copy(&source)]);
+        assert!(reuse::unchanged(
+            &spare.join("image.png"),
+            &copy(&source).contents
+        ));
+        let mut changed = vec![7u8; 200_000];
+        changed[150_000] = 8;
+        fs::write(&source, &changed).unwrap();
+        assert!(!reuse::unchanged(
+            &spare.join("image.png"),
+            &copy(&source).contents
+        ));
+        write_site(&out, &[copy(&source)]).unwrap();
+        assert_eq!(fs::read(out.join("image.png")).unwrap(), changed);
+    }
+
+    #[test]
+    fn dropped_recycled_staging_leaves_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, _) = built_twice(dir.path(), &[file("index.html", "good")]);
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("index.html", "new")).unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        assert_eq!(names(dir.path()), ["public"]);
     }
 
     #[test]

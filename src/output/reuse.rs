@@ -1,35 +1,197 @@
-//! Reusing the previous output's unchanged files when building over it.
+//! Building into the spare tree: the output before last, kept for reuse.
 //!
-//! A file is reused only when it is certainly what the build would write:
-//! a plain file (not a link) of the previous, stamped output, with exactly
-//! the new bytes, and with no other name than its place in that output (a
-//! file the user has also linked elsewhere is written afresh, so an edit
-//! there can never reach the new output). It is then hard-linked into the
-//! staging folder; when the old tree is deleted after the swap, the file
-//! lives on under its new name only. Where links are not available (other
-//! platforms, another file system), the file is simply written.
+//! After a swap the old output is not deleted but kept beside the new one
+//! as the spare tree, `.<out>.kenshu-spare` (see `swap`). The next build
+//! claims it as its staging folder and only changes what differs: a file
+//! already holding exactly the new bytes stays as it is, any other is
+//! replaced by a new file (never written through, so nothing that shares
+//! it changes), and files the build did not write are removed at the end.
+//! On a disk file system this is what makes a rebuild cheap: creating
+//! thousands of folders and files right after deleting thousands of others
+//! is what costs there, and here nothing is deleted or created that did
+//! not change.
+//!
+//! A file is kept only when it is certainly what the build would write: a
+//! plain file with exactly the new bytes and no other name (a file the user
+//! has linked elsewhere is written afresh, so an edit there never reaches
+//! the output). The spare tree is claimed only when it carries kenshu's
+//! stamp; symbolic links found in it are removed before anything is
+//! written, so writing never leads outside it.
 
+use super::file::Contents;
+use super::guard;
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
 
-/// Whether `old` is a plain file holding exactly `bytes`, with one name.
-pub(super) fn unchanged(old: &Path, bytes: &[u8]) -> bool {
-    let Ok(meta) = fs::symlink_metadata(old) else {
+/// The spare tree's name for output folder `name`.
+pub(super) fn spare_name(name: &str) -> String {
+    format!(".{name}.kenshu-spare")
+}
+
+/// A claimed spare tree: the files it held when claimed, relative to it.
+#[derive(Debug, Default)]
+pub(super) struct Claimed {
+    pub held: HashSet<PathBuf>,
+}
+
+/// Moves the spare tree of `out` (in `parent`) to `staging` when there is
+/// one that kenshu wrote; `None` when there is none to claim (the staging
+/// folder must then be made afresh).
+pub(super) fn claim(spare: &Path, staging: &Path) -> Option<Claimed> {
+    let meta = fs::symlink_metadata(spare).ok()?;
+    if !meta.is_dir() || !guard::is_stamped(spare) {
+        return None;
+    }
+    // Another build may claim it at the same moment: one rename wins.
+    fs::rename(spare, staging).ok()?;
+    match survey(staging) {
+        Ok(held) => Some(Claimed { held }),
+        Err(_) => {
+            let _ = super::swap::remove_tree_if_exists(staging);
+            None
+        }
+    }
+}
+
+/// The files below `dir`; symbolic links and anything else that is neither
+/// a file nor a folder are removed on the way.
+fn survey(dir: &Path) -> io::Result<HashSet<PathBuf>> {
+    let mut held = HashSet::new();
+    for entry in WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(io::Error::other)?;
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if kind.is_file() {
+            if let Ok(relative) = entry.path().strip_prefix(dir) {
+                held.insert(relative.to_path_buf());
+            }
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(held)
+}
+
+/// Removes the files of `dir` in `stale`, and the folders that leaves empty.
+pub(super) fn remove_stale(dir: &Path, stale: &[&PathBuf]) -> io::Result<()> {
+    let mut folders = HashSet::new();
+    for relative in stale {
+        let path = dir.join(relative);
+        match fs::remove_file(&path) {
+            // Gone, or now a folder or below a file that was written.
+            Err(err)
+                if !matches!(
+                    err.kind(),
+                    io::ErrorKind::NotFound
+                        | io::ErrorKind::IsADirectory
+                        | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Err(err)
+            }
+            _ => {}
+        }
+        folders.extend(relative.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    // Deepest first, so that a folder is tried after its subfolders.
+    let mut folders: Vec<PathBuf> = folders
+        .into_iter()
+        .filter(|f| !f.as_os_str().is_empty())
+        .collect();
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        // Fails, as it should, for a folder that still holds something.
+        let _ = fs::remove_dir(dir.join(folder));
+    }
+    Ok(())
+}
+
+/// Makes room for a file at `path` below `dir`: an entry of the way there
+/// that is not a folder, or a folder where the file goes, is removed.
+pub(super) fn clear_way(dir: &Path, path: &Path) -> io::Result<()> {
+    let Ok(relative) = path.strip_prefix(dir) else {
+        return Ok(());
+    };
+    let mut at = dir.to_path_buf();
+    for part in relative.parent().into_iter().flat_map(Path::components) {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(meta) if !meta.is_dir() => fs::remove_file(&at)?,
+            _ => {}
+        }
+    }
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => super::swap::remove_tree(path, 0),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `path` is a plain file with one name holding exactly `contents`.
+pub(super) fn unchanged(path: &Path, contents: &Contents) -> bool {
+    let Ok(meta) = fs::symlink_metadata(path) else {
         return false;
     };
-    if !meta.is_file() || meta.len() != bytes.len() as u64 || !single_name(&meta) {
+    if !meta.is_file() || !single_name(&meta) {
         return false;
     }
-    let Ok(mut file) = fs::File::open(old) else {
+    match contents {
+        Contents::Bytes(bytes) => {
+            meta.len() == bytes.len() as u64
+                && holds(path, bytes.len() as u64, |held| held == bytes)
+        }
+        Contents::Copy(source) => same_file_contents(path, meta.len(), source),
+    }
+}
+
+/// Reads at most `len` bytes and one more (which shows a file that grew
+/// since its size was taken) and asks `same`.
+fn holds(path: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
+    let Ok(file) = fs::File::open(path) else {
         return false;
     };
-    let mut held = Vec::with_capacity(bytes.len());
-    // One byte more than expected shows a file that grew since the check.
-    file.by_ref()
-        .take(bytes.len() as u64 + 1)
-        .read_to_end(&mut held)
-        .is_ok_and(|_| held == bytes)
+    let mut held = Vec::with_capacity(len as usize);
+    file.take(len + 1).read_to_end(&mut held).is_ok() && same(&held)
+}
+
+/// Whether the file at `path` (of `len` bytes) holds what `source` holds.
+fn same_file_contents(path: &Path, len: u64, source: &Path) -> bool {
+    // Media can be large: compare in blocks rather than holding both.
+    const BLOCK: usize = 1 << 16;
+    if fs::metadata(source).map(|m| m.len()).ok() != Some(len) {
+        return false;
+    }
+    let (Ok(mut a), Ok(mut b)) = (fs::File::open(path), fs::File::open(source)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0; BLOCK], vec![0; BLOCK]);
+    loop {
+        let (Ok(n), Ok(m)) = (read_block(&mut a, &mut x), read_block(&mut b, &mut y)) else {
+            return false;
+        };
+        if n != m || x[..n] != y[..m] {
+            return false;
+        }
+        if n == 0 {
+            return true;
+        }
+    }
+}
+
+/// Fills `buffer` as far as the file allows; the count read.
+fn read_block(file: &mut fs::File, buffer: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }
 
 #[cfg(unix)]
@@ -40,11 +202,6 @@ fn single_name(meta: &fs::Metadata) -> bool {
 #[cfg(not(unix))]
 fn single_name(_: &fs::Metadata) -> bool {
     false
-}
-
-/// Links `old` as `path` (which must not exist yet).
-pub(super) fn link(old: &Path, path: &Path) -> io::Result<()> {
-    fs::hard_link(old, path)
 }
 
 /// Creates a file that did not exist.

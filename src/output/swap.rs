@@ -5,8 +5,9 @@
 //! `RENAME_EXCHANGE`), so the output path always names a complete site;
 //! elsewhere, or on a file system without that call, the output is renamed
 //! away and the staging folder renamed in, leaving a moment of two renames
-//! with no output folder. The old tree is then deleted on a thread of its
-//! own ([`Cleanup`]), off the build's critical path.
+//! with no output folder. The old tree is then kept as the spare tree,
+//! `.<out>.kenshu-spare`, which the next build recycles (see `reuse`); when
+//! that name is taken it is deleted on a thread of its own ([`Cleanup`]).
 //!
 //! A build that is killed leaves its staging folder (or the old tree it was
 //! deleting) behind under a name of kenshu's own,
@@ -15,6 +16,7 @@
 //! nothing else, at the start of the next build.
 
 use super::guard;
+use super::reuse::spare_name;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -88,7 +90,8 @@ fn refusal(out: &Path) -> Option<io::Error> {
 }
 
 /// Puts `staging` (complete, stamped) in place of `out`; the old output, if
-/// any, is deleted in the background.
+/// any, becomes the spare tree, or is deleted in the background when there
+/// is one already.
 pub(super) fn swap_into_place(
     staging: &Path,
     out: &Path,
@@ -104,7 +107,7 @@ pub(super) fn swap_into_place(
     }
     if exchange(staging, out)? {
         // `staging` now names the old output.
-        return Ok(Cleanup::start(staging.to_path_buf()));
+        return Ok(keep_as_spare(staging, &parent.join(spare_name(name))));
     }
     let old = parent.join(old_name(name));
     remove_tree_if_exists(&old)?;
@@ -114,7 +117,17 @@ pub(super) fn swap_into_place(
         let _ = fs::rename(&old, out);
         return Err(err);
     }
-    Ok(Cleanup::start(old))
+    Ok(keep_as_spare(&old, &parent.join(spare_name(name))))
+}
+
+/// Renames the old output `old` to `spare` for the next build to recycle;
+/// deletes it in the background when that name is taken.
+fn keep_as_spare(old: &Path, spare: &Path) -> Cleanup {
+    // `rename` replaces an empty folder only; anything else at `spare` stays.
+    match fs::rename(old, spare) {
+        Ok(()) => Cleanup::default(),
+        Err(_) => Cleanup::start(old.to_path_buf()),
+    }
 }
 
 /// Exchanges two folders atomically where the platform can; `Ok(false)`
