@@ -9,6 +9,7 @@
 //! [`PageId::root_prefix`] in front to reach the root from where it is.
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Where the files under `content/static` come from; they are published at
@@ -57,7 +58,7 @@ impl PageId {
 
     /// The link to the page, relative to the site root.
     pub fn href(&self) -> String {
-        encode_path(&self.output_path())
+        encoded(self.output_path())
     }
 
     /// Relative path from the page back to the site root.
@@ -78,27 +79,27 @@ impl PageId {
 
 /// The link to a module's page.
 pub(crate) fn module_href(id: &str) -> String {
-    encode_path(&item_path(MODULES, id))
+    encoded(item_path(MODULES, id))
 }
 
 /// The link to a role's page.
 pub(crate) fn role_href(id: &str) -> String {
-    encode_path(&item_path(ROLES, id))
+    encoded(item_path(ROLES, id))
 }
 
 /// The link to a skill's page.
 pub(crate) fn skill_href(id: &str) -> String {
-    encode_path(&item_path(SKILLS, id))
+    encoded(item_path(SKILLS, id))
 }
 
 /// The link to a standalone page (content/pages/<slug>.md).
 pub(crate) fn page_href(slug: &str) -> String {
-    encode_path(&item_path("", slug))
+    encoded(item_path("", slug))
 }
 
 /// The link to a role's certificate.
 pub(crate) fn certificate_href(role: &str) -> String {
-    encode_path(&PageId::Certificate(role.to_string()).output_path())
+    encoded(PageId::Certificate(role.to_string()).output_path())
 }
 
 /// The link to a resource's card in the catalogue (ids hold no character
@@ -135,12 +136,12 @@ pub(crate) fn static_output_path(source: &Path) -> String {
 
 /// The link to a copied media file.
 pub(crate) fn media_href(source: &Path) -> String {
-    encode_path(&media_output_path(source))
+    encoded(media_output_path(source))
 }
 
 /// The link to a file of content/static.
 pub(crate) fn static_href(source: &Path) -> String {
-    encode_path(&static_output_path(source))
+    encoded(static_output_path(source))
 }
 
 /// A path with `/` between its components, whatever the platform.
@@ -168,13 +169,19 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'^')
     .add(b'|');
 
-/// A `/`-separated path, each segment percent-encoded.
+/// A `/`-separated path, each segment percent-encoded (`/` is not in
+/// [`SEGMENT`], so the path is encoded whole).
 pub(crate) fn encode_path(path: &str) -> String {
-    let segments: Vec<String> = path
-        .split('/')
-        .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
-        .collect();
-    segments.join("/")
+    utf8_percent_encode(path, SEGMENT).to_string()
+}
+
+/// [`encode_path`] of a path made for the purpose: kept as it is when
+/// nothing in it needs escaping, as with most ids.
+fn encoded(path: String) -> String {
+    match Cow::from(utf8_percent_encode(&path, SEGMENT)) {
+        Cow::Borrowed(_) => path,
+        Cow::Owned(encoded) => encoded,
+    }
 }
 
 /// A percent-encoded URL part as text.
