@@ -10,11 +10,13 @@
 
 mod body;
 mod frontmatter;
+mod patch;
 pub mod quiz;
 
 pub(crate) use crate::yaml::Spots;
 pub use body::{Body, BodyKind, BodyOptions, Outline};
 pub use frontmatter::{split, ModuleFrontMatter, PageFrontMatter};
+pub use patch::{Patched, Uncertain};
 pub use quiz::{Choice, Question, QuestionKind};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -31,15 +33,16 @@ pub const PAGES_DIR: &str = "content/pages";
 pub const STATIC_DIR: &str = crate::urls::STATIC_DIR;
 
 /// A Markdown file as read from disk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     /// Relative to the site root, e.g. `content/modules/common/a.md`.
     pub path: PathBuf,
     pub text: String,
 }
 
-/// The files under `content/` that kenshu reads or copies.
-#[derive(Debug, Default, Clone)]
+/// The files under `content/` that kenshu reads or copies, each list in
+/// path order (the order of the walk).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ContentFiles {
     pub modules: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
