@@ -152,10 +152,13 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                             changes.kinds.extend(next.kinds);
                             changes.paths.extend(next.paths);
                         }
-                        Signal::WatchFailed(message) => complain!(
-                            "{}",
-                            msg!("serve.watch-failed", detail = message).text(lang)
-                        ),
+                        Signal::WatchFailed(message) => {
+                            preview.rescan();
+                            complain!(
+                                "{}",
+                                msg!("serve.watch-failed", detail = message).text(lang)
+                            )
+                        }
                         Signal::Stop => stop = true,
                     }
                 }
@@ -168,10 +171,14 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                     return;
                 }
             }
-            Signal::WatchFailed(message) => complain!(
-                "{}",
-                msg!("serve.watch-failed", detail = message).text(lang)
-            ),
+            Signal::WatchFailed(message) => {
+                // Changes may have gone unreported: read every source again.
+                preview.rescan();
+                complain!(
+                    "{}",
+                    msg!("serve.watch-failed", detail = message).text(lang)
+                )
+            }
             Signal::Stop => return,
         }
     }

@@ -61,13 +61,15 @@ impl Loader<'_> {
     }
 
     /// [`Loader::load`] reusing what `cache` kept of unchanged module files.
+    /// What no module body changes goes to `fixed`, the rest to `diagnostics`.
     pub(super) fn load_cached(
         &self,
         cache: &mut LoadCache,
+        fixed: &mut Diagnostics,
         diagnostics: &mut Diagnostics,
     ) -> (Vec<Module>, Vec<Page>) {
-        let parsed = cache.parse_module_headers(&self.files.modules, diagnostics);
-        let headers = self.check_headers(parsed, diagnostics);
+        let parsed = cache.parse_module_headers(&self.files.modules, fixed);
+        let headers = self.check_headers(parsed, fixed);
         let by_path = self.by_path();
         let build = |h: ModuleHeader, file: &SourceFile| self.module(h, file, &headers.targets);
         let built = cache.build_modules(
@@ -77,7 +79,7 @@ impl Loader<'_> {
             &build,
         );
         let modules = collect(built, diagnostics);
-        let pages = self.pages(headers.pages, &by_path, &headers.targets, diagnostics);
+        let pages = self.pages(headers.pages, &by_path, &headers.targets, fixed);
         check_fragments(&modules, &pages, diagnostics);
         (modules, pages)
     }
@@ -166,7 +168,8 @@ impl Loader<'_> {
         }
     }
 
-    fn module<B: BodyKind>(
+    /// Builds one module from its header and file.
+    pub(super) fn module<B: BodyKind>(
         &self,
         header: ModuleHeader,
         file: &SourceFile,
@@ -256,7 +259,7 @@ fn link_targets(
 }
 
 /// Reports links to headings that do not exist (`#見出し`, `page.md#見出し`).
-fn check_fragments<B: BodyKind>(
+pub(super) fn check_fragments<B: BodyKind>(
     modules: &[Module<B>],
     pages: &[Page<B>],
     diagnostics: &mut Diagnostics,

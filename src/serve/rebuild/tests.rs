@@ -174,6 +174,94 @@ fn incremental_rebuilds_match_full_builds() {
     let media = site.write("content/modules/security/diagram.png", "not really a png");
     rebuild(&mut preview, &media);
     site.assert_matches_full_build("media edit");
+
+    // A body edit and new bytes of a media file in one batch.
+    let mut both = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法と条例を学びます。",
+        "個人情報保護法を学びます。",
+    );
+    both.paths.extend(
+        site.write("content/modules/security/diagram.png", "another png")
+            .paths,
+    );
+    rebuild(&mut preview, &both);
+    site.assert_matches_full_build("body and media edit");
+
+    let robots = site.write("content/static/humans.txt", "kenshu");
+    rebuild(&mut preview, &robots);
+    site.assert_matches_full_build("static file added");
+
+    let from = site.root.join("content/modules/tools/spreadsheet.md");
+    let to = site.root.join("content/modules/tools/sheets.md");
+    fs::rename(&from, &to).unwrap();
+    let renamed = Changes::of(&site.root, [from.as_path(), to.as_path()]);
+    rebuild(&mut preview, &renamed);
+    site.assert_matches_full_build("module file renamed");
+}
+
+#[test]
+fn body_edits_render_the_pages_that_show_what_changed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+
+    let question = site.edit(
+        "content/modules/security/privacy.md",
+        "```quiz\n",
+        "```quiz\n- question: 追加の問い\n  answer: true\n  explanation: はい。\n",
+    );
+    let rebuilt = rebuild(&mut preview, &question);
+    assert!(
+        rebuilt.pages > 1,
+        "a new question changes the count that listing pages show"
+    );
+    site.assert_matches_full_build("question added");
+
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    assert_eq!(rebuild(&mut preview, &body).pages, 1);
+    site.assert_matches_full_build("body edit after a new question");
+
+    // The heading basics.md links to goes: no build, as a full build fails.
+    let heading = site.edit(
+        "content/modules/security/privacy.md",
+        "## 概要",
+        "## あらまし",
+    );
+    assert!(preview.rebuild(&heading).is_err());
+    let fixed = site.edit(
+        "content/modules/security/privacy.md",
+        "## あらまし",
+        "## 概要",
+    );
+    rebuild(&mut preview, &fixed);
+    site.assert_matches_full_build("heading back");
+}
+
+#[test]
+fn a_rescan_finds_the_changes_the_watcher_missed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+
+    // Not reported: the watcher lost it.
+    site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: 報告されなかった題名",
+    );
+    preview.rescan();
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    rebuild(&mut preview, &body);
+    site.assert_matches_full_build("after a rescan");
 }
 
 #[test]
