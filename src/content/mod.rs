@@ -25,6 +25,7 @@ use crate::msg;
 use crate::source::{self, SourceText};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 pub const MODULES_DIR: &str = "content/modules";
@@ -178,15 +179,17 @@ fn read_all(
     (files, failed)
 }
 
-/// A module's header, parsed and with its id settled.
+/// A module's header, parsed and with its id settled. The front matter and
+/// its spots are shared, so that a copy (the preview's cache hands out one
+/// per module at each reload) costs little.
 #[derive(Debug, Clone)]
 pub struct ModuleHeader {
     pub id: String,
     pub path: PathBuf,
-    pub front: ModuleFrontMatter,
+    pub front: Arc<ModuleFrontMatter>,
     pub body_first_line: usize,
     /// Where each value was written, for later diagnostics.
-    pub spots: Spots,
+    pub spots: Arc<Spots>,
 }
 
 /// A standalone page's header.
@@ -226,9 +229,9 @@ fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic
     Ok(ModuleHeader {
         id,
         path: file.path.clone(),
-        front,
+        front: Arc::new(front),
         body_first_line: split.body_first_line,
-        spots,
+        spots: Arc::new(spots),
     })
 }
 

@@ -14,7 +14,7 @@
 mod bodies;
 mod sources;
 
-use super::inputs::{Inputs, Settings};
+use super::inputs::{Curricula, Inputs, Settings};
 use super::{LoadOptions, Module, Site};
 use crate::config::SiteConfig;
 use crate::content::{self, ContentFiles, ModuleHeader, Patched, SourceFile};
@@ -66,6 +66,8 @@ pub struct LoadCache {
     site: Option<Site>,
     /// What the last load found that no module body changes.
     outcome: Option<Outcome>,
+    /// The curricula of the last site, for the framework of `settings`.
+    curricula: Curricula,
 }
 
 /// The diagnostics of a load that depend on no module body: the settings
@@ -150,7 +152,7 @@ impl LoadCache {
         } = inputs;
         let lists = (files.media.clone(), files.statics.clone());
         self.files = Some(files);
-        settings.into_site(root, lists, modules, pages)
+        settings.into_site(root, lists, (modules, pages), &mut self.curricula)
     }
 
     fn unchanged(&self, file: &SourceFile) -> bool {

@@ -17,6 +17,7 @@ use crate::validate;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What documents are loaded from, and how.
 pub(super) struct Loader<'a> {
@@ -180,7 +181,7 @@ impl Loader<'_> {
         if let Some(problem) = draw_problem(&header, body.question_count()) {
             problems.push(problem);
         }
-        let front = header.front;
+        let front = Arc::unwrap_or_clone(header.front);
         let module = Module {
             id: header.id,
             path: header.path,

@@ -70,7 +70,8 @@ impl Inputs {
             settings,
             files,
         } = self;
-        settings.into_site(root, (files.media, files.statics), modules, pages)
+        let lists = (files.media, files.statics);
+        settings.into_site(root, lists, (modules, pages), &mut Curricula::default())
     }
 }
 
@@ -111,14 +112,14 @@ impl Settings {
         })
     }
 
-    /// Indexes modules and computes the curricula; `None` when site.yaml
-    /// has errors.
+    /// Indexes modules and computes the curricula (reusing `curricula` if
+    /// it was computed for the same modules); `None` when site.yaml has errors.
     pub(super) fn into_site<B>(
         self,
         root: PathBuf,
         (mut media, statics): (Vec<PathBuf>, Vec<PathBuf>),
-        mut modules: Vec<Module<B>>,
-        mut pages: Vec<Page<B>>,
+        (mut modules, mut pages): (Vec<Module<B>>, Vec<Page<B>>),
+        curricula: &mut Curricula,
     ) -> Option<Site<B>> {
         let Settings {
             config,
@@ -141,7 +142,7 @@ impl Settings {
                 skill_modules.entry(skill.clone()).or_default().push(i);
             }
         }
-        let curricula = curricula(&framework, &modules);
+        let curricula = curricula.of(&framework, &modules);
         let mut module_roles = vec![Vec::new(); modules.len()];
         for role in &framework.roles {
             for &i in &curricula[&role.id] {
@@ -176,27 +177,66 @@ impl Settings {
     }
 }
 
-/// Role id → module positions in study order.
-fn curricula<B>(framework: &Framework, modules: &[Module<B>]) -> BTreeMap<String, Vec<usize>> {
-    let keys: Vec<ModuleKey> = modules
-        .iter()
-        .map(|m| ModuleKey {
-            id: &m.id,
-            level: m.level,
-            skills: &m.skills,
-            prerequisites: &m.prerequisites,
-        })
-        .collect();
-    framework
-        .roles
-        .par_iter()
-        .map(|role| {
-            (
-                role.id.clone(),
-                curriculum::study_order(&role.id, framework, &keys),
-            )
-        })
-        .collect()
+/// Role id → module positions in study order, as last computed, and the
+/// id, level, skills and prerequisites of each module it was computed from.
+/// Valid for one framework: a new framework needs a new one.
+#[derive(Debug, Default)]
+pub(super) struct Curricula {
+    keys: Vec<(String, u8, Vec<String>, Vec<String>)>,
+    orders: BTreeMap<String, Vec<usize>>,
+}
+
+impl Curricula {
+    /// Role id → module positions in study order.
+    fn of<B>(
+        &mut self,
+        framework: &Framework,
+        modules: &[Module<B>],
+    ) -> BTreeMap<String, Vec<usize>> {
+        let same = self.keys.len() == modules.len()
+            && self
+                .keys
+                .iter()
+                .zip(modules)
+                .all(|((id, level, skills, prerequisites), m)| {
+                    (id, *level, skills, prerequisites)
+                        == (&m.id, m.level, &m.skills, &m.prerequisites)
+                });
+        if same {
+            return self.orders.clone();
+        }
+        let keys: Vec<ModuleKey> = modules
+            .iter()
+            .map(|m| ModuleKey {
+                id: &m.id,
+                level: m.level,
+                skills: &m.skills,
+                prerequisites: &m.prerequisites,
+            })
+            .collect();
+        self.orders = framework
+            .roles
+            .par_iter()
+            .map(|role| {
+                (
+                    role.id.clone(),
+                    curriculum::study_order(&role.id, framework, &keys),
+                )
+            })
+            .collect();
+        self.keys = modules
+            .iter()
+            .map(|m| {
+                (
+                    m.id.clone(),
+                    m.level,
+                    m.skills.clone(),
+                    m.prerequisites.clone(),
+                )
+            })
+            .collect();
+        self.orders.clone()
+    }
 }
 
 fn read_required(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<String> {

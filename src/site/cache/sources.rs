@@ -5,7 +5,7 @@
 use super::LoadCache;
 use crate::content::{self, ContentFiles};
 use crate::diagnostics::Diagnostics;
-use crate::site::inputs::{has_content, Inputs, Settings};
+use crate::site::inputs::{has_content, Curricula, Inputs, Settings};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,8 @@ impl LoadCache {
         }
         let mut said = Diagnostics::new();
         let settings = Settings::read(root, &mut said);
+        // Perhaps another framework: its curricula are not those kept.
+        self.curricula = Curricula::default();
         if let Some(settings) = &settings {
             self.settings = Some((settings.clone(), said.iter().cloned().collect()));
         }

@@ -178,6 +178,12 @@ fn header_page_and_file_changes_check_the_headers_again() {
     site.edit(BASICS, "---\ntitle:", "---\n\ntitle:");
     assert_eq!(site.reload(&[BASICS], "front matter moved"), Made::Headers);
 
+    // Level and prerequisites place modules in the curricula.
+    site.edit(BASICS, "level: 1", "level: 3");
+    assert_eq!(site.reload(&[BASICS], "level edit"), Made::Headers);
+    site.edit(PRIVACY, "prerequisites: [basics]", "prerequisites: []");
+    assert_eq!(site.reload(&[PRIVACY], "prerequisite dropped"), Made::Headers);
+
     site.edit(PRIVACY, "level: 1", "level: 9");
     assert_eq!(site.reload(&[PRIVACY], "header error"), Made::Headers);
     site.edit(
