@@ -130,6 +130,13 @@ impl SiteShape {
             || self.statics.iter().any(|s| s == path)
     }
 
+    /// Whether the site makes the same output paths from the same sources
+    /// (with the same framework and theme): pages of the same modules and
+    /// pages, the same media and static files.
+    pub(super) fn same_outputs(&self, other: &SiteShape) -> bool {
+        self.sources == other.sources && self.media == other.media && self.statics == other.statics
+    }
+
     /// Whether pages link to the same set of pages and files.
     fn same_structure(&self, other: &SiteShape) -> bool {
         self.modules.keys().eq(other.modules.keys())

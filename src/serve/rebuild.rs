@@ -73,6 +73,8 @@ pub(super) struct Preview {
     search_stale: bool,
     /// The output is the build of the last load.
     in_step: bool,
+    /// The layout of the last good build was checked with the theme in use.
+    layout_checked: bool,
 }
 
 /// What a rebuild makes.
@@ -119,6 +121,7 @@ impl Preview {
             theme_stale: true,
             search_stale: true,
             in_step: false,
+            layout_checked: false,
         }
     }
 
@@ -178,6 +181,7 @@ impl Preview {
         self.pending.clear();
         self.render_all = false;
         self.in_step = true;
+        self.layout_checked = true;
         let modules = site.modules.len();
         self.site = Some(site);
         Ok(Rebuilt {
@@ -224,15 +228,24 @@ impl Preview {
         if self.theme_stale {
             self.reload_theme(site)?;
         }
-        let layout = self
-            .renderer
-            .as_ref()
-            .map(|renderer| crate::render::check_layout(site, renderer))
-            .unwrap_or_default();
-        if !layout.is_empty() {
-            return Err(layout);
-        }
         let shape = SiteShape::of(site);
+        // The paths to write are those the last build checked.
+        let checked = self.layout_checked
+            && !self.render_all
+            && self
+                .shape
+                .as_ref()
+                .is_some_and(|old| old.same_outputs(&shape));
+        if !checked {
+            let layout = self
+                .renderer
+                .as_ref()
+                .map(|renderer| crate::render::check_layout(site, renderer))
+                .unwrap_or_default();
+            if !layout.is_empty() {
+                return Err(layout);
+            }
+        }
         let (pages, everything) = self.pages_to_render(site, &shape);
         let files = self.render(site, &pages)?;
         Ok(Made {
@@ -285,6 +298,7 @@ impl Preview {
             old.theme().templates == theme.templates && old.theme().strings == theme.strings
         });
         self.renderer = Some(Renderer::new(theme)?);
+        self.layout_checked = false;
         if !same {
             self.render_all = true;
         }

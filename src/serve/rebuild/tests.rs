@@ -351,3 +351,39 @@ fn a_broken_template_fails_every_rebuild_until_fixed() {
     rebuild(&mut preview, &fixed);
     site.assert_matches_full_build("theme fixed");
 }
+
+#[test]
+fn a_layout_problem_fails_every_rebuild_until_fixed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+    let before = files_of(&site.out);
+
+    // A static file at the path of the home page.
+    let clash = site.write("content/static/index.html", "<p>mine</p>");
+    assert!(preview.rebuild(&clash).is_err());
+    let options = BuildOptions {
+        root: site.root.clone(),
+        out: Some(site.root.parent().unwrap().join("full")),
+        drafts: false,
+    };
+    assert!(build_site(&options).is_err(), "a full build fails too");
+    // Edits that change no output path do not hide it.
+    let title = site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: セキュリティの基本",
+    );
+    assert!(preview.rebuild(&title).is_err());
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    assert!(preview.rebuild(&body).is_err());
+    assert_eq!(files_of(&site.out), before);
+
+    let fixed = site.remove("content/static/index.html");
+    rebuild(&mut preview, &fixed);
+    site.assert_matches_full_build("clash removed");
+}

@@ -182,7 +182,10 @@ fn header_page_and_file_changes_check_the_headers_again() {
     site.edit(BASICS, "level: 1", "level: 3");
     assert_eq!(site.reload(&[BASICS], "level edit"), Made::Headers);
     site.edit(PRIVACY, "prerequisites: [basics]", "prerequisites: []");
-    assert_eq!(site.reload(&[PRIVACY], "prerequisite dropped"), Made::Headers);
+    assert_eq!(
+        site.reload(&[PRIVACY], "prerequisite dropped"),
+        Made::Headers
+    );
 
     site.edit(PRIVACY, "level: 1", "level: 9");
     assert_eq!(site.reload(&[PRIVACY], "header error"), Made::Headers);
