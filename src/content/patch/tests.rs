@@ -256,3 +256,32 @@ fn random_batches_of_changes_match_a_fresh_walk() {
         assert_eq!(files, site.discover(), "step {step}: {batch:?}");
     }
 }
+
+#[test]
+fn a_patch_says_what_markdown_files_held_before() {
+    let site = Site::new();
+    let mut files = site.discover();
+    let a = "content/modules/common/a.md";
+    let added = "content/modules/common/new.md";
+    let media = "content/modules/common/new.png";
+    site.write(a, "---\ntitle: A2\n---\n");
+    site.write(added, "---\ntitle: N\n---\n");
+    site.write(media, "png");
+    site.remove("content/pages/guide.md");
+    let patched = files
+        .patch([a, added, media, "content/pages/guide.md"].map(Path::new))
+        .unwrap();
+    let was: Vec<(&str, Option<&str>)> = patched
+        .iter()
+        .map(|p| (p.path.to_str().unwrap(), p.was.as_deref()))
+        .collect();
+    assert_eq!(
+        was,
+        [
+            (a, Some("---\ntitle: A\n---\nA\n")),
+            (added, None),
+            (media, None),
+            ("content/pages/guide.md", Some("---\ntitle: G\n---\nG\n")),
+        ]
+    );
+}

@@ -174,12 +174,19 @@ fn incremental_rebuilds_match_full_builds() {
     let media = site.write("content/modules/security/diagram.png", "not really a png");
     rebuild(&mut preview, &media);
     site.assert_matches_full_build("media edit");
+}
+
+#[test]
+fn media_static_and_renamed_files_match_full_builds() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
 
     // A body edit and new bytes of a media file in one batch.
     let mut both = site.edit(
         "content/modules/security/privacy.md",
-        "個人情報保護法と条例を学びます。",
         "個人情報保護法を学びます。",
+        "個人情報保護法と条例を学びます。",
     );
     both.paths.extend(
         site.write("content/modules/security/diagram.png", "another png")
