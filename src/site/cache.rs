@@ -51,7 +51,7 @@ pub struct LoadCache {
     /// What this load's patch changed; `None` when content/ was walked.
     patched: Option<Vec<Patched>>,
     /// Module files whose text is not the one the caches hold.
-    changed: HashSet<PathBuf>,
+    rewritten: HashSet<PathBuf>,
     /// Headers parsed from the module texts (files that parsed without errors).
     headers: HashMap<PathBuf, ModuleHeader>,
     /// Modules of the recycled site, while a load picks the ones to reuse.
@@ -156,7 +156,7 @@ impl LoadCache {
     }
 
     fn unchanged(&self, file: &SourceFile) -> bool {
-        !self.changed.contains(&file.path)
+        !self.rewritten.contains(&file.path)
     }
 
     /// [`content::parse_module_headers`], reusing the headers of unchanged files.
@@ -247,7 +247,7 @@ impl LoadCache {
     /// Forgets every module file, header and module.
     fn clear_documents(&mut self) {
         self.files = None;
-        self.changed.clear();
+        self.rewritten.clear();
         self.headers.clear();
         self.modules.clear();
         self.problems.clear();

@@ -7,12 +7,10 @@
 
 use super::LoadCache;
 use crate::content::{self, ContentFiles, Patched};
-use crate::diagnostics::Diagnostic;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site::documents::check_fragments;
 use crate::site::inputs::Inputs;
-use crate::site::Module;
-use crate::site::{LoadOptions, Site};
+use crate::site::{LoadOptions, Module, Site};
 use rayon::prelude::*;
 use std::path::Path;
 

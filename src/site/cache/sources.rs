@@ -61,7 +61,7 @@ impl LoadCache {
         };
         if self.patchable && files.root == root {
             if let Ok(patched) = files.patch(stale.iter().map(PathBuf::as_path)) {
-                self.changed = patched.iter().map(|p| p.path.clone()).collect();
+                self.rewritten = patched.iter().map(|p| p.path.clone()).collect();
                 for gone in patched.iter().filter(|p| !is_module(&files, &p.path)) {
                     self.headers.remove(&gone.path);
                 }
@@ -90,7 +90,7 @@ impl LoadCache {
             .iter()
             .map(|f| (f.path.as_path(), f.text.as_str()))
             .collect();
-        self.changed = new
+        self.rewritten = new
             .modules
             .iter()
             .filter(|f| before.get(f.path.as_path()) != Some(&f.text.as_str()))
