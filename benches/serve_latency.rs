@@ -10,7 +10,8 @@
 //! own rendering). It prints the median and spread, for body edits (one page
 //! re-rendered) and for title edits (every page listing the module).
 //!
-//! Options: `-- --modules N --runs N`.
+//! Options: `-- --modules N --runs N`. `KENSHU_BIN=path` runs another
+//! kenshu binary (say, one built from an earlier commit) for a comparison.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -157,7 +158,11 @@ struct Server {
 
 impl Server {
     fn start(root: &Path, out: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kenshu"))
+        let bin = std::env::var_os("KENSHU_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_kenshu")),
+            PathBuf::from,
+        );
+        let mut child = Command::new(bin)
             .args(["serve", "--lang", "en", "--port", "0", "--root"])
             .arg(root)
             .arg("--out")

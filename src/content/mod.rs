@@ -10,11 +10,13 @@
 
 mod body;
 mod frontmatter;
+mod patch;
 pub mod quiz;
 
 pub(crate) use crate::yaml::Spots;
 pub use body::{Body, BodyKind, BodyOptions, Outline};
 pub use frontmatter::{split, ModuleFrontMatter, PageFrontMatter};
+pub use patch::{Patched, Uncertain};
 pub use quiz::{Choice, Question, QuestionKind};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -23,6 +25,7 @@ use crate::msg;
 use crate::source::{self, SourceText};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use walkdir::WalkDir;
 
 pub const MODULES_DIR: &str = "content/modules";
@@ -31,15 +34,16 @@ pub const PAGES_DIR: &str = "content/pages";
 pub const STATIC_DIR: &str = crate::urls::STATIC_DIR;
 
 /// A Markdown file as read from disk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     /// Relative to the site root, e.g. `content/modules/common/a.md`.
     pub path: PathBuf,
     pub text: String,
 }
 
-/// The files under `content/` that kenshu reads or copies.
-#[derive(Debug, Default, Clone)]
+/// The files under `content/` that kenshu reads or copies, each list in
+/// path order (the order of the walk).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ContentFiles {
     pub modules: Vec<SourceFile>,
     pub pages: Vec<SourceFile>,
@@ -175,15 +179,17 @@ fn read_all(
     (files, failed)
 }
 
-/// A module's header, parsed and with its id settled.
+/// A module's header, parsed and with its id settled. The front matter and
+/// its spots are shared, so that a copy (the preview's cache hands out one
+/// per module at each reload) costs little.
 #[derive(Debug, Clone)]
 pub struct ModuleHeader {
     pub id: String,
     pub path: PathBuf,
-    pub front: ModuleFrontMatter,
+    pub front: Arc<ModuleFrontMatter>,
     pub body_first_line: usize,
     /// Where each value was written, for later diagnostics.
-    pub spots: Spots,
+    pub spots: Arc<Spots>,
 }
 
 /// A standalone page's header.
@@ -223,9 +229,9 @@ fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic
     Ok(ModuleHeader {
         id,
         path: file.path.clone(),
-        front,
+        front: Arc::new(front),
         body_first_line: split.body_first_line,
-        spots,
+        spots: Arc::new(spots),
     })
 }
 

@@ -55,6 +55,9 @@ pub(super) struct SiteShape {
     sources: HashMap<PathBuf, PageId>,
 }
 
+/// Module id → its number of questions, where a body changed it.
+pub(super) type QuestionCounts = Vec<(String, usize)>;
+
 /// The pages to render again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Affected {
@@ -127,6 +130,13 @@ impl SiteShape {
             || self.statics.iter().any(|s| s == path)
     }
 
+    /// Whether the site makes the same output paths from the same sources
+    /// (with the same framework and theme): pages of the same modules and
+    /// pages, the same media and static files.
+    pub(super) fn same_outputs(&self, other: &SiteShape) -> bool {
+        self.sources == other.sources && self.media == other.media && self.statics == other.statics
+    }
+
     /// Whether pages link to the same set of pages and files.
     fn same_structure(&self, other: &SiteShape) -> bool {
         self.modules.keys().eq(other.modules.keys())
@@ -134,6 +144,78 @@ impl SiteShape {
             && self.curricula == other.curricula
             && self.media == other.media
             && self.statics == other.statics
+    }
+
+    /// The pages to render again for new bodies of the modules made from
+    /// `paths`, when nothing else of the site changed (the shape shows only
+    /// their question counts), and those counts for [`Self::count_questions`].
+    /// `None` if a path is not the source of a module of `site`.
+    pub(super) fn body_pages(
+        &self,
+        site: &Site,
+        paths: &[PathBuf],
+    ) -> Option<(BTreeSet<PageId>, QuestionCounts)> {
+        let mut pages = BTreeSet::new();
+        let mut counts = Vec::new();
+        for path in paths {
+            let Some(PageId::Module(id)) = self.sources.get(path) else {
+                return None;
+            };
+            let module = site.module(id).filter(|m| &m.path == path)?;
+            let before = self.modules.get(id)?;
+            pages.insert(PageId::Module(id.clone()));
+            let count = module.body.question_count();
+            if before.question_count != count {
+                let after = ModuleShape {
+                    question_count: count,
+                    ..before.clone()
+                };
+                pages.extend(self.showing(id, before, &after));
+                counts.push((id.clone(), count));
+            }
+        }
+        Some((pages, counts))
+    }
+
+    /// Takes in the question counts [`Self::body_pages`] found.
+    pub(super) fn count_questions(&mut self, counts: QuestionCounts) {
+        for (id, count) in counts {
+            if let Some(shape) = self.modules.get_mut(&id) {
+                shape.question_count = count;
+            }
+        }
+    }
+
+    /// The pages that show module `id`, whose shape changed from `before`
+    /// to `after` (this shape having the new one).
+    fn showing(&self, id: &str, before: &ModuleShape, after: &ModuleShape) -> BTreeSet<PageId> {
+        let mut pages = BTreeSet::from([
+            PageId::Module(id.to_string()),
+            PageId::Home,
+            PageId::SkillMatrix,
+            PageId::Progress,
+            PageId::Modules,
+        ]);
+        for role in self.roles_of(id) {
+            pages.insert(PageId::Role(role.clone()));
+            pages.insert(PageId::Certificate(role.clone()));
+        }
+        // The modules before and after it in a curriculum name it in their pager.
+        pages.extend(self.neighbours(id).map(|m| PageId::Module(m.clone())));
+        pages.extend(
+            before
+                .skills
+                .iter()
+                .chain(&after.skills)
+                .map(|s| PageId::Skill(s.clone())),
+        );
+        pages.extend(
+            self.modules
+                .iter()
+                .filter(|(_, m)| m.prerequisites.iter().any(|p| p == id))
+                .map(|(other, _)| PageId::Module(other.clone())),
+        );
+        pages
     }
 
     /// The modules just before and after a module in any curriculum.
@@ -167,35 +249,9 @@ pub(super) fn affected(old: &SiteShape, new: &SiteShape, changed: &BTreeSet<Path
         .collect();
     for (id, shape) in &new.modules {
         let before = &old.modules[id];
-        if before == shape {
-            continue;
+        if before != shape {
+            pages.extend(new.showing(id, before, shape));
         }
-        pages.insert(PageId::Module(id.clone()));
-        pages.extend([
-            PageId::Home,
-            PageId::SkillMatrix,
-            PageId::Progress,
-            PageId::Modules,
-        ]);
-        for role in new.roles_of(id) {
-            pages.insert(PageId::Role(role.clone()));
-            pages.insert(PageId::Certificate(role.clone()));
-        }
-        // The modules before and after it in a curriculum name it in their pager.
-        pages.extend(new.neighbours(id).map(|m| PageId::Module(m.clone())));
-        pages.extend(
-            before
-                .skills
-                .iter()
-                .chain(&shape.skills)
-                .map(|s| PageId::Skill(s.clone())),
-        );
-        pages.extend(
-            new.modules
-                .iter()
-                .filter(|(_, m)| m.prerequisites.contains(id))
-                .map(|(other, _)| PageId::Module(other.clone())),
-        );
     }
     Affected::Pages(pages)
 }

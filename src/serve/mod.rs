@@ -152,10 +152,7 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                             changes.kinds.extend(next.kinds);
                             changes.paths.extend(next.paths);
                         }
-                        Signal::WatchFailed(message) => complain!(
-                            "{}",
-                            msg!("serve.watch-failed", detail = message).text(lang)
-                        ),
+                        Signal::WatchFailed(message) => watch_failed(preview, &message, lang),
                         Signal::Stop => stop = true,
                     }
                 }
@@ -168,13 +165,20 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                     return;
                 }
             }
-            Signal::WatchFailed(message) => complain!(
-                "{}",
-                msg!("serve.watch-failed", detail = message).text(lang)
-            ),
+            Signal::WatchFailed(message) => watch_failed(preview, &message, lang),
             Signal::Stop => return,
         }
     }
+}
+
+/// Says that watching failed. Changes may have gone unreported, so the
+/// next rebuild reads every source again.
+fn watch_failed(preview: &mut Preview, message: &str, lang: crate::messages::Lang) {
+    preview.rescan();
+    complain!(
+        "{}",
+        msg!("serve.watch-failed", detail = message).text(lang)
+    );
 }
 
 /// Rebuilds, prints what happened and tells open pages.

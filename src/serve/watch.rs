@@ -69,12 +69,21 @@ impl Changes {
             .max()
     }
 
-    /// Sorts a batch of changed absolute paths; paths kenshu does not read are dropped.
+    /// Sorts a batch of changed absolute paths; paths kenshu does not read
+    /// are dropped. A path below content/ whose name is not Unicode stands
+    /// for content/ as a whole (the preview reads it all again).
     pub fn of<'a>(root: &Path, paths: impl IntoIterator<Item = &'a Path>) -> Changes {
         let mut changes = Changes::default();
         for path in paths {
             let Some(relative) = path.strip_prefix(root).ok() else {
                 continue;
+            };
+            let relative = match relative.to_str() {
+                Some(_) => relative,
+                None if relative.starts_with("content") && !has_ignored_name(relative) => {
+                    Path::new("content")
+                }
+                None => continue,
             };
             if let Some(kind) = classify(relative) {
                 changes.kinds.insert(kind);
@@ -83,6 +92,12 @@ impl Changes {
         }
         changes
     }
+}
+
+/// Whether a name in `path` is one that is never read (an editor's temp file).
+fn has_ignored_name(path: &Path) -> bool {
+    path.components()
+        .any(|c| is_ignored(&c.as_os_str().to_string_lossy()))
 }
 
 /// Whether an event kind can change what a file holds (reads and opens cannot).
@@ -118,15 +133,22 @@ pub fn classify(relative: &Path) -> Option<ChangeKind> {
     }
 }
 
-/// A notify watcher that passes on only events which can change a file.
+/// Why a batch of changes may be incomplete.
+const LOST_EVENTS: &str = "file system events were lost; every source will be read again";
+
+/// A notify watcher that passes on only events which can change a file,
+/// and reports lost events as an error.
 pub(super) struct ChangeWatcher(RecommendedWatcher);
 
 impl Watcher for ChangeWatcher {
     fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
-        let filter = move |event: notify::Result<Event>| {
-            if event.as_ref().map_or(true, |e| is_change(&e.kind)) {
-                handler.handle_event(event);
+        let filter = move |event: notify::Result<Event>| match event {
+            // The kernel's queue overflowed: changes went unreported.
+            Ok(event) if event.need_rescan() => {
+                handler.handle_event(Err(notify::Error::generic(LOST_EVENTS)))
             }
+            Ok(event) if !is_change(&event.kind) => {}
+            event => handler.handle_event(event),
         };
         RecommendedWatcher::new(filter, config).map(ChangeWatcher)
     }
@@ -273,6 +295,29 @@ mod tests {
         );
         let temp_only = Changes::of(root, [Path::new("/site/content/modules/4913")]);
         assert!(temp_only.is_empty());
+    }
+
+    /// discover reads files whatever their names: a name that is not
+    /// Unicode makes the preview read content/ again.
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_unicode_stands_for_content() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/site");
+        let odd = root
+            .join("content/modules")
+            .join(std::ffi::OsStr::from_bytes(b"\xff.md"));
+        let changes = Changes::of(root, [odd.as_path()]);
+        assert_eq!(changes.paths, BTreeSet::from([PathBuf::from("content")]));
+        assert!(changes.has(ChangeKind::Content));
+        let swap = root
+            .join("content/modules")
+            .join(std::ffi::OsStr::from_bytes(b".\xff.swp"));
+        assert!(Changes::of(root, [swap.as_path()]).is_empty());
+        let theme = root
+            .join("themes")
+            .join(std::ffi::OsStr::from_bytes(b"\xff.html"));
+        assert!(Changes::of(root, [theme.as_path()]).is_empty());
     }
 
     #[test]

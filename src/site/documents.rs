@@ -17,6 +17,7 @@ use crate::validate;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What documents are loaded from, and how.
 pub(super) struct Loader<'a> {
@@ -61,13 +62,15 @@ impl Loader<'_> {
     }
 
     /// [`Loader::load`] reusing what `cache` kept of unchanged module files.
+    /// What no module body changes goes to `fixed`, the rest to `diagnostics`.
     pub(super) fn load_cached(
         &self,
         cache: &mut LoadCache,
+        fixed: &mut Diagnostics,
         diagnostics: &mut Diagnostics,
     ) -> (Vec<Module>, Vec<Page>) {
-        let parsed = cache.parse_module_headers(&self.files.modules, diagnostics);
-        let headers = self.check_headers(parsed, diagnostics);
+        let parsed = cache.parse_module_headers(&self.files.modules, fixed);
+        let headers = self.check_headers(parsed, fixed);
         let by_path = self.by_path();
         let build = |h: ModuleHeader, file: &SourceFile| self.module(h, file, &headers.targets);
         let built = cache.build_modules(
@@ -77,7 +80,7 @@ impl Loader<'_> {
             &build,
         );
         let modules = collect(built, diagnostics);
-        let pages = self.pages(headers.pages, &by_path, &headers.targets, diagnostics);
+        let pages = self.pages(headers.pages, &by_path, &headers.targets, fixed);
         check_fragments(&modules, &pages, diagnostics);
         (modules, pages)
     }
@@ -166,7 +169,8 @@ impl Loader<'_> {
         }
     }
 
-    fn module<B: BodyKind>(
+    /// Builds one module from its header and file.
+    pub(super) fn module<B: BodyKind>(
         &self,
         header: ModuleHeader,
         file: &SourceFile,
@@ -177,7 +181,7 @@ impl Loader<'_> {
         if let Some(problem) = draw_problem(&header, body.question_count()) {
             problems.push(problem);
         }
-        let front = header.front;
+        let front = Arc::unwrap_or_clone(header.front);
         let module = Module {
             id: header.id,
             path: header.path,
@@ -256,7 +260,7 @@ fn link_targets(
 }
 
 /// Reports links to headings that do not exist (`#見出し`, `page.md#見出し`).
-fn check_fragments<B: BodyKind>(
+pub(super) fn check_fragments<B: BodyKind>(
     modules: &[Module<B>],
     pages: &[Page<B>],
     diagnostics: &mut Diagnostics,

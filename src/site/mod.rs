@@ -9,19 +9,16 @@
 
 mod cache;
 mod documents;
+mod inputs;
 
 pub use cache::LoadCache;
 
-use crate::config::{missing_file, SiteConfig, SITE_FILE};
-use crate::content::{self, Body, ContentFiles, Outline};
-use crate::curriculum::{self, ModuleKey};
-use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::framework::{Framework, SKILLS_FILE};
-use crate::msg;
-use crate::resources::{Catalogue, RESOURCES_FILE};
-use crate::source;
-use documents::Loader;
-use rayon::prelude::*;
+use crate::config::SiteConfig;
+use crate::content::{Body, Outline};
+use crate::diagnostics::Diagnostics;
+use crate::framework::Framework;
+use crate::resources::Catalogue;
+use inputs::Inputs;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -89,7 +86,7 @@ impl<B> Page<B> {
 }
 
 /// Options that change what is loaded.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Include modules marked `draft: true`.
     pub drafts: bool,
@@ -165,20 +162,19 @@ pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostic
     (site, diagnostics)
 }
 
-/// [`load_site`] for repeated loads of one site (the preview server): files
-/// whose text is unchanged since the last load reuse what `cache` kept.
-/// The result is the same as a fresh [`load_site`].
+/// [`load_site`] for repeated loads of one site (the preview server): what
+/// `cache` kept of the last load is reused where the files it came from did
+/// not change (see [`LoadCache`]). The result is the same as a fresh
+/// [`load_site`].
 pub fn load_site_cached(
     root: &Path,
     options: LoadOptions,
     cache: &mut LoadCache,
 ) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let site = Inputs::read(root, &mut diagnostics).and_then(|mut inputs| {
-        let (modules, pages) = inputs.loader(options).load_cached(cache, &mut diagnostics);
-        cache.remember(std::mem::take(&mut inputs.files.modules));
-        inputs.into_site(modules, pages)
-    });
+    let site = cache
+        .inputs(root, &mut diagnostics)
+        .and_then(|inputs| cache.load(inputs, options, &mut diagnostics));
     diagnostics.sort();
     (site, diagnostics)
 }
@@ -194,150 +190,4 @@ pub fn load_outline(root: &Path, options: LoadOptions) -> (Option<Site<Outline>>
     });
     diagnostics.sort();
     (site, diagnostics)
-}
-
-/// The files a site is loaded from, read and parsed up to the documents.
-struct Inputs {
-    root: PathBuf,
-    /// `None` when site.yaml has errors: loading goes on with the defaults
-    /// to find every other problem, but makes no site.
-    config: Option<SiteConfig>,
-    fallback: SiteConfig,
-    framework: Framework,
-    catalogue: Catalogue,
-    files: ContentFiles,
-}
-
-impl Inputs {
-    fn read(root: &Path, diagnostics: &mut Diagnostics) -> Option<Inputs> {
-        if !root.join("content").is_dir() {
-            diagnostics.push(Diagnostic::error(
-                "content",
-                Location::START,
-                msg!("site.no-content", root = root.display()),
-            ));
-            return None;
-        }
-        let config = read_required(root, SITE_FILE, diagnostics).and_then(|text| {
-            SiteConfig::parse(&text)
-                .map_err(|problems| problems.into_iter().for_each(|d| diagnostics.push(d)))
-                .ok()
-        });
-        let skills_text = read_required(root, SKILLS_FILE, diagnostics);
-        let framework = skills_text
-            .as_deref()
-            .and_then(|text| Framework::parse(text, diagnostics));
-        let resources_text = read_optional(root, RESOURCES_FILE, diagnostics);
-        let files = content::discover(root, diagnostics);
-        let framework = framework?;
-        let catalogue = Catalogue::parse(&resources_text, &framework, diagnostics);
-        Some(Inputs {
-            root: root.to_path_buf(),
-            config,
-            fallback: SiteConfig::parse("title: kenshu").ok()?,
-            framework,
-            catalogue,
-            files,
-        })
-    }
-
-    fn loader(&self, options: LoadOptions) -> Loader<'_> {
-        Loader {
-            files: &self.files,
-            config: self.config.as_ref().unwrap_or(&self.fallback),
-            framework: &self.framework,
-            catalogue: &self.catalogue,
-            options,
-        }
-    }
-}
-
-fn read_required(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<String> {
-    if !root.join(file).is_file() {
-        diagnostics.push(missing_file(file));
-        return None;
-    }
-    source::load_text(root, Path::new(file))
-        .map_err(|d| diagnostics.push(d))
-        .ok()
-}
-
-fn read_optional(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> String {
-    if !root.join(file).is_file() {
-        return String::new();
-    }
-    source::load_text(root, Path::new(file))
-        .map_err(|d| diagnostics.push(d))
-        .unwrap_or_default()
-}
-
-impl Inputs {
-    /// Indexes modules and computes the curricula; `None` when site.yaml
-    /// has errors.
-    fn into_site<B>(self, mut modules: Vec<Module<B>>, mut pages: Vec<Page<B>>) -> Option<Site<B>> {
-        let Inputs {
-            root,
-            config,
-            framework,
-            catalogue,
-            files,
-            ..
-        } = self;
-        let config = config?;
-        modules.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
-        modules.dedup_by(|a, b| a.id == b.id);
-        pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
-        let module_index: HashMap<String, usize> = modules
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.clone(), i))
-            .collect();
-        let mut skill_modules: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, module) in modules.iter().enumerate() {
-            for skill in &module.skills {
-                skill_modules.entry(skill.clone()).or_default().push(i);
-            }
-        }
-        let keys: Vec<ModuleKey> = modules
-            .iter()
-            .map(|m| ModuleKey {
-                id: &m.id,
-                level: m.level,
-                skills: &m.skills,
-                prerequisites: &m.prerequisites,
-            })
-            .collect();
-        let curricula: BTreeMap<String, Vec<usize>> = framework
-            .roles
-            .par_iter()
-            .map(|role| {
-                (
-                    role.id.clone(),
-                    curriculum::study_order(&role.id, &framework, &keys),
-                )
-            })
-            .collect();
-        let mut module_roles = vec![Vec::new(); modules.len()];
-        for role in &framework.roles {
-            for &i in &curricula[&role.id] {
-                module_roles[i].push(role.id.clone());
-            }
-        }
-        let mut media = files.media;
-        media.sort();
-        Some(Site {
-            root,
-            config,
-            framework,
-            catalogue,
-            modules,
-            pages,
-            curricula,
-            skill_modules,
-            module_roles,
-            media,
-            statics: files.statics,
-            module_index,
-        })
-    }
 }

@@ -177,6 +177,101 @@ fn incremental_rebuilds_match_full_builds() {
 }
 
 #[test]
+fn media_static_and_renamed_files_match_full_builds() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+
+    // A body edit and new bytes of a media file in one batch.
+    let mut both = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法と条例を学びます。",
+    );
+    both.paths.extend(
+        site.write("content/modules/security/diagram.png", "another png")
+            .paths,
+    );
+    rebuild(&mut preview, &both);
+    site.assert_matches_full_build("body and media edit");
+
+    let robots = site.write("content/static/humans.txt", "kenshu");
+    rebuild(&mut preview, &robots);
+    site.assert_matches_full_build("static file added");
+
+    let from = site.root.join("content/modules/tools/spreadsheet.md");
+    let to = site.root.join("content/modules/tools/sheets.md");
+    fs::rename(&from, &to).unwrap();
+    let renamed = Changes::of(&site.root, [from.as_path(), to.as_path()]);
+    rebuild(&mut preview, &renamed);
+    site.assert_matches_full_build("module file renamed");
+}
+
+#[test]
+fn body_edits_render_the_pages_that_show_what_changed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+
+    let question = site.edit(
+        "content/modules/security/privacy.md",
+        "```quiz\n",
+        "```quiz\n- question: 追加の問い\n  answer: true\n  explanation: はい。\n",
+    );
+    let rebuilt = rebuild(&mut preview, &question);
+    assert!(
+        rebuilt.pages > 1,
+        "a new question changes the count that listing pages show"
+    );
+    site.assert_matches_full_build("question added");
+
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    assert_eq!(rebuild(&mut preview, &body).pages, 1);
+    site.assert_matches_full_build("body edit after a new question");
+
+    // The heading basics.md links to goes: no build, as a full build fails.
+    let heading = site.edit(
+        "content/modules/security/privacy.md",
+        "## 概要",
+        "## あらまし",
+    );
+    assert!(preview.rebuild(&heading).is_err());
+    let fixed = site.edit(
+        "content/modules/security/privacy.md",
+        "## あらまし",
+        "## 概要",
+    );
+    rebuild(&mut preview, &fixed);
+    site.assert_matches_full_build("heading back");
+}
+
+#[test]
+fn a_rescan_finds_the_changes_the_watcher_missed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+
+    // Not reported: the watcher lost it.
+    site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: 報告されなかった題名",
+    );
+    preview.rescan();
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    rebuild(&mut preview, &body);
+    site.assert_matches_full_build("after a rescan");
+}
+
+#[test]
 fn errors_keep_the_last_good_output_until_fixed() {
     let site = Fixture::new();
     let mut preview = Preview::new(&site.root, false, &site.out);
@@ -262,4 +357,40 @@ fn a_broken_template_fails_every_rebuild_until_fixed() {
     );
     rebuild(&mut preview, &fixed);
     site.assert_matches_full_build("theme fixed");
+}
+
+#[test]
+fn a_layout_problem_fails_every_rebuild_until_fixed() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out);
+    rebuild(&mut preview, &Changes::default());
+    let before = files_of(&site.out);
+
+    // A static file at the path of the home page.
+    let clash = site.write("content/static/index.html", "<p>mine</p>");
+    assert!(preview.rebuild(&clash).is_err());
+    let options = BuildOptions {
+        root: site.root.clone(),
+        out: Some(site.root.parent().unwrap().join("full")),
+        drafts: false,
+    };
+    assert!(build_site(&options).is_err(), "a full build fails too");
+    // Edits that change no output path do not hide it.
+    let title = site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: セキュリティの基本",
+    );
+    assert!(preview.rebuild(&title).is_err());
+    let body = site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "個人情報保護法を一から学びます。",
+    );
+    assert!(preview.rebuild(&body).is_err());
+    assert_eq!(files_of(&site.out), before);
+
+    let fixed = site.remove("content/static/index.html");
+    rebuild(&mut preview, &fixed);
+    site.assert_matches_full_build("clash removed");
 }
