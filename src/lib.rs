@@ -37,6 +37,8 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub(crate) mod source;
+#[cfg(test)]
+mod test_support;
 pub(crate) mod theme;
 pub(crate) mod urls;
 pub(crate) mod validate;

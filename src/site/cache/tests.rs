@@ -25,18 +25,7 @@ enum Made {
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        for entry in walkdir::WalkDir::new(&fixture) {
-            let entry = entry.unwrap();
-            let target = root.join(entry.path().strip_prefix(&fixture).unwrap());
-            if entry.file_type().is_dir() {
-                fs::create_dir_all(&target).unwrap();
-            } else {
-                fs::copy(entry.path(), &target).unwrap();
-            }
-        }
+        let (dir, root) = crate::test_support::copy_fixture("basic");
         let mut fixture = Fixture {
             _dir: dir,
             root,
