@@ -245,7 +245,7 @@ fn build(options: BuildOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(BuildError::Write(err)) => {
-            say_err(&msg!("cli.error", detail = err).text(lang));
+            say_err(&err.message().text_with_hint(lang));
             ExitCode::FAILURE
         }
     }

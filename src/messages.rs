@@ -88,6 +88,19 @@ impl Message {
         text
     }
 
+    /// The message and, on a line of its own, how to fix it (for a
+    /// message printed on its own, not as a located diagnostic).
+    pub fn text_with_hint(&self, lang: Lang) -> String {
+        match self.hint(lang) {
+            Some(hint) => format!(
+                "{}\n  {}: {hint}",
+                self.text(lang),
+                word(lang, "label.hint")
+            ),
+            None => self.text(lang),
+        }
+    }
+
     /// How to fix it, when the catalogue says.
     pub fn hint(&self, lang: Lang) -> Option<String> {
         entry(lang, self.code)

@@ -20,7 +20,10 @@ mod swap;
 
 pub use file::{Contents, OutputFile};
 pub use guard::{check_output, STAMP};
-pub use swap::Cleanup;
+pub use swap::{Cleanup, Refused};
+
+use crate::messages::Message;
+use crate::msg;
 
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -34,6 +37,26 @@ use std::sync::{Mutex, PoisonError};
 pub struct WriteError {
     pub path: PathBuf,
     pub source: io::Error,
+}
+
+impl WriteError {
+    /// What went wrong, for the author.
+    pub fn message(&self) -> Message {
+        let refused = self
+            .source
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<Refused>());
+        match refused {
+            Some(Refused::Link(target)) => msg!("output.symlink", target = target),
+            Some(Refused::NotAFolder) => msg!("output.not-a-folder"),
+            Some(Refused::Foreign(example)) => msg!("output.foreign", example = example),
+            None => msg!(
+                "output.cannot-write",
+                path = self.path.display(),
+                detail = &self.source
+            ),
+        }
+    }
 }
 
 impl std::fmt::Display for WriteError {
@@ -429,6 +452,24 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_that_turned_foreign_is_refused_at_the_swap_in_japanese() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("index.html", "1")]).unwrap();
+        let staging = Staging::create(&out).unwrap();
+        staging.write(&file("index.html", "2")).unwrap();
+        // Someone replaced the output while the build ran.
+        fs::remove_file(out.join(STAMP)).unwrap();
+        let err = staging.commit().unwrap_err();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
+        let text = err.message().text(crate::messages::Lang::Ja);
+        assert!(
+            text.contains("kenshu が書き出したものではないファイル（index.html"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn copied_files_are_compared_with_their_source() {
         let dir = tempfile::tempdir().unwrap();
         let source = dir.path().join("image.png");
@@ -473,7 +514,10 @@ mod tests {
             path: "x.png".into(),
             contents: Contents::Copy(dir.path().join("nope.png")),
         };
-        assert!(write_site(&out, &[file("index.html", "new"), missing]).is_err());
+        let err = write_site(&out, &[file("index.html", "new"), missing]).unwrap_err();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        let text = err.message().text_with_hint(crate::messages::Lang::Ja);
+        assert!(text.contains("nope.png: 書き込めません"), "{text}");
+        assert!(text.contains("権限"), "the hint is shown: {text}");
     }
 }

@@ -73,19 +73,44 @@ impl Drop for Cleanup {
     }
 }
 
+/// Why the swap refused to replace an output folder (checked again at the
+/// moment of the swap: the folder may have changed since the build began).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// It is a symbolic link (to this target).
+    Link(String),
+    /// It is a file, or anything else that is not a folder.
+    NotAFolder,
+    /// It holds files kenshu did not write (this one, for example).
+    Foreign(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Link(target) => write!(f, "the output is a link to {target}"),
+            Refused::NotAFolder => f.write_str("the output is not a folder"),
+            Refused::Foreign(example) => write!(f, "the output holds {example}, not kenshu's"),
+        }
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// Why an existing `out` may not be replaced, if it may not.
 fn refusal(out: &Path) -> Option<io::Error> {
     let meta = fs::symlink_metadata(out).ok()?;
-    if meta.file_type().is_symlink() || !meta.is_dir() {
-        return Some(io::Error::other(
-            "出力先がリンクかファイルになっているため、置き換えませんでした",
-        ));
+    if meta.file_type().is_symlink() {
+        let target = fs::read_link(out).map_or_else(|_| "?".into(), |t| t.display().to_string());
+        return Some(io::Error::other(Refused::Link(target)));
     }
-    let empty = fs::read_dir(out).ok()?.next().is_none();
-    (!empty && !guard::is_stamped(out)).then(|| {
-        io::Error::other(
-            "出力先に kenshu が書き出したものではないファイルがあるため、置き換えませんでした",
-        )
+    if !meta.is_dir() {
+        return Some(io::Error::other(Refused::NotAFolder));
+    }
+    let first = fs::read_dir(out).ok()?.flatten().next()?;
+    (!guard::is_stamped(out)).then(|| {
+        let example = first.file_name().to_string_lossy().into_owned();
+        io::Error::other(Refused::Foreign(example))
     })
 }
 

@@ -214,7 +214,7 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
                     )
                     .text(lang)
                 ),
-                Err(err) => complain!("{}", msg!("cli.error", detail = err).text(lang)),
+                Err(err) => complain!("{}", err.message().text_with_hint(lang)),
             }
         }
         Err(BuildError::Invalid(diagnostics)) => {
@@ -224,7 +224,7 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
             complain!("{}", message.text(live.lang()));
         }
         Err(BuildError::Write(err)) => {
-            complain!("{}", msg!("cli.error", detail = err).text(live.lang()))
+            complain!("{}", err.message().text_with_hint(live.lang()))
         }
     }
 }
