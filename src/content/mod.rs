@@ -41,6 +41,12 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Where `path` is in `files` (sorted by path, as every list of
+/// [`ContentFiles`] is), or where it would go.
+pub(crate) fn find_file(files: &[SourceFile], path: &Path) -> Result<usize, usize> {
+    files.binary_search_by(|f| f.path.as_path().cmp(path))
+}
+
 /// The files under `content/` that kenshu reads or copies, each list in
 /// path order (the order of the walk).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

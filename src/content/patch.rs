@@ -10,7 +10,7 @@
 //! system finds but spells otherwise (a case-insensitive disk) — gives up,
 //! and the caller walks `content/` again.
 
-use super::{is_ignored, ContentFiles, SourceFile, MODULES_DIR, PAGES_DIR, STATIC_DIR};
+use super::{find_file, is_ignored, ContentFiles, SourceFile, MODULES_DIR, PAGES_DIR, STATIC_DIR};
 use crate::source;
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -82,13 +82,8 @@ impl ContentFiles {
     /// Whether the lists hold a file at `path` or below it.
     pub fn holds(&self, path: &Path) -> bool {
         let at = |list: &[PathBuf]| list.binary_search_by(|p| p.as_path().cmp(path)).is_ok();
-        self.modules
-            .binary_search_by(|f| f.path.as_path().cmp(path))
-            .is_ok()
-            || self
-                .pages
-                .binary_search_by(|f| f.path.as_path().cmp(path))
-                .is_ok()
+        find_file(&self.modules, path).is_ok()
+            || find_file(&self.pages, path).is_ok()
             || at(&self.media)
             || at(&self.statics)
             || self.unreadable.iter().any(|p| p.starts_with(path))
@@ -164,7 +159,7 @@ impl ContentFiles {
                     List::Modules => &mut self.modules,
                     _ => &mut self.pages,
                 };
-                match files.binary_search_by(|f| f.path.as_path().cmp(&path)) {
+                match find_file(files, &path) {
                     Ok(at) if files[at].text == text => None,
                     Ok(at) => {
                         let was = std::mem::replace(&mut files[at].text, text);
@@ -257,9 +252,7 @@ fn has_below<T>(sorted: &[T], path: impl Fn(&T) -> &PathBuf, folder: &Path) -> b
 }
 
 fn remove_file(files: &mut Vec<SourceFile>, path: &Path) -> Option<SourceFile> {
-    let at = files
-        .binary_search_by(|f| f.path.as_path().cmp(path))
-        .ok()?;
+    let at = find_file(files, path).ok()?;
     Some(files.remove(at))
 }
 

@@ -130,8 +130,8 @@ impl Staging {
         let dir = parent.join(swap::staging_name(&name));
         swap::remove_tree_if_exists(&dir).map_err(at(&dir))?;
         let recycled =
-            reuse::claim(&parent.join(reuse::spare_name(&name)), &dir).map(|claimed| Recycled {
-                held: claimed.held,
+            reuse::claim(&parent.join(reuse::spare_name(&name)), &dir).map(|held| Recycled {
+                held,
                 written: Mutex::default(),
             });
         if recycled.is_none() {
@@ -149,7 +149,7 @@ impl Staging {
 
     /// Writes one file, creating its folder when it does not exist yet; in
     /// a recycled staging folder, a file that already holds these contents
-    /// is left as it is.
+    /// is left as it is, and a file or folder in the way is removed.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let path = self.dir.join(&file.path);
         if let Some(recycled) = &self.recycled {
@@ -162,17 +162,19 @@ impl Staging {
             if reuse::unchanged(&path, &file.contents) {
                 return Ok(());
             }
-            reuse::clear_way(&self.dir, &path).map_err(at(&path))?;
         }
-        match write_file(&path, &file.contents) {
-            Err(err) if err.source.kind() == io::ErrorKind::NotFound => {
-                if let Some(folder) = path.parent() {
-                    fs::create_dir_all(folder).map_err(at(folder))?;
-                }
-                write_file(&path, &file.contents)
+        let put = || write_file(&path, &file.contents);
+        match put() {
+            Err(err) if self.recycled.is_some() && in_the_way(&err) => {
+                reuse::clear_way(&self.dir, &path).map_err(at(&path))?;
             }
-            other => other,
+            Err(err) if err.source.kind() == io::ErrorKind::NotFound => {}
+            other => return other,
         }
+        if let Some(folder) = path.parent() {
+            fs::create_dir_all(folder).map_err(at(folder))?;
+        }
+        put()
     }
 
     /// Stamps the staging folder and puts it in place of the output
@@ -200,6 +202,15 @@ impl Staging {
         self.committed = swapped.is_ok();
         swapped.map_err(at(&self.out))
     }
+}
+
+/// Whether a write failed for a file where a folder goes, or a folder
+/// where the file goes (in a recycled staging folder).
+fn in_the_way(err: &WriteError) -> bool {
+    matches!(
+        err.source.kind(),
+        io::ErrorKind::NotADirectory | io::ErrorKind::IsADirectory
+    )
 }
 
 impl Drop for Staging {

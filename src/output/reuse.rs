@@ -31,16 +31,10 @@ pub(super) fn spare_name(name: &str) -> String {
     format!(".{name}.kenshu-spare")
 }
 
-/// A claimed spare tree: the files it held when claimed, relative to it.
-#[derive(Debug, Default)]
-pub(super) struct Claimed {
-    pub held: HashSet<PathBuf>,
-}
-
-/// Moves the spare tree of `out` (in `parent`) to `staging` when there is
-/// one that kenshu wrote; `None` when there is none to claim (the staging
-/// folder must then be made afresh).
-pub(super) fn claim(spare: &Path, staging: &Path) -> Option<Claimed> {
+/// Moves the spare tree `spare` to `staging` when it is one that kenshu
+/// wrote, and returns the files it holds (relative to it); `None` when
+/// there is none to claim (the staging folder must then be made afresh).
+pub(super) fn claim(spare: &Path, staging: &Path) -> Option<HashSet<PathBuf>> {
     let meta = fs::symlink_metadata(spare).ok()?;
     if !meta.is_dir() || !guard::is_stamped(spare) {
         return None;
@@ -48,7 +42,7 @@ pub(super) fn claim(spare: &Path, staging: &Path) -> Option<Claimed> {
     // Another build may claim it at the same moment: one rename wins.
     fs::rename(spare, staging).ok()?;
     match survey(staging) {
-        Ok(held) => Some(Claimed { held }),
+        Ok(held) => Some(held),
         Err(_) => {
             let _ = super::swap::remove_tree_if_exists(staging);
             None
@@ -111,8 +105,9 @@ pub(super) fn remove_stale(dir: &Path, stale: &[&PathBuf]) -> io::Result<()> {
     Ok(())
 }
 
-/// Makes room for a file at `path` below `dir`: an entry of the way there
-/// that is not a folder, or a folder where the file goes, is removed.
+/// Makes room for a file at `path` below `dir` after writing it failed: an
+/// entry of the way there that is not a folder, or a folder where the file
+/// goes, is removed.
 pub(super) fn clear_way(dir: &Path, path: &Path) -> io::Result<()> {
     let Ok(relative) = path.strip_prefix(dir) else {
         return Ok(());
@@ -161,37 +156,26 @@ fn holds(path: &Path, len: u64, same: impl FnOnce(&[u8]) -> bool) -> bool {
 /// Whether the file at `path` (of `len` bytes) holds what `source` holds.
 fn same_file_contents(path: &Path, len: u64, source: &Path) -> bool {
     // Media can be large: compare in blocks rather than holding both.
-    const BLOCK: usize = 1 << 16;
+    const BLOCK: u64 = 1 << 16;
     if fs::metadata(source).map(|m| m.len()).ok() != Some(len) {
         return false;
     }
     let (Ok(mut a), Ok(mut b)) = (fs::File::open(path), fs::File::open(source)) else {
         return false;
     };
-    let (mut x, mut y) = (vec![0; BLOCK], vec![0; BLOCK]);
-    loop {
-        let (Ok(n), Ok(m)) = (read_block(&mut a, &mut x), read_block(&mut b, &mut y)) else {
+    let (mut x, mut y) = (vec![0; BLOCK as usize], vec![0; BLOCK as usize]);
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(BLOCK) as usize;
+        let read = a
+            .read_exact(&mut x[..n])
+            .and_then(|()| b.read_exact(&mut y[..n]));
+        if read.is_err() || x[..n] != y[..n] {
             return false;
-        };
-        if n != m || x[..n] != y[..m] {
-            return false;
         }
-        if n == 0 {
-            return true;
-        }
+        left -= n as u64;
     }
-}
-
-/// Fills `buffer` as far as the file allows; the count read.
-fn read_block(file: &mut fs::File, buffer: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match file.read(&mut buffer[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
+    true
 }
 
 #[cfg(unix)]

@@ -49,12 +49,11 @@ impl Inputs {
     }
 
     pub(super) fn loader(&self, options: LoadOptions) -> Loader<'_> {
-        let settings = &self.settings;
         Loader {
             files: &self.files,
-            config: settings.config.as_ref().unwrap_or(&settings.fallback),
-            framework: &settings.framework,
-            catalogue: &settings.catalogue,
+            config: self.settings.config(),
+            framework: &self.settings.framework,
+            catalogue: &self.settings.catalogue,
             options,
         }
     }

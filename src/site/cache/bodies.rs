@@ -90,10 +90,7 @@ impl LoadCache {
     ) -> Option<(usize, usize)> {
         let path = patched.path.as_path();
         let was = patched.was.as_deref()?;
-        let at = files
-            .modules
-            .binary_search_by(|f| f.path.as_path().cmp(path))
-            .ok()?;
+        let at = content::find_file(&files.modules, path).ok()?;
         let header = self.headers.get(path)?;
         let position = site
             .module_position(&header.id)

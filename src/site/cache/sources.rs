@@ -102,8 +102,5 @@ impl LoadCache {
 }
 
 fn is_module(files: &ContentFiles, path: &Path) -> bool {
-    files
-        .modules
-        .binary_search_by(|f| f.path.as_path().cmp(path))
-        .is_ok()
+    content::find_file(&files.modules, path).is_ok()
 }
