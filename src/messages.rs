@@ -38,6 +38,10 @@ pub struct Message {
     pub args: Vec<(&'static str, String)>,
 }
 
+/// Separates the items of a list argument until it is put into words (the
+/// ASCII unit separator, which no author's text holds).
+const LIST_ITEMS: &str = "\u{1f}";
+
 /// `msg!("code", name = value, …)`: a [`Message`] with named arguments.
 #[macro_export]
 macro_rules! msg {
@@ -60,6 +64,17 @@ impl Message {
     pub fn arg(mut self, name: &'static str, value: impl ToString) -> Message {
         self.args.push((name, value.to_string()));
         self
+    }
+
+    /// An argument that is a list, joined with the language's separator
+    /// when the message is put into words (「、」 in Japanese, ", " in English).
+    pub fn list_arg<I, T>(self, name: &'static str, items: I) -> Message
+    where
+        I: IntoIterator<Item = T>,
+        T: ToString,
+    {
+        let items: Vec<String> = items.into_iter().map(|item| item.to_string()).collect();
+        self.arg(name, items.join(LIST_ITEMS))
     }
 
     /// The value of one argument, if given.
@@ -121,6 +136,10 @@ impl Message {
                         .unwrap_or_else(|| value.clone());
                     (*name, words)
                 }
+                None if value.contains(LIST_ITEMS) => (
+                    *name,
+                    value.replace(LIST_ITEMS, &word(lang, "label.list-separator")),
+                ),
                 None => (*name, value.clone()),
             })
             .collect()
@@ -247,6 +266,22 @@ mod tests {
             missing.is_empty(),
             "codes missing from ja.yaml: {missing:?}"
         );
+    }
+
+    #[test]
+    fn lists_are_joined_in_the_language_of_the_text() {
+        let message = crate::msg!("roster.unknown-role", role = "係長")
+            .list_arg("names", ["一般行政職員", "DX推進員"])
+            .list_arg("ids", ["general", "dx"]);
+        let ja = message.hint(Lang::Ja).unwrap();
+        assert!(ja.contains("（一般行政職員、DX推進員）"), "{ja}");
+        assert!(ja.contains("（general、dx）"), "{ja}");
+        let en = message.hint(Lang::En).unwrap();
+        assert!(en.contains("(一般行政職員, DX推進員)"), "{en}");
+        assert!(en.contains("(general, dx)"), "{en}");
+        // One item is left as it is.
+        let one = Message::new("x").list_arg("items", ["a"]);
+        assert_eq!(one.get("items"), Some("a"));
     }
 
     #[test]

@@ -134,16 +134,10 @@ fn columns(header: &[String], path: &Path) -> Result<[usize; 4], Vec<Diagnostic>
 }
 
 fn unknown_role(path: &Path, at: Location, text: &str, catalog: &Catalog) -> Diagnostic {
-    let names: Vec<String> = catalog
-        .roles
-        .iter()
-        .map(|r| format!("{}（{}）", r.name, r.id))
-        .collect();
-    Diagnostic::error(
-        path,
-        at,
-        msg!("roster.unknown-role", role = text, roles = names.join("、")),
-    )
+    let message = msg!("roster.unknown-role", role = text)
+        .list_arg("names", catalog.roles.iter().map(|r| &r.name))
+        .list_arg("ids", catalog.roles.iter().map(|r| &r.id));
+    Diagnostic::error(path, at, message)
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {

@@ -146,7 +146,7 @@ fn serde_message(err: &marked_yaml::Error) -> Message {
 }
 
 fn unknown_key(key: &str, allowed: &[&str]) -> Message {
-    let message = msg!("yaml.unknown-key", key = key, allowed = allowed.join(", "));
+    let message = msg!("yaml.unknown-key", key = key).list_arg("allowed", allowed);
     match did_you_mean(key, allowed.iter().copied()) {
         Some(close) => message.arg("suggestion", close),
         None => message,

@@ -385,6 +385,13 @@ fn a_bad_roster_stops_the_report_with_located_japanese_errors() {
         "{}",
         run.stderr
     );
+    // The hint names the site's roles, listed the Japanese way.
+    assert!(
+        run.stderr.contains("人材像の名前（一般行政職員、")
+            && run.stderr.contains("か ID（general-staff、"),
+        "{}",
+        run.stderr
+    );
     assert!(!s.site.path("report").exists(), "nothing written");
     fs::write(s.site.path("bad.csv"), "職員番号,氏名\nS1,A\n").unwrap();
     let run = s
