@@ -71,7 +71,7 @@ pub struct ServeOptions {
 /// What the main loop waits for.
 enum Signal {
     Changed(Changes),
-    WatchFailed(String),
+    WatchFailed(watch::WatchProblem),
     Stop,
 }
 
@@ -111,9 +111,10 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
     let _watcher = watch::watch(&root, move |batch| {
         let _ = sender.send(match batch {
             Ok(changes) => Signal::Changed(changes),
-            Err(message) => Signal::WatchFailed(message),
+            Err(problem) => Signal::WatchFailed(problem),
         });
-    })?;
+    })
+    .map_err(|problem| problem.message().text(options.lang))?;
     // Changes saved during the first build are queued, not lost.
     let live = Arc::new(Live::default());
     live.set_lang(options.lang);
@@ -152,7 +153,7 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                             changes.kinds.extend(next.kinds);
                             changes.paths.extend(next.paths);
                         }
-                        Signal::WatchFailed(message) => watch_failed(preview, &message, lang),
+                        Signal::WatchFailed(problem) => watch_failed(preview, &problem, lang),
                         Signal::Stop => stop = true,
                     }
                 }
@@ -165,7 +166,7 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                     return;
                 }
             }
-            Signal::WatchFailed(message) => watch_failed(preview, &message, lang),
+            Signal::WatchFailed(problem) => watch_failed(preview, &problem, lang),
             Signal::Stop => return,
         }
     }
@@ -173,12 +174,9 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
 
 /// Says that watching failed. Changes may have gone unreported, so the
 /// next rebuild reads every source again.
-fn watch_failed(preview: &mut Preview, message: &str, lang: crate::messages::Lang) {
+fn watch_failed(preview: &mut Preview, problem: &watch::WatchProblem, lang: crate::messages::Lang) {
     preview.rescan();
-    complain!(
-        "{}",
-        msg!("serve.watch-failed", detail = message).text(lang)
-    );
+    complain!("{}", problem.message().text(lang));
 }
 
 /// Rebuilds, prints what happened and tells open pages.
@@ -269,7 +267,9 @@ fn announce(url: &str, root: &Path, output: &Output, bind: IpAddr, lang: crate::
     );
     say!(
         "{}",
-        msg!("serve.watching", folders = watched.join(", ")).text(lang)
+        msg!("serve.watching")
+            .list_arg("folders", &watched)
+            .text(lang)
     );
 }
 

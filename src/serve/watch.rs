@@ -15,6 +15,8 @@
 use crate::config::SITE_FILE;
 use crate::content::is_ignored;
 use crate::framework::SKILLS_FILE;
+use crate::messages::Message;
+use crate::msg;
 use crate::resources::RESOURCES_FILE;
 use notify::{Event, EventHandler, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use notify_debouncer_mini::{new_debouncer_opt, Config, DebounceEventResult, Debouncer};
@@ -133,8 +135,52 @@ pub fn classify(relative: &Path) -> Option<ChangeKind> {
     }
 }
 
-/// Why a batch of changes may be incomplete.
-const LOST_EVENTS: &str = "file system events were lost; every source will be read again";
+/// The text [`ChangeWatcher`] hands notify for lost events, so that the
+/// debouncer's error can be told apart from the watcher's own.
+const LOST_EVENTS: &str = "kenshu: events lost";
+
+/// What went wrong with watching, to be said in the author's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum WatchProblem {
+    /// The kernel's event queue overflowed: changes went unreported.
+    EventsLost,
+    /// The watcher failed; the operating system's words.
+    Failed(String),
+    /// A folder could not be watched at all.
+    CannotWatch { folder: PathBuf, detail: String },
+}
+
+impl WatchProblem {
+    fn of(err: notify::Error) -> WatchProblem {
+        match &err.kind {
+            notify::ErrorKind::Generic(text) if text == LOST_EVENTS => WatchProblem::EventsLost,
+            _ => WatchProblem::Failed(err.to_string()),
+        }
+    }
+
+    pub(super) fn message(&self) -> Message {
+        match self {
+            WatchProblem::EventsLost => msg!("serve.events-lost"),
+            WatchProblem::Failed(detail) => msg!("serve.watch-failed", detail = detail),
+            WatchProblem::CannotWatch { folder, detail } => msg!(
+                "serve.cannot-watch",
+                path = folder.display(),
+                detail = detail
+            ),
+        }
+    }
+}
+
+/// What [`ChangeWatcher`] passes on of a raw event: nothing for an event
+/// that cannot change a file, an error for lost events.
+fn passed_on(event: notify::Result<Event>) -> Option<notify::Result<Event>> {
+    match event {
+        // The kernel's queue overflowed: changes went unreported.
+        Ok(event) if event.need_rescan() => Some(Err(notify::Error::generic(LOST_EVENTS))),
+        Ok(event) if !is_change(&event.kind) => None,
+        event => Some(event),
+    }
+}
 
 /// A notify watcher that passes on only events which can change a file,
 /// and reports lost events as an error.
@@ -142,13 +188,10 @@ pub(super) struct ChangeWatcher(RecommendedWatcher);
 
 impl Watcher for ChangeWatcher {
     fn new<F: EventHandler>(mut handler: F, config: notify::Config) -> notify::Result<Self> {
-        let filter = move |event: notify::Result<Event>| match event {
-            // The kernel's queue overflowed: changes went unreported.
-            Ok(event) if event.need_rescan() => {
-                handler.handle_event(Err(notify::Error::generic(LOST_EVENTS)))
+        let filter = move |event: notify::Result<Event>| {
+            if let Some(event) = passed_on(event) {
+                handler.handle_event(event);
             }
-            Ok(event) if !is_change(&event.kind) => {}
-            event => handler.handle_event(event),
         };
         RecommendedWatcher::new(filter, config).map(ChangeWatcher)
     }
@@ -168,9 +211,12 @@ impl Watcher for ChangeWatcher {
 
 /// Watches content/ and themes/ below `root` (canonical) and sends one
 /// [`Changes`] per quiet burst; batches with nothing kenshu reads are dropped.
-pub(super) fn watch<F>(root: &Path, mut on_batch: F) -> Result<Debouncer<ChangeWatcher>, String>
+pub(super) fn watch<F>(
+    root: &Path,
+    mut on_batch: F,
+) -> Result<Debouncer<ChangeWatcher>, WatchProblem>
 where
-    F: FnMut(Result<Changes, String>) + Send + 'static,
+    F: FnMut(Result<Changes, WatchProblem>) + Send + 'static,
 {
     let base = root.to_path_buf();
     let handler = move |result: DebounceEventResult| match result {
@@ -180,16 +226,20 @@ where
                 on_batch(Ok(changes));
             }
         }
-        Err(err) => on_batch(Err(format!("watching files failed: {err}"))),
+        Err(err) => on_batch(Err(WatchProblem::of(err))),
     };
     let config = Config::default().with_timeout(QUIET);
+    let cannot_watch = |folder: &Path, err: notify::Error| WatchProblem::CannotWatch {
+        folder: folder.to_path_buf(),
+        detail: err.to_string(),
+    };
     let mut debouncer = new_debouncer_opt::<_, ChangeWatcher>(config, handler)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        .map_err(|e| cannot_watch(root, e))?;
     for dir in watched_dirs(root) {
         debouncer
             .watcher()
             .watch(&dir, RecursiveMode::Recursive)
-            .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+            .map_err(|e| cannot_watch(&dir, e))?;
     }
     Ok(debouncer)
 }
@@ -333,5 +383,20 @@ mod tests {
             DataChange::Content
         ))));
         assert!(is_change(&EventKind::Remove(RemoveKind::File)));
+    }
+
+    #[test]
+    fn lost_events_are_told_apart_from_other_failures() {
+        let rescan = Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let Some(Err(lost)) = passed_on(Ok(rescan)) else {
+            panic!("a rescan event must be passed on as an error");
+        };
+        let lost = WatchProblem::of(lost);
+        assert_eq!(lost, WatchProblem::EventsLost);
+        assert_eq!(lost.message().code, "serve.events-lost");
+        let other = WatchProblem::of(notify::Error::generic("inotify: queue full"));
+        assert_eq!(other, WatchProblem::Failed("inotify: queue full".into()));
+        assert_eq!(other.message().code, "serve.watch-failed");
+        assert!(passed_on(Ok(Event::new(EventKind::Access(AccessKind::Any)))).is_none());
     }
 }
