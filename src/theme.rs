@@ -159,27 +159,51 @@ fn overlay_disk(
     problems.extend(walk_problems);
 }
 
-/// UI strings: the theme's file for the language, else the built-in one,
-/// else the built-in Japanese strings.
+/// UI strings: the built-in ones for the language (else the built-in
+/// Japanese ones), with the theme's file for the language laid over them
+/// key by key, as Hugo merges a site's translations over its theme's: a
+/// theme's file need hold only the strings it changes, and strings added
+/// in a later version of kenshu do not break it. Diagnostics about the
+/// strings name the theme's file when there is one.
 fn load_strings(
     root: &Path,
     dir: Option<&Path>,
     language: &str,
 ) -> Result<(serde_json::Value, PathBuf), Diagnostic> {
     let file = format!("i18n/{language}.yaml");
-    if let Some(dir) = dir {
-        let path = source::relative_path(root, &dir.join(&file));
-        if root.join(&path).is_file() {
-            let text = source::load_text(root, &path)?;
-            return Ok((parse_strings(&SourceText::new(&path, &text))?, path));
-        }
-    }
     let builtin = BUILTIN
         .get_file(&file)
         .or_else(|| BUILTIN.get_file("i18n/ja.yaml"));
     let text = builtin.and_then(|f| f.contents_utf8()).unwrap_or("{}");
     let path = Path::new("themes/default").join(builtin.map_or(Path::new(&file), |f| f.path()));
-    Ok((parse_strings(&SourceText::new(&path, text))?, path))
+    let mut strings = parse_strings(&SourceText::new(&path, text))?;
+    if let Some(dir) = dir {
+        let own = source::relative_path(root, &dir.join(&file));
+        if root.join(&own).is_file() {
+            let text = source::load_text(root, &own)?;
+            lay_over(&mut strings, parse_strings(&SourceText::new(&own, &text))?);
+            return Ok((strings, own));
+        }
+    }
+    Ok((strings, path))
+}
+
+/// Lays `over` onto `base`: mappings are merged key by key, any other
+/// value replaces the one below it.
+fn lay_over(base: &mut serde_json::Value, over: serde_json::Value) {
+    match (base, over) {
+        (serde_json::Value::Object(base), serde_json::Value::Object(over)) => {
+            for (key, value) in over {
+                match base.get_mut(&key) {
+                    Some(below) => lay_over(below, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over,
+    }
 }
 
 fn parse_strings(source: &SourceText) -> Result<serde_json::Value, Diagnostic> {

@@ -245,6 +245,29 @@ fn search_index_has_a_file_per_document_with_its_sections() {
 }
 
 #[test]
+fn a_theme_strings_file_changes_only_the_strings_it_holds() {
+    let site = TestSite::fixture("basic");
+    let config = site.read("content/site.yaml");
+    site.write("content/site.yaml", &format!("{config}\ntheme: mine\n"));
+    site.write(
+        "themes/mine/i18n/ja.yaml",
+        "common:\n  home: はじめに\nquiz:\n  check: 答え合わせ\n",
+    );
+    site.build().assert_success();
+    let html = site.read("public/modules/basics/index.html");
+    assert!(html.contains(">はじめに</a>"), "the theme's word");
+    assert!(!html.contains(">ホーム</a>"));
+    assert!(
+        html.contains(">答え合わせ</button>"),
+        "the theme's quiz word"
+    );
+    // Everything else is the built-in theme's.
+    assert!(html.contains(">本文へ移動</a>"));
+    assert!(html.contains(">検索</button>"));
+    assert!(html.contains("<span class=\"question__number\">問1</span>"));
+}
+
+#[test]
 fn out_flag_and_root_flag_choose_folders() {
     let site = TestSite::fixture("basic");
     let out = tempfile::tempdir().unwrap();

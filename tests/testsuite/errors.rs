@@ -136,15 +136,15 @@ fn template_errors_name_the_site_theme_file_and_line() {
 }
 
 #[test]
-fn theme_strings_without_quiz_words_are_reported_at_the_strings_file() {
+fn theme_strings_with_unusable_quiz_words_are_reported_at_the_strings_file() {
     let site = TestSite::fixture("basic");
     site.write("content/site.yaml", "title: T\ntheme: mine\n");
     site.write(
         "themes/mine/i18n/ja.yaml",
-        "common:\n  home: ホーム\nquiz:\n  question: 問\n",
+        "common:\n  home: ホーム\nquiz:\n  check: [回答, する]\n",
     );
     site.check().assert_failure().assert_diagnostic(
-        "エラー: themes/mine/i18n/ja.yaml:1:1: テーマの文字列に使える quiz: の部分がありません（missing field `check`）",
+        "エラー: themes/mine/i18n/ja.yaml:1:1: テーマの文字列に使える quiz: の部分がありません（invalid type: sequence, expected a string）",
     );
 }
 
