@@ -114,7 +114,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
             Err(problem) => Signal::WatchFailed(problem),
         });
     })
-    .map_err(|problem| problem.message().text(options.lang))?;
+    .map_err(|problem| problem.message().text_with_hint(options.lang))?;
     // Changes saved during the first build are queued, not lost.
     let live = Arc::new(Live::default());
     live.set_lang(options.lang);
