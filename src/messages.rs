@@ -91,7 +91,7 @@ impl Message {
         let args = self.resolved_args(lang);
         let mut text = match entry(lang, self.code) {
             Some(entry) => fill(&entry.message, &args),
-            None => self.fallback(),
+            None => self.fallback(&args),
         };
         if let Some(close) = self.get("suggestion").filter(|s| !s.is_empty()) {
             let template = entry(lang, "did-you-mean").map(|e| e.message.as_str());
@@ -124,31 +124,43 @@ impl Message {
             .filter(|hint| !hint.is_empty())
     }
 
-    /// Arguments whose name starts with `@` hold another code (a reason
-    /// shared by several messages): they are put into words first.
+    /// The arguments in words: lists joined in the language, then
+    /// arguments whose name starts with `@`, which hold another code (a
+    /// reason shared by several messages), filled from the others.
     fn resolved_args(&self, lang: Lang) -> Vec<(&'static str, String)> {
-        self.args
+        let plain: Vec<(&'static str, String)> = self
+            .args
+            .iter()
+            .map(|(name, value)| (*name, joined(value, lang)))
+            .collect();
+        plain
             .iter()
             .map(|(name, value)| match name.strip_prefix('@') {
                 Some(_) => {
                     let words = entry(lang, value)
-                        .map(|e| fill(&e.message, &self.args))
+                        .map(|e| fill(&e.message, &plain))
                         .unwrap_or_else(|| value.clone());
                     (*name, words)
                 }
-                None if value.contains(LIST_ITEMS) => (
-                    *name,
-                    value.replace(LIST_ITEMS, &word(lang, "label.list-separator")),
-                ),
                 None => (*name, value.clone()),
             })
             .collect()
     }
 
     /// A code missing from the catalogue still says everything it knows.
-    fn fallback(&self) -> String {
-        let args: Vec<String> = self.args.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    fn fallback(&self, args: &[(&'static str, String)]) -> String {
+        let args: Vec<String> = args.iter().map(|(n, v)| format!("{n}={v}")).collect();
         format!("{} {}", self.code, args.join(" "))
+    }
+}
+
+/// A list argument's items joined with the language's separator; any
+/// other value as it is.
+fn joined(value: &str, lang: Lang) -> String {
+    if value.contains(LIST_ITEMS) {
+        value.replace(LIST_ITEMS, &word(lang, "label.list-separator"))
+    } else {
+        value.to_string()
     }
 }
 
