@@ -76,8 +76,8 @@ pub struct LoadCache {
 struct Outcome {
     options: LoadOptions,
     diagnostics: Vec<Diagnostic>,
-    /// Whether the load changed module bodies only (`Some`, their files).
-    bodies_only: Option<Vec<PathBuf>>,
+    /// Whether the load changed module bodies only (those it built).
+    bodies_only: bool,
 }
 
 impl LoadCache {
@@ -109,7 +109,10 @@ impl LoadCache {
     /// files. Every header, page and list of files is then as the load
     /// before had it. `None` when it may have changed anything.
     pub fn bodies_only(&self) -> Option<&[PathBuf]> {
-        self.outcome.as_ref()?.bodies_only.as_deref()
+        self.outcome
+            .as_ref()
+            .filter(|outcome| outcome.bodies_only)
+            .map(|_| self.built.as_slice())
     }
 
     /// Whether the last load read or listed a file at `path` or below it.
@@ -142,7 +145,7 @@ impl LoadCache {
         self.outcome = Some(Outcome {
             options,
             diagnostics: fixed.iter().cloned().collect(),
-            bodies_only: None,
+            bodies_only: false,
         });
         diagnostics.extend(fixed);
         let Inputs {

@@ -47,7 +47,7 @@ impl LoadCache {
             .iter()
             .map(|&i| site.modules[i].path.clone())
             .collect();
-        outcome.bodies_only = Some(self.built.clone());
+        outcome.bodies_only = true;
         Some(site)
     }
 
