@@ -90,10 +90,12 @@ impl SiteConfig {
         let path = Path::new(SITE_FILE);
         let source = SourceText::new(path, text);
         let node = yaml::parse(&source, false)?;
-        let mut config: SiteConfig = yaml::read(&source, &node).map_err(|d| vec![d])?;
+        let (config, mut problems) = yaml::read_all::<SiteConfig>(&source, &node);
+        let Some(mut config) = config else {
+            return Err(problems);
+        };
         let spots = Spots::of(&source, &node);
         config.theme_at = spots.value("theme");
-        let mut problems = Vec::new();
         let mut error = |key: &str, message: Message| {
             problems.push(Diagnostic::error(path, spots.value(key), message))
         };

@@ -2,7 +2,7 @@
 //! does not hide the others, and remembering where each value was written
 //! ([`Spots`]) for problems found later.
 
-use super::{at, is_null, mapping_start, node_start, read, unknown_key};
+use super::{at, is_null, mapping_start, node_start, read_all, unknown_key};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::msg;
 use crate::source::SourceText;
@@ -83,13 +83,9 @@ impl<'n, 's> Fields<'n, 's> {
     /// The value of an optional key; a wrong type is reported and skipped.
     pub(crate) fn get<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         let node = self.node(key)?;
-        match read(self.source, node) {
-            Ok(value) => Some(value),
-            Err(problem) => {
-                self.problems.push(problem);
-                None
-            }
-        }
+        let (value, problems) = read_all(self.source, node);
+        self.problems.extend(problems);
+        value
     }
 
     /// The value of a key that must be there.

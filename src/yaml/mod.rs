@@ -11,10 +11,12 @@
 
 mod fields;
 mod keyboard;
+mod recover;
 
 pub(crate) use fields::{Fields, Spots};
 pub(crate) use keyboard::keyboard_mistakes;
 use keyboard::too_deep;
+pub(crate) use recover::read_all;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Location};
 use crate::messages::Message;
@@ -121,18 +123,19 @@ fn scan_message(info: &str) -> Message {
     }
 }
 
-/// Reads a node into `T`, with an author-facing message at the failing value.
+/// Reads a node into `T`, with an author-facing message at the first
+/// failing key or value (see [`read_all`] for every one of them).
 pub(crate) fn read<T: DeserializeOwned>(source: &SourceText, node: &Node) -> Result<T, Diagnostic> {
-    marked_yaml::from_node::<T>(node).map_err(|err| {
-        let err = err.into_inner();
-        let at = location(source, err.start_mark().as_ref());
-        let at = if at == Location::new(source.first_line, 1) {
-            self::at(source, node.span())
-        } else {
-            at
-        };
-        Diagnostic::error(source.path, at, serde_message(&err))
-    })
+    match read_all(source, node) {
+        (Some(value), problems) if problems.is_empty() => Ok(value),
+        (_, problems) => Err(problems.into_iter().next().unwrap_or_else(|| {
+            Diagnostic::error(
+                source.path,
+                node_start(source, node),
+                msg!("yaml.invalid-value"),
+            )
+        })),
+    }
 }
 
 fn serde_message(err: &marked_yaml::Error) -> Message {
@@ -222,9 +225,10 @@ pub(crate) fn entries<T: DeserializeOwned>(
     };
     let mut out = Vec::with_capacity(list.len());
     for item in list.iter() {
-        match read::<T>(source, item) {
-            Ok(value) => out.push((value, Spots::of(source, item))),
-            Err(problem) => problems.push(problem),
+        let (value, found) = read_all::<T>(source, item);
+        problems.extend(found);
+        if let Some(value) = value {
+            out.push((value, Spots::of(source, item)));
         }
     }
     out
