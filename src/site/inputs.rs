@@ -176,12 +176,17 @@ impl Settings {
     }
 }
 
+/// What a module's place in a curriculum depends on: id, level, skills
+/// and prerequisites.
+type OrderKey = (String, u8, Vec<String>, Vec<String>);
+
 /// Role id → module positions in study order, as last computed, and the
 /// id, level, skills and prerequisites of each module it was computed from.
 /// Valid for one framework: a new framework needs a new one.
 #[derive(Debug, Default)]
 pub(super) struct Curricula {
-    keys: Vec<(String, u8, Vec<String>, Vec<String>)>,
+    /// What the orders were computed from; `None` before they are.
+    keys: Option<Vec<OrderKey>>,
     orders: BTreeMap<String, Vec<usize>>,
 }
 
@@ -192,15 +197,16 @@ impl Curricula {
         framework: &Framework,
         modules: &[Module<B>],
     ) -> BTreeMap<String, Vec<usize>> {
-        let same = self.keys.len() == modules.len()
-            && self
-                .keys
-                .iter()
-                .zip(modules)
-                .all(|((id, level, skills, prerequisites), m)| {
-                    (id, *level, skills, prerequisites)
-                        == (&m.id, m.level, &m.skills, &m.prerequisites)
-                });
+        let same = self.keys.as_ref().is_some_and(|keys| {
+            keys.len() == modules.len()
+                && keys
+                    .iter()
+                    .zip(modules)
+                    .all(|((id, level, skills, prerequisites), m)| {
+                        (id, *level, skills, prerequisites)
+                            == (&m.id, m.level, &m.skills, &m.prerequisites)
+                    })
+        });
         if same {
             return self.orders.clone();
         }
@@ -223,17 +229,15 @@ impl Curricula {
                 )
             })
             .collect();
-        self.keys = modules
-            .iter()
-            .map(|m| {
-                (
-                    m.id.clone(),
-                    m.level,
-                    m.skills.clone(),
-                    m.prerequisites.clone(),
-                )
-            })
-            .collect();
+        let keys = modules.iter().map(|m| {
+            (
+                m.id.clone(),
+                m.level,
+                m.skills.clone(),
+                m.prerequisites.clone(),
+            )
+        });
+        self.keys = Some(keys.collect());
         self.orders.clone()
     }
 }

@@ -11,8 +11,12 @@ use crate::source::SourceText;
 /// colon: each reported at its own character.
 pub(crate) fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    let mut block = BlockScalar::default();
     for (index, line) in source.text.lines().enumerate() {
         let line_no = source.first_line + index;
+        if block.holds(line) {
+            continue;
+        }
         let indent: String = line
             .chars()
             .take_while(|c| matches!(c, ' ' | '\t' | '\u{3000}'))
@@ -63,6 +67,50 @@ pub(crate) fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
         }
     }
     problems
+}
+
+/// Tabs in the indentation of lines outside block scalars: YAML does not
+/// allow them, though the parser reads some of them as something else.
+pub(super) fn tab_indents(source: &SourceText) -> Vec<Diagnostic> {
+    if !source.text.contains('\t') {
+        return Vec::new();
+    }
+    keyboard_mistakes(source)
+        .into_iter()
+        .filter(|slip| slip.message.code == "yaml.tab")
+        .collect()
+}
+
+/// Tracks block scalars (`key: |`, `- >-`): their lines are text, where a
+/// tab or a colon is the author's.
+#[derive(Default)]
+struct BlockScalar {
+    /// The indentation of the line that opened the block being read.
+    opened_at: Option<usize>,
+}
+
+impl BlockScalar {
+    /// Whether `line` is inside a block scalar; notes one that it opens.
+    fn holds(&mut self, line: &str) -> bool {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(opened_at) = self.opened_at {
+            if line.trim().is_empty() || indent > opened_at {
+                return true;
+            }
+            self.opened_at = None;
+        }
+        let body = line.split(" #").next().unwrap_or_default().trim_end();
+        let indicator = body
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+            .to_string();
+        let opens = indicator.ends_with(": |")
+            || indicator.ends_with(": >")
+            || matches!(indicator.trim_start(), "- |" | "- >" | "|" | ">");
+        if opens {
+            self.opened_at = Some(indent);
+        }
+        false
+    }
 }
 
 /// Flow collections nested deeper than [`MAX_DEPTH`] (block nesting is

@@ -63,20 +63,31 @@ pub(crate) fn parse(source: &SourceText, list: bool) -> Result<Node, Vec<Diagnos
     } else {
         options.toplevel_mapping()
     };
-    marked_yaml::parse_yaml_with_options(0, source.text, options).map_err(|err| {
-        let error = load_error(source, err);
-        // The parser notices a keyboard slip a line late, or not as such:
-        // name the slips up to where it stopped instead.
-        let slips: Vec<Diagnostic> = keyboard_mistakes(source)
-            .into_iter()
-            .filter(|slip| slip.location.line <= error.location.line)
-            .collect();
-        if slips.is_empty() {
-            vec![error]
-        } else {
-            slips
-        }
-    })
+    let node = marked_yaml::parse_yaml_with_options(0, source.text, options)
+        .map_err(|err| syntax_problems(source, load_error(source, err)))?;
+    // A tab before a key can parse as something else entirely.
+    let tabs = keyboard::tab_indents(source);
+    if tabs.is_empty() {
+        Ok(node)
+    } else {
+        Err(tabs)
+    }
+}
+
+/// What to report for a file the parser stopped on: the keyboard slips
+/// when one explains where it stopped (the parser notices a slip a line
+/// late, or not as such), with those after it; else its own error and the
+/// slips after it.
+fn syntax_problems(source: &SourceText, error: Diagnostic) -> Vec<Diagnostic> {
+    let slips = keyboard_mistakes(source);
+    let explained = slips
+        .iter()
+        .any(|slip| slip.location.line <= error.location.line + 1);
+    if explained {
+        slips
+    } else {
+        std::iter::once(error).chain(slips).collect()
+    }
 }
 
 fn load_error(source: &SourceText, err: marked_yaml::LoadError) -> Diagnostic {
@@ -103,7 +114,9 @@ fn load_error(source: &SourceText, err: marked_yaml::LoadError) -> Diagnostic {
 
 /// The scanner's reason in an author's words.
 fn scan_message(info: &str) -> Message {
-    if info.contains("mapping values are not allowed") {
+    if info.contains("found a tab") || info.contains("found character '\\t'") {
+        msg!("yaml.tab")
+    } else if info.contains("mapping values are not allowed") {
         msg!("yaml.colon-in-value")
     } else if info.contains("could not find expected ':'") {
         msg!("yaml.missing-colon")
@@ -249,6 +262,15 @@ mod tests {
         let errs = parse(&src(text), false).unwrap_err();
         assert_eq!(errs[0].code(), "yaml.full-width-colon");
         assert_eq!(errs[0].location, Location::new(3, 6));
+    }
+
+    #[test]
+    fn a_tab_before_a_key_is_refused_and_one_inside_a_block_scalar_is_text() {
+        let errs = parse(&src("title: a\n\tlevel: 1\n"), false).unwrap_err();
+        assert_eq!(errs[0].code(), "yaml.tab");
+        assert_eq!(errs[0].location, Location::new(3, 1));
+        let text = "explanation: |\n  \tcode\n\n  more\nlevel: 1\n";
+        assert!(parse(&src(text), false).is_ok());
     }
 
     #[test]

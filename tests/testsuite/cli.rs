@@ -137,6 +137,25 @@ fn init_suggests_serve_after_the_files_it_made() {
 }
 
 #[test]
+fn a_new_site_whose_only_module_has_an_error_reports_it() {
+    let empty = TestSite::empty();
+    empty.run(&["init", "s"]).assert_success();
+    let module = "s/content/modules/security-literacy.md";
+    let text = empty.read(module).replacen("level: 1", "level: 9", 1);
+    empty.write(module, &text);
+    let result = empty.run(&["check", "--root", "s"]);
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("content/modules/security-literacy.md:4:8: level は"),
+        "{}",
+        result.stderr
+    );
+    assert!(!result.stderr.contains("panicked"), "{}", result.stderr);
+}
+
+#[test]
 fn an_nfd_file_name_collides_with_its_nfc_twin() {
     let site = TestSite::fixture("basic");
     let nfc = "content/modules/tools/\u{30ac}イド.md";
