@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { TEST_TIMEOUT, fill, modulesWithQuestions, open, readPage, textWhen, uiStrings, useBrowser } from './support.mjs';
+import { TEST_TIMEOUT, answerAllRightly, fill, modulesWithQuestions, open, readPage, textWhen, uiStrings, useBrowser } from './support.mjs';
 
 const openContext = useBrowser();
 
@@ -184,6 +184,42 @@ test('a question missed first is listed for review and leaves after two right an
   }
   await progress.goto(new URL('../../progress/index.html', progress.url()).href);
   assert.equal(await progress.locator('[data-review-empty]').isVisible(), true, 'reviewed twice: the list is empty');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a wrong answer survives a reload, and an attempt left half-way is recorded', { timeout: TEST_TIMEOUT }, async () => {
+  const module = modulesWithQuestions().find((m) => m.kinds.includes('single') && m.kinds.length >= 3 &&
+    !/data-draw="\d/.test(readPage(m.url)));
+  assert.ok(module, 'no module with three questions, one single-choice');
+  const watch = await openContext();
+  const page = await open(watch.context, module.url);
+  const strings = await uiStrings(page);
+  const wrong = await answerFirstSingle(page, 'false');
+  const questionId = await wrong.getAttribute('data-question-id');
+  await page.reload();
+  const again = page.locator(`fieldset.question[data-question-id="${questionId}"]`);
+  assert.equal(await again.getAttribute('data-result'), 'incorrect', 'the wrong answer is graded again after a reload');
+  assert.equal(await again.locator('input:checked').count(), 1, 'the answer chosen is shown');
+  assert.ok(await again.locator('input').first().isDisabled(), 'and it cannot be changed');
+  const total = await page.locator('fieldset.question').count();
+  assert.equal((await page.locator('.quiz-summary__score').textContent()).trim(), fill(strings.answered_count, { answered: 1, total }));
+
+  await page.locator('.quiz-summary__reset').click();
+  const left = await page.evaluate((id) => window.kenshuStore.module(id), module.id);
+  assert.equal(left.attempts, 1, 'leaving the attempt counts it');
+  assert.equal(left.passed, false);
+  assert.equal(left.firstScore, 0, 'nothing was answered rightly');
+  assert.deepEqual(left.firstMissed, [questionId], 'its miss goes to the review');
+  assert.equal(await again.getAttribute('data-result'), null, 'the new attempt starts unanswered');
+
+  await answerAllRightly(page);
+  await page.reload();
+  const record = await page.evaluate((id) => window.kenshuStore.module(id), module.id);
+  assert.equal(record.attempts, 2, 'the reload did not record the finished attempt twice');
+  assert.equal(record.bestScore, 100);
+  assert.equal(record.firstScore, 0, 'the first attempt stays the one left half-way');
+  assert.equal(await page.locator('fieldset.question[data-result]').count(), total, 'the finished attempt is shown graded');
   watch.assertClean();
   await watch.context.close();
 });

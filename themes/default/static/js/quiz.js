@@ -24,6 +24,11 @@
  *     button stays focusable with aria-disabled="true" and reads 「回答済み」), so
  *     the first answer is the one that counts and retrying cannot inflate a score.
  *     "もう一度解く" (reset) starts a new attempt.
+ *   - The graded answers of the attempt under way are saved in the store
+ *     after each answer (kenshuStore.saveAnswers) and graded again on load,
+ *     so a reload cannot take a wrong answer back. Leaving an attempt
+ *     half-way with "もう一度解く" records it: unanswered questions count as
+ *     not right, wrong ones go to the review.
  *   - After grading: fieldset gets data-result="correct|incorrect" and class
  *     question--correct|question--incorrect; each relevant choice gets
  *     span.choice__mark (✓ 正解… / ✗ 誤り…, text not colour); chosen choices'
@@ -279,6 +284,7 @@
     }
     if (resetButton) resetButton.hidden = false;
     updateSummary();
+    keepAnswers();
   }
 
   function passScore() {
@@ -310,27 +316,59 @@
     scoreBox.appendChild(paragraph("quiz-summary__line", "", format(strings.score, { correct: correct, total: total, percent: percent })));
     scoreBox.appendChild(paragraph("quiz-summary__verdict quiz-summary__verdict--" + (passed ? "passed" : "failed"),
       passed ? "✓" : "✗", passed ? strings.passed : format(strings.not_passed, { pass: passScore() })));
-    if (!recorded && moduleId() && !restoring) {
-      recorded = true;
-      var missed = questions.filter(function (q) { return results[q.id] === false; }).map(function (q) {
-        return q.getAttribute("data-question-id");
-      });
-      var prompts = {};
-      questions.forEach(function (q) {
-        var legend = q.querySelector(".question__prompt");
-        var number = legend && legend.querySelector(".question__number");
-        var text = legend ? legend.textContent : "";
-        if (number) text = text.slice(number.textContent.length);
-        prompts[q.getAttribute("data-question-id")] = text.trim();
-      });
-      // An LMS runtime (scorm.js) takes the attempt by cancelling the event.
-      var keep = announceAttempt({
-        moduleId: moduleId(), score: percent, passed: passed, correct: correct,
-        total: total, missed: missed, state: answers()
-      });
-      if (keep && store) store.recordAttempt(moduleId(), percent, passed, missed, prompts);
-    }
+    if (!recorded && moduleId() && !restoring) record(correct, total);
     showBest();
+  }
+
+  /**
+   * Records this attempt: `correct` of `total` questions right (an
+   * unanswered question counts as not right), the wrongly answered ones as
+   * missed.
+   */
+  function record(correct, total) {
+    recorded = true;
+    var percent = Math.floor((correct * 100) / total);
+    var passed = correct * 100 >= passScore() * total;
+    var missed = questions.filter(function (q) { return results[q.id] === false; }).map(function (q) {
+      return q.getAttribute("data-question-id");
+    });
+    var prompts = {};
+    questions.forEach(function (q) {
+      var legend = q.querySelector(".question__prompt");
+      var number = legend && legend.querySelector(".question__number");
+      var text = legend ? legend.textContent : "";
+      if (number) text = text.slice(number.textContent.length);
+      prompts[q.getAttribute("data-question-id")] = text.trim();
+    });
+    // An LMS runtime (scorm.js) takes the attempt by cancelling the event.
+    var keep = announceAttempt({
+      moduleId: moduleId(), score: percent, passed: passed, correct: correct,
+      total: total, missed: missed, state: answers()
+    });
+    if (keep && store) store.recordAttempt(moduleId(), percent, passed, missed, prompts);
+  }
+
+  /** Whether this page keeps its attempt in the store (a module page, not a review or an LMS package). */
+  function keepsAttempts() {
+    return !!(store && summary && moduleId() && !reviewing && !packaged);
+  }
+
+  /** Saves the graded answers so far, so a reload shows them graded again. */
+  function keepAnswers() {
+    if (!keepsAttempts() || restoring) return;
+    var ids = questions.map(function (q) { return q.getAttribute("data-question-id"); });
+    store.saveAnswers(moduleId(), ids, answers());
+  }
+
+  /** Grades again the answers saved for this attempt, when its questions are still the same. */
+  function resume() {
+    if (!keepsAttempts()) return;
+    var saved = store.attemptAnswers(moduleId());
+    if (!saved) return;
+    var ids = questions.map(function (q) { return q.getAttribute("data-question-id"); });
+    if (saved.questions.join("\n") !== ids.join("\n")) return;
+    restore(saved.answers);
+    if (Object.keys(results).length && resetButton) resetButton.hidden = false;
   }
 
   /** Dispatches "kenshu:attempt"; false when a listener took the attempt (preventDefault). */
@@ -404,6 +442,11 @@
 
   /** Starts a new attempt: everything back to unanswered, focus on the first question. */
   function reset() {
+    var graded = Object.keys(results);
+    // Leaving an attempt half-way still counts it, misses and all.
+    if (!recorded && !reviewing && moduleId() && graded.length) {
+      record(graded.filter(function (k) { return results[k]; }).length, questions.length);
+    }
     results = {};
     recorded = false;
     if (packaged) pageSeed = Math.floor(Math.random() * 4294967295) + 1;
@@ -492,6 +535,7 @@
 
   start();
   if (reviewing) reviewBanner();
+  resume();
   if (summary) {
     if (resetButton) resetButton.addEventListener("click", reset);
     updateSummary();

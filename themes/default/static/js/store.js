@@ -24,7 +24,14 @@
  *   assessment()         {skillId: {level, assessedAt}} (a copy)
  *   setAssessment(skillId, level)  level 1..N of KENSHU.assessmentScale
  *   attemptSeed(id)      the shuffle seed of the module's current attempt
- *   newAttempt(id)       forgets it: the next attempt is shuffled anew
+ *   newAttempt(id)       forgets it and the attempt's answers: the next
+ *                        attempt is shuffled anew
+ *   attemptAnswers(id)   {questions, answers} saved for the module's current
+ *                        attempt (see saveAnswers), or null
+ *   saveAnswers(id, questions, answers)  the graded answers so far of the
+ *                        current attempt (questions: ids in page order;
+ *                        answers: kenshuQuiz.answers()), so a reload cannot
+ *                        take a wrong answer back
  *   review()             {moduleId: {questionId: {box, addedAt, text}}} (a copy)
  *   reviewAnswer(id, questionId, correct)  Leitner step: "done" | "again" | "wrong"
  *   exportData()         the export object, schema 2 (docs/progress-format.md)
@@ -43,7 +50,9 @@
  *    selfAssessment: {<skillId>: {level, assessedAt}},
  *    modules: {<moduleId>: {passed, bestScore, lastScore, attempts, passedAt,
  *              updatedAt, firstScore, firstMissed}},
- *    review: {<moduleId>: {<questionId>: {box, addedAt, text}}}, seeds: {<moduleId>: n}}
+ *    review: {<moduleId>: {<questionId>: {box, addedAt, text}}}, seeds: {<moduleId>: n},
+ *    answers: {<moduleId>: {questions: [id…], answers: [null | true | false | "text" | [n…]]}}}
+ * (seeds and answers belong to attempts under way and are not exported)
  * Every map is prototype-free (Object.create(null)) and no key may be an
  * Object.prototype name. Corrupted or missing storage starts empty and never
  * throws; a corrupted value is copied to "<key>:corrupt" before it is
@@ -103,7 +112,8 @@
       selfAssessment: dict(),
       modules: dict(),
       review: dict(),
-      seeds: dict()
+      seeds: dict(),
+      answers: dict()
     };
   }
 
@@ -139,7 +149,20 @@
     fresh.seeds = cleanMap(parsed.seeds, function (n) {
       return typeof n === "number" && n > 0 && n < 4294967296 ? Math.floor(n) : null;
     });
+    fresh.answers = cleanMap(parsed.answers, cleanAnswers);
     return fresh;
+  }
+
+  /** An attempt's saved answers when well formed (see saveAnswers), else null. */
+  function cleanAnswers(saved) {
+    if (!isObject(saved) || !Array.isArray(saved.questions) || !Array.isArray(saved.answers)) return null;
+    if (saved.questions.length !== saved.answers.length || saved.questions.length > 1000) return null;
+    if (!saved.questions.every(isQuestionId)) return null;
+    var fine = saved.answers.every(function (a) {
+      return a === null || typeof a === "boolean" || (typeof a === "string" && a.length <= 1000) ||
+        (Array.isArray(a) && a.length <= 100 && a.every(function (n) { return typeof n === "number" && n >= 0 && n < 1000; }));
+    });
+    return fine ? { questions: saved.questions.slice(), answers: saved.answers.slice() } : null;
   }
 
   function backupCorrupt(raw) {
@@ -244,10 +267,19 @@
   }
 
   function newAttempt(id) {
-    if (state.seeds[id]) {
+    if (state.seeds[id] || state.answers[id]) {
       delete state.seeds[id];
+      delete state.answers[id];
       save();
     }
+  }
+
+  function saveAnswers(id, questions, answers) {
+    if (!isSafeId(id)) return;
+    var saved = cleanAnswers({ questions: questions, answers: answers });
+    if (!saved) return;
+    state.answers[id] = saved;
+    save();
   }
 
   function status(id) {
@@ -412,6 +444,10 @@
     setAssessment: setAssessment,
     attemptSeed: attemptSeed,
     newAttempt: newAttempt,
+    attemptAnswers: function (id) {
+      return state.answers[id] ? copy(state.answers[id]) : null;
+    },
+    saveAnswers: saveAnswers,
     review: function () {
       return copy(state.review);
     },
