@@ -107,12 +107,14 @@ pub(super) fn read_module(
 }
 
 /// A list of ids; a single id written without brackets is accepted too.
+/// A list of ids (or one id), each in NFC as ids are.
 fn id_list(fields: &mut Fields, key: &'static str) -> Vec<String> {
-    match fields.node(key) {
+    let ids: Vec<String> = match fields.node(key) {
         Some(node) if node.as_scalar().is_some() => fields.get::<String>(key).into_iter().collect(),
         Some(_) => fields.get(key).unwrap_or_default(),
         None => Vec::new(),
-    }
+    };
+    ids.iter().map(|id| crate::ids::normalize(id)).collect()
 }
 
 /// `duration:` in minutes; `20分` or `20 min` gets its own message.

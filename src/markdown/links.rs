@@ -25,6 +25,54 @@ pub struct LinkTargets {
     pub drafts: HashSet<PathBuf>,
     /// The site root, to tell a file that exists but is not published.
     pub root: PathBuf,
+    /// The NFC form of each source path above that is not in NFC (a file
+    /// saved on a Mac, or unpacked from a zip) → the path as it is.
+    pub nfc_aliases: HashMap<PathBuf, PathBuf>,
+}
+
+impl LinkTargets {
+    /// Notes the NFC form of every path that is not NFC, so a link typed
+    /// in NFC finds a file named in NFD (and the other way round).
+    pub fn with_nfc_aliases(mut self) -> LinkTargets {
+        let paths = self
+            .pages
+            .keys()
+            .chain(&self.media)
+            .chain(&self.statics)
+            .chain(&self.drafts);
+        self.nfc_aliases = paths
+            .filter_map(|path| {
+                let text = path.to_str()?;
+                let nfc = crate::ids::normalize(text);
+                (nfc != text).then(|| (PathBuf::from(nfc), path.clone()))
+            })
+            .collect();
+        self
+    }
+
+    /// A resolved link path as the targets spell it: as it is when they
+    /// hold it, else its NFC form or the file whose name has that form.
+    fn spelt(&self, path: PathBuf) -> PathBuf {
+        let held = |p: &Path| {
+            self.pages.contains_key(p)
+                || self.media.contains(p)
+                || self.statics.contains(p)
+                || self.drafts.contains(p)
+        };
+        if held(&path) {
+            return path;
+        }
+        let Some(nfc) = path
+            .to_str()
+            .map(|t| PathBuf::from(crate::ids::normalize(t)))
+        else {
+            return path;
+        };
+        if held(&nfc) {
+            return nfc;
+        }
+        self.nfc_aliases.get(&nfc).cloned().unwrap_or(path)
+    }
 }
 
 /// A link to a heading (`#見出し`, `page.md#見出し`), checked once every
@@ -92,7 +140,7 @@ impl<'b> BodyState<'_, 'b> {
         };
         let target = urls::decode(target);
         let resolved = match self.source_path(&target, &dest) {
-            Ok(resolved) => resolved,
+            Ok(resolved) => self.input.targets.spelt(resolved),
             Err(message) => {
                 self.report(location, message);
                 return dest;

@@ -131,6 +131,7 @@ impl Loader<'_> {
                 .pages
                 .insert(path.clone(), urls::module_href(&content::file_stem(path)));
         }
+        let targets = targets.with_nfc_aliases();
         self.check_bodies_of_unparsed(&unparsed, &targets, diagnostics);
         Headers {
             modules,
@@ -256,6 +257,7 @@ fn link_targets(
         statics: files.statics.iter().cloned().collect(),
         drafts: HashSet::new(),
         root: files.root.clone(),
+        nfc_aliases: HashMap::new(),
     }
 }
 
