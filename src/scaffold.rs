@@ -101,6 +101,7 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
     let title = new.title.unwrap_or("新しい研修モジュール");
     let mut text = module_template(title, new.skill, 1);
     if let Some(id) = new.id {
+        let id = yaml_string(id);
         text = text.replacen("---\n", &format!("---\nid: {id}\n"), 1);
     }
     write_new(&target, &text).map_err(one)?;
@@ -187,12 +188,23 @@ fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
     })
 }
 
+/// `text` as a YAML string on one line: line breaks and other control
+/// characters become spaces, and the rest is quoted as JSON quotes it (a
+/// JSON string is a YAML double-quoted string).
+fn yaml_string(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    serde_json::Value::String(one_line.trim().to_string()).to_string()
+}
+
 fn module_template(title: &str, skill: &str, level: u8) -> String {
-    let title = title.replace('"', "\\\"");
+    let title = yaml_string(title);
     let today = today();
     format!(
         r#"---
-title: "{title}"
+title: {title}
 skills: [{skill}]
 level: {level}
 duration: 20
