@@ -91,7 +91,7 @@ fn new_module_with_a_japanese_name_and_an_id() {
     .assert_success();
     assert!(site
         .read("content/modules/基礎/パスワード.md")
-        .starts_with("---\nid: password-basics\n"));
+        .starts_with("---\nid: \"password-basics\"\n"));
     site.build().assert_success();
     assert!(site
         .path("public/modules/個人情報の基本/index.html")
@@ -102,6 +102,23 @@ fn new_module_with_a_japanese_name_and_an_id() {
     site.run(&["new", "module", "構成図 (1).md", "--skill", "privacy"])
         .assert_failure()
         .assert_diagnostic("エラー: ");
+}
+
+#[test]
+fn new_module_quotes_any_title_and_id_it_is_given() {
+    let site = TestSite::fixture("basic");
+    let title = "a\"b: c # d\ne \\ f";
+    site.run(&[
+        "new", "module", "yes.md", "--skill", "privacy", "--title", title, "--id", "2026",
+    ])
+    .assert_success();
+    site.check().assert_success();
+    site.build().assert_success();
+    let page = site.read("public/modules/2026/index.html");
+    assert!(
+        page.contains("a&quot;b: c # d e \\ f") || page.contains("a\"b: c # d e \\ f"),
+        "the title as given, on one line"
+    );
 }
 
 #[test]
@@ -153,6 +170,31 @@ fn a_new_site_whose_only_module_has_an_error_reports_it() {
         result.stderr
     );
     assert!(!result.stderr.contains("panicked"), "{}", result.stderr);
+}
+
+#[test]
+fn links_and_prerequisites_in_nfc_find_a_module_named_in_nfd() {
+    let site = TestSite::fixture("basic");
+    // ガイド as a Mac or a zip writes it: カ + combining dakuten.
+    let nfd = "\u{30ab}\u{3099}イド";
+    site.write(
+        &format!("content/modules/tools/{nfd}.md"),
+        "---\ntitle: ガイド\nskills: [privacy]\n---\n## 概要\n本文\n",
+    );
+    let text =
+        site.read(MODULE)
+            .replacen("skills: [", "prerequisites: [\u{30ac}イド]\nskills: [", 1)
+            + "\n[ガイド](../tools/\u{30ac}イド.md#概要)\n";
+    site.write(MODULE, &text);
+    let result = site.check();
+    result.assert_success();
+    site.run(&["build", "--root", "."]).assert_success();
+    let page = site.read("public/modules/basics/index.html");
+    // ガイド/index.html#概要, percent-encoded.
+    assert!(
+        page.contains("%E3%82%AC%E3%82%A4%E3%83%89/index.html#%E6%A6%82%E8%A6%81\""),
+        "the link leads to the module's heading"
+    );
 }
 
 #[test]
