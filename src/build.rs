@@ -118,7 +118,7 @@ fn one_page_of_each_kind(site: &Site) -> Vec<PageId> {
 pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = options.out_dir();
-    if let Err(problem) = output::check_output(&options.root, &out) {
+    if let Err(problem) = output::check_site_output(&options.root, &out) {
         let mut diagnostics = Diagnostics::new();
         diagnostics.push(problem);
         return Err(BuildError::Invalid(diagnostics));

@@ -23,10 +23,30 @@ use std::path::{Component, Path, PathBuf};
 /// output. Only a folder holding it is ever swapped away and deleted.
 pub const STAMP: &str = ".kenshu-output";
 
+/// The second mark of a folder `kenshu report` wrote: a report folder is
+/// not a portal, and neither replaces the other.
+pub const REPORT_MARK: &str = ".kenshu-report";
+
+/// Refuses an output folder for a report: as [`check_output`], and also a
+/// portal that kenshu built (it holds the stamp but not [`REPORT_MARK`]).
+pub fn check_report_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    check_output(root, out)?;
+    if is_stamped(out) && !out.join(REPORT_MARK).is_file() {
+        return Err(Diagnostic::error(
+            out,
+            Location::START,
+            msg!("output.is-portal"),
+        ));
+    }
+    Ok(())
+}
+
 /// What the stamp says, for a person who opens it.
-pub(crate) const STAMP_TEXT: &str = "This folder was written by kenshu and is replaced whole by \
-     every `kenshu build`. Do not keep your own files here.\n\
-     このフォルダーは kenshu が書き出したもので、ビルドのたびに丸ごと置き換えられます。\n";
+pub(crate) const STAMP_TEXT: &str =
+    "このフォルダーは kenshu が書き出したもので、書き出すたびに丸ごと置き換えられます。\
+     自分のファイルは置かないでください。\n\
+     This folder was written by kenshu and is replaced whole each time kenshu writes it \
+     again. Do not keep your own files here.\n";
 
 /// The site's own folders that an output must stay clear of.
 const SOURCE_DIRS: [&str; 2] = ["content", "themes"];
@@ -66,6 +86,22 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         if let Some(example) = foreign_file(out).map_err(unreadable)? {
             return refuse(msg!("output.foreign", example = example));
         }
+        if let Some((example, count)) = super::manifest::added_files(out).map_err(unreadable)? {
+            return refuse(msg!("output.added-files", example = example, count = count));
+        }
+    }
+    Ok(())
+}
+
+/// [`check_output`] for a portal build: a report folder is refused too.
+pub fn check_site_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    check_output(root, out)?;
+    if out.join(REPORT_MARK).is_file() {
+        return Err(Diagnostic::error(
+            out,
+            Location::START,
+            msg!("output.is-report"),
+        ));
     }
     Ok(())
 }

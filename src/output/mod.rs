@@ -15,11 +15,12 @@
 
 mod file;
 mod guard;
+mod manifest;
 mod reuse;
 mod swap;
 
 pub use file::{Contents, OutputFile};
-pub use guard::{check_output, STAMP};
+pub use guard::{check_output, check_report_output, check_site_output, REPORT_MARK, STAMP};
 pub use swap::{Cleanup, Refused};
 
 use crate::messages::Message;
@@ -102,6 +103,10 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     committed: bool,
+    /// Whether the old output is kept as the spare tree for the next build.
+    keep_spare: bool,
+    /// Every file written, for the stamp's list (see `manifest`).
+    names: Mutex<Vec<String>>,
     /// The files the staging folder held when it was claimed from the
     /// spare tree (`None` when it was made empty), and those written since.
     recycled: Option<Recycled>,
@@ -143,8 +148,18 @@ impl Staging {
             parent: parent.to_path_buf(),
             name,
             committed: false,
+            keep_spare: true,
+            names: Mutex::default(),
             recycled,
         })
+    }
+
+    /// The same, but the old output is deleted rather than kept as the
+    /// spare tree (for a report: no hidden copy of the last one's names).
+    pub fn create_keeping_nothing(out: &Path) -> Result<Staging, WriteError> {
+        let mut staging = Staging::create(out)?;
+        staging.keep_spare = false;
+        Ok(staging)
     }
 
     /// Writes one file, creating its folder when it does not exist yet; in
@@ -152,6 +167,10 @@ impl Staging {
     /// is left as it is, and a file or folder in the way is removed.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let path = self.dir.join(&file.path);
+        self.names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file.path.clone());
         if let Some(recycled) = &self.recycled {
             let mut written = recycled
                 .written
@@ -195,13 +214,26 @@ impl Staging {
                 .collect();
             reuse::remove_stale(&self.dir, &stale).map_err(at(&self.dir))?;
         }
-        let stamp = self.dir.join(guard::STAMP);
-        write_file(&stamp, &Contents::Bytes(guard::STAMP_TEXT.into()))?;
-        let swapped = swap::swap_into_place(&self.dir, &self.out, &self.parent, &self.name);
+        let names = std::mem::take(self.names.get_mut().unwrap_or_else(PoisonError::into_inner));
+        let stamp = stamp(names);
+        write_file(&self.dir.join(&stamp.path), &stamp.contents)?;
+        let swapped = swap::swap_into_place(
+            &self.dir,
+            &self.out,
+            (&self.parent, &self.name),
+            self.keep_spare,
+        );
         // On failure, dropping removes what is left of the staging folder.
         self.committed = swapped.is_ok();
         swapped.map_err(at(&self.out))
     }
+}
+
+/// The stamp of an output that holds `files` (see `manifest`): written
+/// last, it marks the folder as kenshu's and lists what kenshu wrote there.
+pub(crate) fn stamp(mut files: Vec<String>) -> OutputFile {
+    let text = manifest::stamp_text(guard::STAMP_TEXT, &mut files);
+    OutputFile::bytes(guard::STAMP, text)
 }
 
 /// Whether a write failed for a file where a folder goes, or a folder

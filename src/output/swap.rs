@@ -115,13 +115,13 @@ fn refusal(out: &Path) -> Option<io::Error> {
 }
 
 /// Puts `staging` (complete, stamped) in place of `out`; the old output, if
-/// any, becomes the spare tree, or is deleted in the background when there
-/// is one already.
+/// any, becomes the spare tree (when `keep_spare`), or is deleted in the
+/// background.
 pub(super) fn swap_into_place(
     staging: &Path,
     out: &Path,
-    parent: &Path,
-    name: &str,
+    (parent, name): (&Path, &str),
+    keep_spare: bool,
 ) -> io::Result<Cleanup> {
     if fs::symlink_metadata(out).is_err() {
         fs::rename(staging, out)?;
@@ -130,9 +130,14 @@ pub(super) fn swap_into_place(
     if let Some(refused) = refusal(out) {
         return Err(refused);
     }
+    let spare = parent.join(spare_name(name));
+    let retire = |old: &Path| match keep_spare {
+        true => keep_as_spare(old, &spare),
+        false => Cleanup::start(old.to_path_buf()),
+    };
     if exchange(staging, out)? {
         // `staging` now names the old output.
-        return Ok(keep_as_spare(staging, &parent.join(spare_name(name))));
+        return Ok(retire(staging));
     }
     let old = parent.join(old_name(name));
     remove_tree_if_exists(&old)?;
@@ -142,7 +147,7 @@ pub(super) fn swap_into_place(
         let _ = fs::rename(&old, out);
         return Err(err);
     }
-    Ok(keep_as_spare(&old, &parent.join(spare_name(name))))
+    Ok(retire(&old))
 }
 
 /// Renames the old output `old` to `spare` for the next build to recycle;

@@ -319,7 +319,7 @@ impl Output {
                 temporary: Some(base),
             });
         };
-        if let Err(problem) = crate::output::check_output(root, out) {
+        if let Err(problem) = crate::output::check_site_output(root, out) {
             complain!("{problem}");
             return Err(format!(
                 "--out {} cannot be used for the preview",

@@ -102,6 +102,7 @@ impl Store {
         scope: Scope,
     ) -> Result<usize, WriteError> {
         let mut count = 0;
+        let mut added = false;
         let mut kept: Vec<String> = Vec::with_capacity(files.len());
         for file in files {
             kept.push(file.path.clone());
@@ -113,11 +114,24 @@ impl Store {
                 continue;
             }
             write_atomically(&self.dir, &file)?;
-            self.files.insert(file.path, Held::of(file.contents));
+            added |= self
+                .files
+                .insert(file.path, Held::of(file.contents))
+                .is_none();
             count += 1;
         }
-        count += self.delete_stale(&kept, scope)?;
-        Ok(count)
+        let deleted = self.delete_stale(&kept, scope)?;
+        if added || deleted > 0 {
+            self.restamp()?;
+        }
+        Ok(count + deleted)
+    }
+
+    /// Lists the files the folder now holds in its stamp, as a build would,
+    /// so that a later build over it finds no file it did not write.
+    fn restamp(&self) -> Result<(), WriteError> {
+        let stamp = output::stamp(self.files.keys().cloned().collect());
+        write_atomically(&self.dir, &stamp)
     }
 
     fn delete_stale(&mut self, kept: &[String], scope: Scope) -> Result<usize, WriteError> {

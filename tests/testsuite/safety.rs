@@ -66,15 +66,55 @@ fn a_folder_of_someone_elses_files_keeps_every_file() {
 #[test]
 fn a_previous_output_is_stamped_and_replaced() {
     let site = TestSite::fixture("basic");
+    let extra = "content/modules/tools/extra.md";
+    site.write(extra, "---\ntitle: 追加\nskills: [privacy]\n---\n本文\n");
     site.run(&["build", "--out", "site-out"]).assert_success();
     assert!(site.path("site-out/.kenshu-output").is_file());
-    fs::write(site.path("site-out/stale.html"), "old").unwrap();
+    // A page kenshu wrote and no longer writes goes with the old output.
+    assert!(site.path("site-out/modules/extra/index.html").is_file());
+    fs::remove_file(site.path(extra)).unwrap();
     site.run(&["build", "--out", "site-out"]).assert_success();
-    assert!(!site.path("site-out/stale.html").exists());
+    assert!(!site.path("site-out/modules/extra").exists());
     assert!(site.path("site-out/index.html").is_file());
     // An empty folder is fine too.
     fs::create_dir_all(site.path("empty")).unwrap();
     site.run(&["build", "--out", "empty"]).assert_success();
+}
+
+#[test]
+fn files_added_to_a_previous_output_are_kept_and_the_build_refused() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    fs::write(site.path("public/予算資料.xlsx"), "mine").unwrap();
+    fs::create_dir_all(site.path("public/modules/extra")).unwrap();
+    fs::write(site.path("public/modules/extra/notes.txt"), "mine").unwrap();
+    for _ in 0..2 {
+        let run = site.build();
+        run.assert_failure();
+        assert!(
+            run.stderr
+                .contains("kenshu が書き出していないファイルがあります")
+                && run.stderr.contains("2 件"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("content/static/"),
+            "the hint says where they belong"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(site.path("public/予算資料.xlsx")).unwrap(),
+        "mine"
+    );
+    assert!(site.path("public/modules/extra/notes.txt").is_file());
+    assert!(
+        site.path("public/index.html").is_file(),
+        "the old output is intact"
+    );
+    fs::remove_file(site.path("public/予算資料.xlsx")).unwrap();
+    fs::remove_file(site.path("public/modules/extra/notes.txt")).unwrap();
+    site.build().assert_success();
 }
 
 #[cfg(unix)]
