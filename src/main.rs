@@ -241,7 +241,14 @@ fn build(options: BuildOptions, lang: Lang) -> ExitCode {
         }
         Err(BuildError::Invalid(diagnostics)) => {
             print_diagnostics(&diagnostics, lang);
-            say_err(&summary("cli.build-failed", &diagnostics).text(lang));
+            // Only a folder kenshu wrote is a previous output to speak of.
+            let previous = options.out_dir().join(kenshu::output::STAMP).is_file();
+            let code = if previous {
+                "cli.build-failed"
+            } else {
+                "cli.build-failed-first"
+            };
+            say_err(&summary(code, &diagnostics).text(lang));
             ExitCode::FAILURE
         }
         Err(BuildError::Write(err)) => {
@@ -273,7 +280,14 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(kenshu::report::ReportError::Write(message)) => {
-            say_err(&msg!("cli.error", detail = message.text(lang)).text(lang));
+            say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
+            ExitCode::FAILURE
+        }
+        Err(kenshu::report::ReportError::Unread(messages)) => {
+            for message in &messages {
+                say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
+            }
+            say_err(&kenshu::messages::word(lang, "report.failed"));
             ExitCode::FAILURE
         }
     }

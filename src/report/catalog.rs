@@ -101,8 +101,10 @@ impl Catalog {
             .collect();
         let mut role_lookup = HashMap::new();
         for (i, role) in roles.iter().enumerate() {
-            role_lookup.insert(role.id.clone(), i);
-            role_lookup.entry(role.name.clone()).or_insert(i);
+            role_lookup.insert(super::people::normal(&role.id), i);
+            role_lookup
+                .entry(super::people::normal(&role.name))
+                .or_insert(i);
         }
         let base_role = framework
             .roles
@@ -144,7 +146,10 @@ impl Catalog {
 
     /// A role by id or by name (rosters may give either).
     pub(super) fn role(&self, id_or_name: &str) -> Option<usize> {
-        self.role_lookup.get(id_or_name.trim()).copied()
+        // As typed: full-width letters (ＤＸ推進員) and spaces do not matter.
+        self.role_lookup
+            .get(&super::people::normal(id_or_name))
+            .copied()
     }
 
     /// The role a person is measured against: their own, else the base role.

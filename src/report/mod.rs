@@ -59,6 +59,9 @@ pub enum ReportError {
     Invalid(Vec<Diagnostic>),
     /// An output file could not be made or written.
     Write(Message),
+    /// Nothing to report from: an input that does not exist, or no record
+    /// file that could be read; the messages say which (nothing written).
+    Unread(Vec<Message>),
 }
 
 /// Files read in parallel per chunk: enough work for every thread, little memory.
@@ -66,6 +69,8 @@ const CHUNK: usize = 4096;
 
 /// Makes the report.
 pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
+    crate::output::check_report_output(&options.root, &options.out)
+        .map_err(|problem| ReportError::Invalid(vec![problem]))?;
     let (site, diagnostics) = load_outline(&options.root, LoadOptions { drafts: false });
     let site = match site {
         Some(site) if !diagnostics.has_errors() => site,
@@ -85,7 +90,7 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         None => People::default(),
     };
     let mut summary = ReportSummary::default();
-    let files = collect_inputs(&options.inputs, &mut summary.warnings);
+    let files = collect_inputs(&options.inputs, &mut summary.warnings)?;
     for chunk in files.chunks(CHUNK) {
         let results: Vec<_> = chunk
             .par_iter()
@@ -100,6 +105,11 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
                 Err(refusal) => summary.warnings.push(refusal_message(path, refusal)),
             }
         }
+    }
+    if summary.files_read == 0 {
+        let mut said = std::mem::take(&mut summary.warnings);
+        said.push(msg!("report.nothing-read", files = files.len()));
+        return Err(ReportError::Unread(said));
     }
     let names = Pseudonyms::new(options.anonymise, &catalog.key);
     let outputs = render(&renderer, &people, &catalog, &names, &summary)?;
@@ -120,16 +130,25 @@ fn refusal_message(path: &Path, refusal: Refusal) -> Message {
     }
 }
 
-/// Every `*.json` under the inputs, sorted, each once.
-fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<Message>) -> Vec<PathBuf> {
+/// Every `*.json` under the inputs, sorted, each once (a file named
+/// twice, or by two paths, is read once); an input that does not exist
+/// stops the report.
+fn collect_inputs(
+    inputs: &[PathBuf],
+    warnings: &mut Vec<Message>,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let missing: Vec<Message> = inputs
+        .iter()
+        .filter(|input| !input.exists())
+        .map(|input| msg!("report.no-input", path = input.display()))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ReportError::Unread(missing));
+    }
     let mut files = Vec::new();
     for input in inputs {
         if input.is_file() {
             files.push(input.clone());
-            continue;
-        }
-        if !input.is_dir() {
-            warnings.push(msg!("report.no-input", path = input.display()));
             continue;
         }
         for entry in walkdir::WalkDir::new(input).follow_links(true) {
@@ -154,7 +173,9 @@ fn collect_inputs(inputs: &[PathBuf], warnings: &mut Vec<Message>) -> Vec<PathBu
     }
     files.sort();
     files.dedup();
-    files
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| seen.insert(file.canonicalize().unwrap_or_else(|_| file.clone())));
+    Ok(files)
 }
 
 /// The CSV files of the people, modules and departments tables.
@@ -225,15 +246,29 @@ fn render(
     ])
 }
 
+/// What the report folder's mark says, for a person who opens it.
+const REPORT_MARK_TEXT: &str = "kenshu report が書き出した報告書のフォルダーです。\n\
+    This folder holds a report written by kenshu report.\n";
+
+/// Writes the report's files into `dir`, all or nothing, as a build writes
+/// the portal: into a staging folder put in place of `dir` at the end, so a
+/// failure leaves the last report as it was. The last report is then
+/// deleted, not kept (it may hold names).
 fn write_outputs(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<(), Message> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| msg!("report.cannot-create", path = dir.display(), detail = e))?;
-    for (name, bytes) in outputs {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes)
-            .map_err(|e| msg!("report.cannot-write", path = path.display(), detail = e))?;
+    use crate::output::{OutputFile, Staging};
+    let staging = Staging::create_keeping_nothing(dir).map_err(|e| e.message())?;
+    let mark = (
+        crate::output::REPORT_MARK,
+        REPORT_MARK_TEXT.as_bytes().to_vec(),
+    );
+    for (name, bytes) in outputs.iter().chain(std::iter::once(&mark)) {
+        let file = OutputFile::bytes(*name, bytes.clone());
+        staging.write(&file).map_err(|e| e.message())?;
     }
-    Ok(())
+    let cleanup = staging.commit().map_err(|e| e.message())?;
+    cleanup
+        .finish()
+        .map_err(|e| msg!("report.cannot-write", path = dir.display(), detail = e))
 }
 
 /// Names and numbers as written, or stable pseudonyms: an HMAC-SHA-256 of

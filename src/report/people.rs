@@ -57,7 +57,8 @@ pub(crate) struct People {
     index: HashMap<Key, usize>,
 }
 
-fn normal(text: &str) -> String {
+/// A staff number, name or department as compared: NFKC, no white space.
+pub(crate) fn normal(text: &str) -> String {
     text.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 

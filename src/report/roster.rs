@@ -61,6 +61,7 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let lines = LineStarts::of(text);
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
@@ -69,7 +70,9 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_of(text, p.byte() as usize));
         let field = |i: usize| record.get(columns[i]).unwrap_or("").trim().to_string();
         let at = |i: usize| Location::new(line, columns[i] + 1);
         let entry = RosterEntry {
@@ -92,7 +95,7 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
         };
         if entry.staff_number.is_empty() {
             problems.push(Diagnostic::error(path, at(0), msg!("roster.no-number")));
-        } else if let Some(first) = seen.insert(entry.staff_number.clone(), line) {
+        } else if let Some(first) = seen.insert(super::people::normal(&entry.staff_number), line) {
             problems.push(Diagnostic::error(
                 path,
                 at(0),
@@ -109,6 +112,34 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
         Ok(entries)
     } else {
         Err(problems)
+    }
+}
+
+/// Where the lines of a text start, for the line of a byte offset: Excel
+/// ends lines with CR LF, which the CSV reader's own line count gets one
+/// short of, and some tools with a lone CR.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn of(text: &str) -> LineStarts {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        LineStarts(starts)
+    }
+
+    /// The line (from 1) of a record the reader says starts at byte
+    /// `offset`: it may point at the end of the line before.
+    fn line_of(&self, text: &str, offset: usize) -> usize {
+        let skipped = text.get(offset..).map_or(0, |rest| {
+            rest.len() - rest.trim_start_matches(['\r', '\n']).len()
+        });
+        self.0.partition_point(|&start| start <= offset + skipped)
     }
 }
 

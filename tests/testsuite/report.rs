@@ -461,7 +461,6 @@ fn with_lang_en_the_warnings_are_english() {
         "--out",
         "report",
         "in",
-        "nowhere",
     ]);
     run.assert_success();
     let warnings: Vec<&str> = run.stderr.lines().collect();
@@ -480,8 +479,7 @@ fn with_lang_en_the_warnings_are_english() {
     assert!(line("future.json").contains("unsupported format version (schema: 3)"));
     assert!(line("broken.json").contains("not readable as the JSON of a learning record ("));
     assert!(line("empty.json").ends_with("empty.json: modules is missing; left out of the figures"));
-    assert!(line("nowhere").ends_with("nowhere: neither a file nor a folder"));
-    assert_eq!(warnings.len(), 7, "{}", run.stderr);
+    assert_eq!(warnings.len(), 6, "{}", run.stderr);
     for warning in &warnings {
         assert!(warning.starts_with("warning: "), "{warning}");
         assert!(
@@ -492,20 +490,14 @@ fn with_lang_en_the_warnings_are_english() {
         );
     }
     assert!(
-        run.stdout.starts_with("report: 4 files read, 7 left out"),
+        run.stdout.starts_with("report: 4 files read, 6 left out"),
         "{}",
         run.stdout
     );
     // Japanese stays the default, in the same words as before.
-    let run = s.site.run(&[
-        "report",
-        "--roster",
-        "roster.csv",
-        "--out",
-        "report",
-        "in",
-        "nowhere",
-    ]);
+    let run = s
+        .site
+        .run(&["report", "--roster", "roster.csv", "--out", "report", "in"]);
     assert!(
         run.stderr.lines().any(|l| l.starts_with("警告: ")
             && l.ends_with("empty.json: modules がありません。集計に入れません")),
@@ -518,6 +510,90 @@ fn with_lang_en_the_warnings_are_english() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn an_input_that_does_not_exist_or_holds_no_record_writes_nothing() {
+    let s = shipped();
+    write_inputs(&s);
+    s.site
+        .run(&["report", "--roster", "roster.csv", "--out", "report", "in"])
+        .assert_success();
+    let before = s.site.read("report/people.csv");
+    // A mistyped folder name: an error, and last week's report stays.
+    let run = s.site.run(&[
+        "report",
+        "--roster",
+        "roster.csv",
+        "--out",
+        "report",
+        "in",
+        "nowhere",
+    ]);
+    run.assert_failure();
+    assert!(
+        run.stderr
+            .contains("エラー: nowhere: ファイルもフォルダーもありません"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("何も書き出していません"),
+        "{}",
+        run.stderr
+    );
+    fs::create_dir_all(s.site.path("empty-folder")).unwrap();
+    let run = s.site.run(&["report", "--out", "report", "empty-folder"]);
+    run.assert_failure();
+    assert!(
+        run.stderr
+            .contains("読み込めた記録ファイルがありません（見つかった .json ファイル 0 件）"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.site.read("report/people.csv"), before);
+}
+
+#[test]
+fn a_report_never_replaces_a_portal_or_a_folder_of_other_files() {
+    let s = shipped();
+    write_inputs(&s);
+    s.site.run(&["build", "--out", "portal"]).assert_success();
+    let run = s
+        .site
+        .run(&["report", "--roster", "roster.csv", "--out", "portal", "in"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains("ポータルのフォルダーです"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        s.site.path("portal/modules").is_dir(),
+        "the portal is intact"
+    );
+    fs::create_dir_all(s.site.path("shared")).unwrap();
+    fs::write(s.site.path("shared/予算資料.xlsx"), "mine").unwrap();
+    s.site
+        .run(&["report", "--roster", "roster.csv", "--out", "shared", "in"])
+        .assert_failure();
+    assert_eq!(
+        fs::read_to_string(s.site.path("shared/予算資料.xlsx")).unwrap(),
+        "mine"
+    );
+    assert!(!s.site.path("shared/people.csv").exists());
+    // A report folder is refused as a portal's output in turn.
+    s.site
+        .run(&["report", "--roster", "roster.csv", "--out", "report", "in"])
+        .assert_success();
+    let run = s.site.run(&["build", "--out", "report"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains("報告書のフォルダーです"),
+        "{}",
+        run.stderr
+    );
+    assert!(s.site.path("report/people.csv").is_file());
 }
 
 /// Makes the site use the theme `mine` (themes/mine/), which falls back to
