@@ -83,13 +83,14 @@ fn write_question(out: &mut String, module_id: &str, number: usize, q: &Question
     };
     let _ = writeln!(
         out,
-        "  <question type=\"{kind}\">\n    <name><text>{module_id} 問{number}</text></name>\n    \
+        "  <question type=\"{kind}\">\n    <name><text>{id} 問{number}</text></name>\n    \
          <questiontext format=\"html\"><text>{}</text></questiontext>\n    \
          <generalfeedback format=\"html\"><text>{}</text></generalfeedback>\n    \
          <defaultgrade>1</defaultgrade>\n    <penalty>0</penalty>\n    <hidden>0</hidden>\n    \
-         <idnumber>{module_id}-q{number}</idnumber>",
+         <idnumber>{id}-q{number}</idnumber>",
         escape(&q.prompt),
-        escape(&q.explanation)
+        escape(&q.explanation),
+        id = escape(module_id)
     );
     match q.kind {
         QuestionKind::Single | QuestionKind::Multiple => write_choices(out, q),
@@ -103,7 +104,9 @@ fn write_question(out: &mut String, module_id: &str, number: usize, q: &Question
         QuestionKind::Text => {
             out.push_str("    <usecase>0</usecase>\n");
             for accepted in &q.accepted {
-                let _ = writeln!(out, "    <answer fraction=\"100\" format=\"moodle_auto_format\"><text>{}</text><feedback format=\"html\"><text></text></feedback></answer>", escape(accepted));
+                // Moodle reads `*` in a short answer as "anything".
+                let literal = accepted.replace('*', "\\*");
+                let _ = writeln!(out, "    <answer fraction=\"100\" format=\"moodle_auto_format\"><text>{}</text><feedback format=\"html\"><text></text></feedback></answer>", escape(&literal));
             }
         }
     }
@@ -115,7 +118,8 @@ fn write_choices(out: &mut String, q: &Question) {
     let single = right == 1 && q.kind == QuestionKind::Single;
     let _ = writeln!(
         out,
-        "    <single>{single}</single>\n    <shuffleanswers>0</shuffleanswers>\n    <answernumbering>abc</answernumbering>"
+        "    <single>{single}</single>\n    <shuffleanswers>{}</shuffleanswers>\n    <answernumbering>abc</answernumbering>",
+        u8::from(q.shuffle)
     );
     for choice in &q.choices {
         let fraction = match (choice.correct, single) {

@@ -59,7 +59,7 @@ pub(crate) fn rewrite_page(
     };
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("a[href]", |el| {
-            let href = el.get_attribute("href").unwrap_or_default();
+            let href = attribute(el, "href");
             let Target::Path(path) = classify(page_path, &href) else {
                 return Ok(());
             };
@@ -83,7 +83,7 @@ pub(crate) fn rewrite_page(
             } else {
                 "href"
             };
-            let value = el.get_attribute(name).unwrap_or_default();
+            let value = attribute(el, name);
             if let Target::Path(path) = classify(page_path, &value) {
                 need(path);
             }
@@ -95,6 +95,13 @@ pub(crate) fn rewrite_page(
         files: files.into_inner(),
         missing: missing.into_inner(),
     })
+}
+
+/// An attribute's value as the browser reads it: lol_html gives it as
+/// written, with character references (`&amp;`, `&#39;`) still in it.
+fn attribute(el: &lol_html::html_content::Element, name: &str) -> String {
+    let raw = el.get_attribute(name).unwrap_or_default();
+    html_escape::decode_html_entities(&raw).into_owned()
 }
 
 /// Resolves `url` as written in the page at `page_path`.

@@ -33,7 +33,9 @@ pub(crate) const SCHEMAS: [(&str, &[u8]); 4] = [
 pub(crate) struct Sco<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub mastery_score: u8,
+    /// The score that passes; `None` for a page without questions, which
+    /// is completed by being viewed.
+    pub mastery_score: Option<u8>,
     /// The page, the launch file (package path).
     pub href: String,
     /// Every other file the page needs (package paths).
@@ -61,7 +63,7 @@ impl Manifest<'_> {
              xsi:schemaLocation=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd \
              http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd \
              http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd\">",
-            escape(self.identifier)
+            xml_name(self.identifier)
         );
         out.push_str(
             "  <metadata>\n    <schema>ADL SCORM</schema>\n    <schemaversion>1.2</schemaversion>\n  </metadata>\n",
@@ -69,14 +71,15 @@ impl Manifest<'_> {
         out.push_str("  <organizations default=\"curriculum\">\n    <organization identifier=\"curriculum\">\n");
         let _ = writeln!(out, "      <title>{}</title>", escape(self.title));
         for sco in &self.scos {
+            let score = sco.mastery_score.map_or(String::new(), |score| {
+                format!("\n        <adlcp:masteryscore>{score}</adlcp:masteryscore>")
+            });
             let _ = writeln!(
                 out,
                 "      <item identifier=\"item-{id}\" identifierref=\"sco-{id}\">\n        \
-                 <title>{title}</title>\n        \
-                 <adlcp:masteryscore>{score}</adlcp:masteryscore>\n      </item>",
-                id = escape(sco.id),
+                 <title>{title}</title>{score}\n      </item>",
+                id = xml_name(sco.id),
                 title = escape(sco.title),
-                score = sco.mastery_score
             );
         }
         out.push_str("    </organization>\n  </organizations>\n  <resources>\n");
@@ -86,7 +89,7 @@ impl Manifest<'_> {
                 out,
                 "    <resource identifier=\"sco-{}\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"{href}\">\n      \
                  <file href=\"{href}\"/>",
-                escape(sco.id)
+                xml_name(sco.id)
             );
             for file in sco.files {
                 let _ = writeln!(out, "      <file href=\"{}\"/>", encode(file));
@@ -96,6 +99,21 @@ impl Manifest<'_> {
         out.push_str("  </resources>\n</manifest>\n");
         out
     }
+}
+
+/// An id as the tail of an XML identifier (`xs:ID`, an XML name): letters
+/// of any script, digits, `-`, `.` and `_` as they are, anything else
+/// (`&`, `'`, `(`, `・`…, which ids may hold) as `_uXXXX_`.
+pub(crate) fn xml_name(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '.' | '_') {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_u{:04X}_", u32::from(c)));
+        }
+    }
+    out
 }
 
 /// A package path as a URL reference, escaped for an attribute.
@@ -137,14 +155,14 @@ mod tests {
                 Sco {
                     id: "b",
                     title: "B",
-                    mastery_score: 70,
+                    mastery_score: Some(70),
                     href: "modules/b/index.html".into(),
                     files: &files,
                 },
                 Sco {
                     id: "a",
                     title: "A",
-                    mastery_score: 80,
+                    mastery_score: None,
                     href: "modules/a/index.html".into(),
                     files: &files,
                 },

@@ -258,7 +258,12 @@ fn manifest_file(role: &Role, pages: &[Packaged]) -> OutputFile {
         .map(|(module, path, packaged)| Sco {
             id: &module.id,
             title: &module.title,
-            mastery_score: module.pass_score,
+            mastery_score: module
+                .body
+                .quizzes
+                .iter()
+                .any(|q| !q.is_empty())
+                .then_some(module.pass_score),
             href: path.clone(),
             files: &packaged.files,
         })

@@ -47,18 +47,20 @@ fn package(site: &TestSite, extra: &[&str]) -> BTreeMap<String, PathBuf> {
         .collect()
 }
 
-#[test]
-fn scorm_manifests_validate_against_the_scorm_1_2_schemas() {
+/// Unzips every package of `zips` and validates its manifest with xmllint
+/// against the SCORM 1.2 schemas at the zip root; the entries by role.
+fn validate_manifests(
+    site: &TestSite,
+    zips: &BTreeMap<String, PathBuf>,
+) -> BTreeMap<String, BTreeMap<String, Vec<u8>>> {
     let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"]
         .into_iter()
         .find(|p| Path::new(p).is_file())
         .unwrap_or_else(|| {
             panic!("xmllint is missing: apt-get install libxml2-utils (bash .ci/run does)")
         });
-    let site = TestSite::shipped();
-    let zips = package(&site, &[]);
-    assert!(zips.len() >= 3, "only {zips:?}");
-    for (role, zip) in &zips {
+    let mut all = BTreeMap::new();
+    for (role, zip) in zips {
         let entries = read_zip(zip);
         for schema in [
             "imsmanifest.xml",
@@ -91,8 +93,22 @@ fn scorm_manifests_validate_against_the_scorm_1_2_schemas() {
             output.status.success() && stderr.contains("imsmanifest.xml validates"),
             "{role}: the manifest does not validate:\n{stderr}"
         );
+        all.insert(role.clone(), entries);
+    }
+    all
+}
+
+#[test]
+fn scorm_manifests_validate_against_the_scorm_1_2_schemas() {
+    let site = TestSite::shipped();
+    let zips = package(&site, &[]);
+    assert!(zips.len() >= 3, "only {zips:?}");
+    for (role, entries) in validate_manifests(&site, &zips) {
         let manifest = String::from_utf8_lossy(&entries["imsmanifest.xml"]).into_owned();
-        assert!(manifest.contains("<schemaversion>1.2</schemaversion>"));
+        assert!(
+            manifest.contains("<schemaversion>1.2</schemaversion>"),
+            "{role}"
+        );
         let pages = entries
             .keys()
             .filter(|k| k.ends_with("/index.html"))
@@ -100,6 +116,42 @@ fn scorm_manifests_validate_against_the_scorm_1_2_schemas() {
         assert_eq!(manifest.matches("adlcp:scormtype=\"sco\"").count(), pages);
         assert_eq!(manifest.matches("<adlcp:masteryscore>").count(), pages);
     }
+}
+
+#[test]
+fn ids_with_punctuation_give_valid_manifests_and_links_that_stay_links() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/modules/security/データ(基礎)&活用!.md",
+        "---\ntitle: データ活用\nskills: [privacy]\n---\n[読み物へ](読み物'1.md)\n\n```quiz\n- question: 正しい？\n  answer: true\n```\n",
+    );
+    site.write(
+        "content/modules/security/読み物'1.md",
+        "---\ntitle: 読み物\nskills: [privacy]\n---\n問題のないページ\n",
+    );
+    let zips = package(&site, &["--role", "general-staff"]);
+    let all = validate_manifests(&site, &zips);
+    let entries = &all["general-staff"];
+    let manifest = String::from_utf8_lossy(&entries["imsmanifest.xml"]).into_owned();
+    assert!(
+        manifest.contains("identifier=\"item-データ_u0028_基礎_u0029__u0026_活用_u0021_\""),
+        "{manifest}"
+    );
+    // The page without questions is completed by viewing: no mastery score.
+    let reading = manifest
+        .split("<item ")
+        .find(|item| item.contains("<title>読み物</title>"))
+        .expect("the reading's item");
+    assert!(!reading.contains("masteryscore"), "{reading}");
+    let page = entries
+        .iter()
+        .find(|(name, _)| name.contains("%E6%B4%BB%E7%94%A8") || name.contains("活用"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("the module page in the package");
+    assert!(
+        page.contains(">読み物へ</a>"),
+        "the link inside the package stays a link"
+    );
 }
 
 #[test]

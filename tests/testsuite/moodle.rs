@@ -262,3 +262,27 @@ fn a_module_becomes_one_category_with_its_questions_feedback_and_explanations() 
         .collect();
     assert_eq!(right, ["false"]);
 }
+
+#[test]
+fn ids_with_ampersands_wildcards_and_shuffling_are_written_as_moodle_reads_them() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/modules/security/a&b.md",
+        "---\ntitle: AとB\nskills: [privacy]\n---\n```quiz\n- question: 記号は？\n  answer: [\"a*b\"]\n- question: 選ぶ\n  choices:\n    - text: 一\n      correct: true\n    - text: 二\n- question: 順序どおり\n  shuffle: false\n  choices:\n    - text: 一\n      correct: true\n    - text: 二\n```\n",
+    );
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_success();
+    let text = site.read("q/a&b.xml");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("idnumber") || n.has_tag_name("shuffleanswers"))
+        .filter_map(|n| n.text())
+        .collect();
+    // Each question: its idnumber, then (choices) whether Moodle shuffles them.
+    assert_eq!(texts, ["a&b-q1", "a&b-q2", "1", "a&b-q3", "0"]);
+    assert!(
+        text.contains("<text>a\\*b</text>"),
+        "a literal * in a short answer"
+    );
+}

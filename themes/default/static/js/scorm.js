@@ -9,7 +9,8 @@
  *     parents (at most MAX_PARENTS up; a parent of another origin is
  *     skipped), then in window.opener and its parents. LMSInitialize("").
  *   - On start: cmi.core.lesson_status "not attempted" (or empty) becomes
- *     "incomplete". When cmi.core.entry is "resume", the answers kept in
+ *     "incomplete", or "completed" on a page without questions (reading it
+ *     is all it asks; its manifest item has no masteryscore). When cmi.core.entry is "resume", the answers kept in
  *     cmi.suspend_data are graded again on the page (kenshuQuiz.restore).
  *   - After each completed attempt (quiz.js's "kenshu:attempt" event, which
  *     this script takes with preventDefault so localStorage is left alone):
@@ -147,7 +148,13 @@
     passedEver = status === "passed";
     var raw = parseFloat(get("cmi.core.score.raw"));
     bestScore = isNaN(raw) ? null : raw;
-    if (status === "" || status === "not attempted") set("cmi.core.lesson_status", "incomplete");
+    var readOnly = !document.querySelector("fieldset.question");
+    if (readOnly && status !== "passed") {
+      set("cmi.core.lesson_status", "completed");
+      passedEver = true; // nothing left to do: exit "" on leaving
+    } else if (status === "" || status === "not attempted") {
+      set("cmi.core.lesson_status", "incomplete");
+    }
     if (get("cmi.core.entry") === "resume" && quiz()) {
       var answers = decode(get("cmi.suspend_data"));
       if (answers) quiz().restore(answers);
