@@ -66,16 +66,16 @@ struct RawAssessment {
 struct RawModule {
     passed: bool,
     #[serde(rename = "bestScore")]
-    best_score: u32,
+    best_score: i64,
     #[serde(default, rename = "lastScore")]
-    last_score: Option<u32>,
+    last_score: Option<i64>,
     attempts: u32,
     #[serde(default, rename = "passedAt")]
-    _passed_at: Option<String>,
+    passed_at: Option<String>,
     #[serde(default, rename = "updatedAt")]
-    _updated_at: Option<String>,
+    updated_at: Option<String>,
     #[serde(default, rename = "firstScore")]
-    first_score: Option<u32>,
+    first_score: Option<i64>,
     #[serde(default, rename = "firstMissed")]
     first_missed: Option<Vec<String>>,
 }
@@ -137,8 +137,9 @@ pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Record, Refusal> {
 pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> {
     let invalid = Refusal::Invalid;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = serde_json::Deserializer::from_slice(bytes);
     let raw: RawFile =
-        serde_json::from_slice(bytes).map_err(|e| invalid(msg!("report.not-json", detail = e)))?;
+        serde_path_to_error::deserialize(&mut reader).map_err(|e| invalid(json_problem(&e)))?;
     if raw.format.as_deref() != Some("kenshu-progress") {
         return Err(invalid(msg!("report.not-record")));
     }
@@ -163,11 +164,37 @@ pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> 
     }
     Ok(Record {
         learner,
-        exported_at: raw.exported_at.as_deref().and_then(stamp::parse),
+        exported_at: checked_date("exportedAt".into(), raw.exported_at.as_deref())
+            .map_err(invalid)?,
         assessments: assessments(raw.self_assessment.unwrap_or_default(), catalog)
             .map_err(invalid)?,
         modules: module_results(modules, catalog).map_err(invalid)?,
     })
+}
+
+/// Why a file is not a record's JSON, in the office's words: where the
+/// text breaks off, or which field is missing or holds a wrong value
+/// (serde's own sentences are English and name Rust types).
+fn json_problem(err: &serde_path_to_error::Error<serde_json::Error>) -> Message {
+    let inner = err.inner();
+    if !inner.is_data() {
+        return msg!(
+            "report.not-json",
+            line = inner.line(),
+            column = inner.column()
+        );
+    }
+    let path = err.path().to_string();
+    let text = inner.to_string();
+    let missing = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match missing {
+        Some(field) if path == "." => msg!("report.missing-field", field = field),
+        Some(field) => msg!("report.missing-field", field = format!("{path}.{field}")),
+        None if path == "." => msg!("report.not-record"),
+        None => msg!("report.bad-field", field = path),
+    }
 }
 
 fn check_learner(learner: &Learner) -> Result<(), Message> {
@@ -212,15 +239,33 @@ fn assessments(
             return Err(msg!("report.bad-level", skill = skill, top = top));
         }
         if let Some(index) = catalog.skill(&skill) {
-            out.push((
-                index,
-                a.level as u8,
-                a.assessed_at.as_deref().and_then(stamp::parse),
-            ));
+            let field = format!("selfAssessment.{skill}.assessedAt");
+            let at = checked_date(field, a.assessed_at.as_deref())?;
+            out.push((index, a.level as u8, at));
         }
     }
     out.sort_by_key(|a| a.0);
     Ok(out)
+}
+
+/// A date-time of a record: absent, or a real one (not 2024-02-30) no later
+/// than tomorrow (a clock a little ahead is forgiven, 2099 is not).
+fn checked_date(field: String, text: Option<&str>) -> Result<Option<Stamp>, Message> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let stamp = stamp::parse(text).ok_or_else(|| msg!("report.bad-date", field = &field))?;
+    let tomorrow = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| d.as_secs() as i64 + 86_400);
+    if stamp > tomorrow {
+        return Err(msg!(
+            "report.future-date",
+            field = field,
+            date = stamp::japan_date(stamp)
+        ));
+    }
+    Ok(Some(stamp))
 }
 
 fn module_results(
@@ -232,12 +277,16 @@ fn module_results(
         if !is_valid_key(&id) {
             return Err(msg!("report.bad-module-id", id = id));
         }
-        let score = |field: &str, value: u32| -> Result<u8, Message> {
+        // Scores are read as any whole number, so -1 gets the range message.
+        let score = |field: &str, value: i64| -> Result<u8, Message> {
             u8::try_from(value)
                 .ok()
                 .filter(|v| *v <= 100)
                 .ok_or_else(|| msg!("report.bad-score", field = format!("modules.{id}.{field}")))
         };
+        for (field, date) in [("passedAt", &m.passed_at), ("updatedAt", &m.updated_at)] {
+            checked_date(format!("modules.{id}.{field}"), date.as_deref())?;
+        }
         let best = score("bestScore", m.best_score)?;
         m.last_score.map(|s| score("lastScore", s)).transpose()?;
         let first_score = m.first_score.map(|s| score("firstScore", s)).transpose()?;

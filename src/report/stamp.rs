@@ -47,6 +47,10 @@ pub(crate) fn parse(text: &str) -> Option<Stamp> {
         _ => return None,
     };
     let days = days_from_civil(year, month, day);
+    // 2024-02-30 would count on to 03-01: only a real date reads back.
+    if civil_from_days(days) != (year, month, day) {
+        return None;
+    }
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 

@@ -693,3 +693,92 @@ fn a_report_template_of_the_site_theme_replaces_the_built_in_one() {
     );
     assert!(!s.site.path("again").exists(), "nothing written");
 }
+
+#[test]
+fn impossible_or_future_dates_and_bad_values_are_named_in_japanese() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    let learner = json!({ "name": "=HYPERLINK(\"http://evil.example/\",\"x\")", "staffNumber": "S9", "department": "+SUM(1)", "role": "general-staff" });
+    let good = record(
+        &s.key,
+        learner.clone(),
+        json!({ module: passed("2026-10-01T00:00:00.000Z") }),
+        "2026-11-01T00:00:00.000Z",
+    );
+    s.site.write("in/good.json", &good.to_string());
+    let cases = [
+        (
+            "feb30",
+            record(
+                &s.key,
+                learner.clone(),
+                json!({}),
+                "2024-02-30T10:00:00.000Z",
+            ),
+            "exportedAt が日時として読めません",
+        ),
+        (
+            "future",
+            record(
+                &s.key,
+                learner.clone(),
+                json!({}),
+                "2099-12-31T10:00:00.000Z",
+            ),
+            "exportedAt が未来の日付（2099-12-31）です",
+        ),
+        (
+            "negative",
+            record(
+                &s.key,
+                learner.clone(),
+                json!({ module: { "passed": true, "bestScore": -1, "attempts": 1 } }),
+                "2026-11-01T00:00:00.000Z",
+            ),
+            "bestScore は 0〜100 の整数です",
+        ),
+        (
+            "no-passed",
+            record(
+                &s.key,
+                learner.clone(),
+                json!({ module: { "bestScore": 10, "attempts": 1 } }),
+                "2026-11-01T00:00:00.000Z",
+            ),
+            "passed がありません",
+        ),
+    ];
+    for (name, value, _) in &cases {
+        s.site.write(&format!("in/{name}.json"), &value.to_string());
+    }
+    s.site.write("in/cut.json", &good.to_string()[..60]);
+    let run = s.site.run(&["report", "--out", "report", "in"]);
+    run.assert_success();
+    for (name, _, said) in &cases {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.contains(&format!("{name}.json")))
+            .unwrap_or_else(|| panic!("{name}: {}", run.stderr));
+        assert!(line.contains(said), "{line}");
+    }
+    let cut = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("cut.json"))
+        .expect("cut.json");
+    assert!(cut.contains("1 行 60 文字目で途切れている"), "{cut}");
+    for english in ["expected", "invalid", "missing field", "EOF"] {
+        assert!(
+            !run.stderr.contains(english),
+            "serde's English: {}",
+            run.stderr
+        );
+    }
+    let people = s.site.read("report/people.csv");
+    assert!(
+        people.contains("'=HYPERLINK("),
+        "a formula is kept as text: {people}"
+    );
+    assert!(people.contains("'+SUM(1)"), "{people}");
+}
