@@ -13,7 +13,7 @@ use super::{location, node_start, serde_message, unknown_key};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::source::SourceText;
 use marked_yaml::{Marker, Node};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IntoDeserializer};
 
 /// Most problems reported for one node before reading gives up on it.
 const MAX_PROBLEMS: usize = 64;
@@ -45,7 +45,7 @@ pub(crate) fn read_all<T: DeserializeOwned>(
             // Already reported as the wrong value it was.
             break;
         }
-        let (problem, culprit) = diagnose(source, current, &err);
+        let (problem, culprit) = diagnose::<T>(source, current, &err);
         problems.push(problem);
         let Some(path) = culprit else { break };
         let mut next = current.clone();
@@ -60,7 +60,7 @@ pub(crate) fn read_all<T: DeserializeOwned>(
 
 /// The diagnostic for one failed read, and the path of the entry to leave
 /// out before reading again (none when the problem is not one entry's).
-fn diagnose(
+fn diagnose<T: DeserializeOwned>(
     source: &SourceText,
     node: &Node,
     err: &marked_yaml::Error,
@@ -73,13 +73,50 @@ fn diagnose(
             return (Diagnostic::error(source.path, key_at, message), Some(path));
         }
     }
-    match err.start_mark() {
-        Some(mark) => (
-            problem(location(source, Some(&mark))),
-            find_value(node, &mark),
-        ),
-        None => (problem(node_start(source, node)), None),
+    let mark = err.start_mark();
+    if let Some(path) = mark.as_ref().and_then(|mark| find_value(node, mark)) {
+        return (problem(location(source, mark.as_ref())), Some(path));
     }
+    // The mark, if any, is the mapping being read, not the value of the
+    // wrong kind: read again, following the path, to find it.
+    let path = failing_path::<T>(node);
+    match path
+        .as_deref()
+        .and_then(|path| Some((node_at(node, path)?, path)))
+    {
+        Some((found, path)) if missing_key(err).is_none() => {
+            (problem(node_start(source, found)), trim_to_entry(path))
+        }
+        Some((found, _)) => (problem(node_start(source, found)), None),
+        None => match mark {
+            Some(mark) => (problem(location(source, Some(&mark))), None),
+            None => (problem(node_start(source, node)), None),
+        },
+    }
+}
+
+/// The path to the value that fails to read as `T`, by reading it again
+/// with serde_path_to_error (only when it failed: the plain read is faster).
+fn failing_path<T: DeserializeOwned>(node: &Node) -> Option<Vec<Step>> {
+    use serde_path_to_error::Segment;
+    let err = serde_path_to_error::deserialize::<_, T>(node.into_deserializer()).err()?;
+    err.path()
+        .iter()
+        .map(|segment| match segment {
+            Segment::Map { key } => Some(Step::Key(key.clone())),
+            Segment::Seq { index } => Some(Step::Item(*index)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The node at `path` below `node`.
+fn node_at<'n>(node: &'n Node, path: &[Step]) -> Option<&'n Node> {
+    path.iter().try_fold(node, |at, step| match (step, at) {
+        (Step::Key(key), Node::Mapping(map)) => map.get(key.as_str()),
+        (Step::Item(index), Node::Sequence(list)) => list.get(*index),
+        _ => None,
+    })
 }
 
 fn node_starts_at(node: &Node, mark: &Marker) -> bool {

@@ -168,6 +168,14 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   assert.equal(dates.length, role.modules.length);
   assert.ok(dates.every((d) => d.includes('2026')), `pass dates: ${dates}`);
   assert.equal(await rolePage.locator('.certificate__print').isVisible(), true);
+  assert.equal(await rolePage.locator('[data-certificate-no-name]').isVisible(), false);
+
+  // Without a name the certificate says where to enter it, and does not print.
+  await rolePage.evaluate(() => window.kenshuStore.setLearner({ name: '' }));
+  await rolePage.reload();
+  assert.equal(await rolePage.locator('[data-certificate-no-name]').isVisible(), true, 'asks for the name');
+  assert.equal(await rolePage.locator('.certificate__print').isVisible(), false, 'no nameless certificate');
+  assert.ok((await rolePage.locator('[data-certificate-no-name] a').getAttribute('href')).endsWith('progress/index.html#learner-name'));
   watch.assertClean();
   await watch.context.close();
 });

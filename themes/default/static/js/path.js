@@ -18,7 +18,9 @@
  *     .quiz-summary__next                 「次に学ぶモジュール」 once the module is passed
  *   [data-continue] [data-continue-body]  home: the next unpassed module of the
  *                                        followed role and its progress, or a role chooser
- *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step)
+ *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step);
+ *     [data-certificate-no-name]: shown, and printing withheld, while the
+ *     learner has not entered a name
  */
 (function () {
   "use strict";
@@ -255,9 +257,13 @@
       var complete = allPassed(ids);
       article.setAttribute("data-complete", complete ? "true" : "false");
       article.querySelector("[data-certificate-issued]").textContent = formatDate(new Date().toISOString());
+      var named = !!(learner.name && learner.name.trim());
       document.querySelector("[data-certificate-incomplete]").hidden = complete;
+      // A certificate names its holder: none is printed without a name.
+      var noName = document.querySelector("[data-certificate-no-name]");
+      if (noName) noName.hidden = !complete || named;
       document.querySelector("[data-certificate-actions]").hidden = false;
-      document.querySelector(".certificate__print").hidden = !complete;
+      document.querySelector(".certificate__print").hidden = !complete || (!!noName && !named);
     };
     document.querySelector(".certificate__print").addEventListener("click", function () {
       window.print();
