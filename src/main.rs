@@ -148,8 +148,8 @@ fn package_scorm(options: PackageOptions, lang: Lang) -> ExitCode {
             say_err(&summary("cli.nothing-written", &diagnostics).text(lang));
             ExitCode::FAILURE
         }
-        Err(PackageError::Write(err)) => {
-            say_err(&msg!("cli.error", detail = err).text(lang));
+        Err(PackageError::Write(message)) => {
+            say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
             ExitCode::FAILURE
         }
     }
@@ -190,8 +190,8 @@ fn export(what: ExportCommand, lang: Lang) -> ExitCode {
             say_err(&summary("cli.nothing-written", &diagnostics).text(lang));
             ExitCode::FAILURE
         }
-        Err(ExportError::Write(err)) => {
-            say_err(&msg!("cli.error", detail = err).text(lang));
+        Err(ExportError::Write(message)) => {
+            say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
             ExitCode::FAILURE
         }
     }

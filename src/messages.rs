@@ -154,14 +154,46 @@ impl Message {
     }
 }
 
-/// A list argument's items joined with the language's separator; any
-/// other value as it is.
+/// A list argument's items joined with the language's separator, a
+/// system error in the language's words; any other value as it is.
 fn joined(value: &str, lang: Lang) -> String {
+    if let Some(rest) = value.strip_prefix(SYSTEM_ERROR) {
+        let (code, system) = rest.split_once(SYSTEM_ERROR).unwrap_or(("", rest));
+        return match entry(lang, code) {
+            Some(entry) => entry.message.clone(),
+            None => system.to_string(),
+        };
+    }
     if value.contains(LIST_ITEMS) {
         value.replace(LIST_ITEMS, &word(lang, "label.list-separator"))
     } else {
         value.to_string()
     }
+}
+
+/// Marks an argument that is a system error until it is put into words
+/// (the ASCII record separator).
+const SYSTEM_ERROR: &str = "\u{1e}";
+
+/// An I/O error as a message argument: in the catalogue's words for the
+/// common kinds (`io.not-found`…), as the system says it otherwise. The
+/// system's sentences are English ("Not a directory (os error 20)").
+pub fn io_detail(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let code = match err.kind() {
+        K::NotFound => "io.not-found",
+        K::PermissionDenied => "io.permission-denied",
+        K::AlreadyExists => "io.already-exists",
+        K::NotADirectory => "io.not-a-directory",
+        K::IsADirectory => "io.is-a-directory",
+        K::DirectoryNotEmpty => "io.directory-not-empty",
+        K::ReadOnlyFilesystem => "io.read-only",
+        K::StorageFull | K::QuotaExceeded => "io.storage-full",
+        K::InvalidFilename => "io.invalid-file-name",
+        K::InvalidData => "io.invalid-data",
+        _ => "",
+    };
+    format!("{SYSTEM_ERROR}{code}{SYSTEM_ERROR}{err}")
 }
 
 /// A word from the catalogue itself (labels such as "error").

@@ -175,7 +175,10 @@ fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
             Diagnostic::error(
                 parent,
                 Location::START,
-                msg!("file.cannot-create", detail = e),
+                msg!(
+                    "file.cannot-create",
+                    detail = crate::messages::io_detail(&e)
+                ),
             )
         })?;
     }
@@ -183,7 +186,7 @@ fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
         Diagnostic::error(
             target,
             Location::START,
-            msg!("file.cannot-write", detail = e),
+            msg!("file.cannot-write", detail = crate::messages::io_detail(&e)),
         )
     })
 }

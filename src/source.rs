@@ -77,7 +77,7 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
         Diagnostic::error(
             relative,
             Location::START,
-            msg!("file.unreadable", detail = err),
+            msg!("file.unreadable", detail = crate::messages::io_detail(&err)),
         )
     };
     let path = root.join(relative);

@@ -152,7 +152,7 @@ fn overlay_disk(
             Err(err) => problems.push(Diagnostic::error(
                 &path,
                 Location::START,
-                msg!("file.unreadable", detail = err),
+                msg!("file.unreadable", detail = crate::messages::io_detail(&err)),
             )),
         }
     }

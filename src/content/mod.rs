@@ -134,7 +134,12 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
                 diagnostics.push(Diagnostic::error(
                     path,
                     Location::START,
-                    msg!("file.unreadable", detail = err),
+                    msg!(
+                        "file.unreadable",
+                        detail = err
+                            .io_error()
+                            .map_or_else(|| err.to_string(), crate::messages::io_detail)
+                    ),
                 ));
             }
         }

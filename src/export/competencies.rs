@@ -64,7 +64,9 @@ pub fn export_competencies(
         }
     };
     let path = out.unwrap_or_else(|| root.join("moodle/competencies.csv"));
-    write_file(&path, csv.as_bytes())?;
+    // A CSV that starts with tool_lpimportcsv's header is one kenshu wrote.
+    let header = HEADER.join(",");
+    write_file(&path, csv.as_bytes(), header.as_bytes())?;
     Ok((path, count, diagnostics))
 }
 

@@ -20,7 +20,8 @@ use std::path::Path;
 #[derive(Debug)]
 pub enum ExportError {
     Invalid(Diagnostics),
-    Write(String),
+    /// A file could not be written, or would replace a file of the user's.
+    Write(crate::messages::Message),
 }
 
 /// The checked site, or every problem it has.
@@ -32,9 +33,19 @@ fn checked_site(root: &Path) -> Result<(Site, Diagnostics), ExportError> {
     }
 }
 
-/// Writes a file, creating its folder; the error names the file.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let fail = |e: std::io::Error| ExportError::Write(format!("{}: {e}", path.display()));
+/// Writes a file, creating its folder; the error names the file. A file
+/// already there is replaced only when it starts as this export's files
+/// do (`ours`: kenshu wrote it).
+fn write_file(path: &Path, bytes: &[u8], ours: &[u8]) -> Result<(), ExportError> {
+    crate::output::check_replaceable(path, |p| crate::output::starts_with(p, ours))
+        .map_err(ExportError::Write)?;
+    let fail = |e: std::io::Error| {
+        ExportError::Write(crate::msg!(
+            "output.cannot-write",
+            path = path.display(),
+            detail = crate::messages::io_detail(&e)
+        ))
+    };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(fail)?;
     }

@@ -40,7 +40,8 @@ pub fn export_questions(
             continue;
         }
         let xml = module_xml(&site, module);
-        write_file(&dir.join(format!("{}.xml", module.id)), xml.as_bytes())?;
+        let path = dir.join(format!("{}.xml", module.id));
+        write_file(&path, xml.as_bytes(), QUIZ_START.as_bytes())?;
         files += 1;
         questions += count;
     }
@@ -48,6 +49,10 @@ pub fn export_questions(
 }
 
 /// The Moodle XML file of one module.
+/// How every question file kenshu writes begins.
+const QUIZ_START: &str =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n  <question type=\"category\">";
+
 pub(crate) fn module_xml(site: &Site, module: &Module) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n");
     let category = format!(

@@ -59,7 +59,10 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         Diagnostic::error(
             out,
             Location::START,
-            msg!("output.unreadable", detail = err),
+            msg!(
+                "output.unreadable",
+                detail = crate::messages::io_detail(&err)
+            ),
         )
     };
     let meta = match fs::symlink_metadata(out) {

@@ -16,11 +16,13 @@
 mod file;
 mod guard;
 mod manifest;
+mod replace;
 mod reuse;
 mod swap;
 
 pub use file::{Contents, OutputFile};
 pub use guard::{check_output, check_report_output, check_site_output, REPORT_MARK, STAMP};
+pub use replace::{check_replaceable, starts_with};
 pub use swap::{Cleanup, Refused};
 
 use crate::messages::Message;
@@ -54,7 +56,7 @@ impl WriteError {
             None => msg!(
                 "output.cannot-write",
                 path = self.path.display(),
-                detail = &self.source
+                detail = crate::messages::io_detail(&self.source)
             ),
         }
     }

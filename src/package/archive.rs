@@ -24,9 +24,22 @@ pub(crate) fn zip_bytes(files: &[OutputFile]) -> Result<Vec<u8>, String> {
         zip.write_all(&bytes)
             .map_err(|e| format!("{}: {e}", file.path))?;
     }
+    zip.set_comment(ZIP_COMMENT);
     zip.finish()
         .map(Cursor::into_inner)
         .map_err(|e| e.to_string())
+}
+
+/// The comment of every package kenshu writes: how a later run knows that
+/// a zip at the same path is one it may replace.
+pub(crate) const ZIP_COMMENT: &str = "kenshu package scorm";
+
+/// Whether the file at `path` is a package kenshu wrote.
+pub(crate) fn is_our_package(path: &Path) -> bool {
+    fs::File::open(path)
+        .ok()
+        .and_then(|file| zip::ZipArchive::new(file).ok())
+        .is_some_and(|archive| archive.comment() == ZIP_COMMENT.as_bytes())
 }
 
 /// Writes `bytes` to `path` through a temporary file beside it, so a

@@ -16,6 +16,7 @@ use crate::build::prepare;
 use crate::config::SITE_FILE;
 use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics, Location};
 use crate::framework::Role;
+use crate::messages::Message;
 use crate::msg;
 use crate::output::{Contents, OutputFile};
 use crate::render::{copied_files, PageId, Renderer, SiteValues};
@@ -23,7 +24,7 @@ use crate::site::{LoadOptions, Module, Site};
 use links::{rewrite_page, PackagedPage, Targets};
 use manifest::{Manifest, Sco, SCHEMAS};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(crate) use manifest::escape as xml_escape;
 
@@ -65,7 +66,9 @@ pub struct PackageReport {
 #[derive(Debug)]
 pub enum PackageError {
     Invalid(Diagnostics),
-    Write(String),
+    /// A package could not be written, or would replace a file of the
+    /// user's (then nothing is written).
+    Write(Message),
 }
 
 /// Writes `<out>/<role-id>.zip` for each chosen role, or nothing at all.
@@ -94,13 +97,26 @@ pub fn package_scorm(options: &PackageOptions) -> Result<PackageReport, PackageE
         return Err(PackageError::Invalid(diagnostics));
     }
     let out = options.out_dir();
-    std::fs::create_dir_all(&out)
-        .map_err(|e| PackageError::Write(format!("{}: {e}", out.display())))?;
+    let cannot = |path: &Path, e: std::io::Error| {
+        PackageError::Write(msg!(
+            "output.cannot-write",
+            path = path.display(),
+            detail = crate::messages::io_detail(&e)
+        ))
+    };
+    // Every package is checked before any is written: all or nothing.
+    let paths: Vec<PathBuf> = zips
+        .iter()
+        .map(|z| out.join(format!("{}.zip", z.0)))
+        .collect();
+    for path in &paths {
+        crate::output::check_replaceable(path, archive::is_our_package)
+            .map_err(PackageError::Write)?;
+    }
+    std::fs::create_dir_all(&out).map_err(|e| cannot(&out, e))?;
     let mut packages = Vec::new();
-    for (role, modules, files, bytes) in zips {
-        let path = out.join(format!("{role}.zip"));
-        archive::write_atomically(&path, &bytes)
-            .map_err(|e| PackageError::Write(format!("{}: {e}", path.display())))?;
+    for ((role, modules, files, bytes), path) in zips.into_iter().zip(paths) {
+        archive::write_atomically(&path, &bytes).map_err(|e| cannot(&path, e))?;
         packages.push(PackageSummary {
             role,
             path,

@@ -266,9 +266,13 @@ fn write_outputs(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<(), Message>
         staging.write(&file).map_err(|e| e.message())?;
     }
     let cleanup = staging.commit().map_err(|e| e.message())?;
-    cleanup
-        .finish()
-        .map_err(|e| msg!("report.cannot-write", path = dir.display(), detail = e))
+    cleanup.finish().map_err(|e| {
+        msg!(
+            "report.cannot-write",
+            path = dir.display(),
+            detail = crate::messages::io_detail(&e)
+        )
+    })
 }
 
 /// Names and numbers as written, or stable pseudonyms: an HMAC-SHA-256 of

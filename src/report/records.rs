@@ -116,7 +116,12 @@ pub(crate) enum Refusal {
 /// Reads and checks one file.
 pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Record, Refusal> {
     let invalid = Refusal::Invalid;
-    let unreadable = |e: std::io::Error| invalid(msg!("report.unreadable", detail = e));
+    let unreadable = |e: std::io::Error| {
+        invalid(msg!(
+            "report.unreadable",
+            detail = crate::messages::io_detail(&e)
+        ))
+    };
     let too_big = || invalid(msg!("report.too-big", max = "2 MB"));
     let file = std::fs::File::open(path).map_err(unreadable)?;
     let size = file.metadata().map_or(0, |m| m.len());

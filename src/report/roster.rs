@@ -34,7 +34,7 @@ pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, V
         vec![Diagnostic::error(
             path,
             Location::START,
-            msg!("roster.unreadable", detail = e),
+            msg!("roster.unreadable", detail = crate::messages::io_detail(&e)),
         )]
     })?;
     parse(&decode(&bytes), path, catalog)

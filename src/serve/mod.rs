@@ -43,6 +43,7 @@ pub use watch::{classify, ChangeKind, Changes};
 
 use crate::build::BuildError;
 use crate::diagnostics::Diagnostics;
+use crate::messages::{Lang, Message};
 use crate::msg;
 use live::Live;
 use rebuild::Preview;
@@ -81,7 +82,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
         msg!(
             "serve.no-site-folder",
             path = options.root.display(),
-            detail = e
+            detail = crate::messages::io_detail(&e)
         )
         .text(options.lang)
     })?;
@@ -90,14 +91,15 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
         let hint = message.hint(options.lang).unwrap_or_default();
         return Err(format!("{}\n  {hint}", message.text(options.lang)).into());
     }
-    let output = Output::choose(&root, options.out.as_deref())?;
+    let output = Output::choose(&root, options.out.as_deref(), options.lang)
+        .map_err(|message| message.text_with_hint(options.lang))?;
     let server =
         server::Server::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
             msg!(
                 "serve.cannot-listen",
                 bind = options.bind,
                 port = options.port,
-                detail = e
+                detail = crate::messages::io_detail(&e)
             )
             .text(options.lang)
         })?;
@@ -128,7 +130,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
     let accepting = http::start(server, context, Arc::clone(&stop))?;
     announce(&url, &root, &output, options.bind, options.lang);
     if options.open {
-        open_browser(&url);
+        open_browser(&url, options.lang);
     }
     watch_loop(&signals, &mut preview, &live);
     say!("{}", crate::messages::word(options.lang, "serve.stopping"));
@@ -273,7 +275,7 @@ fn announce(url: &str, root: &Path, output: &Output, bind: IpAddr, lang: crate::
     );
 }
 
-fn open_browser(url: &str) {
+fn open_browser(url: &str, lang: Lang) {
     let opener = if cfg!(target_os = "windows") {
         ("cmd", vec!["/C", "start", "", url])
     } else if cfg!(target_os = "macos") {
@@ -282,10 +284,13 @@ fn open_browser(url: &str) {
         ("xdg-open", vec![url])
     };
     if let Err(err) = std::process::Command::new(opener.0).args(&opener.1).spawn() {
-        complain!(
-            "warning: cannot open a browser ({}: {err}); open {url} yourself",
-            opener.0
+        let message = msg!(
+            "serve.no-browser",
+            program = opener.0,
+            detail = crate::messages::io_detail(&err),
+            url = url
         );
+        complain!("{}", message.text(lang));
     }
 }
 
@@ -294,12 +299,14 @@ struct Output {
     dir: PathBuf,
     /// A fresh private folder made for this run, removed at the end.
     temporary: Option<tempfile::TempDir>,
+    /// The language of the warning if it cannot be removed.
+    lang: Lang,
 }
 
 impl Output {
     /// `--out` if given and safe to replace (the guard `build` uses too),
     /// else a new folder that only this user can open, under a random name.
-    fn choose(root: &Path, out: Option<&Path>) -> Result<Output, String> {
+    fn choose(root: &Path, out: Option<&Path>, lang: Lang) -> Result<Output, Message> {
         let Some(out) = out else {
             let mut builder = tempfile::Builder::new();
             builder.prefix("kenshu-serve-");
@@ -308,32 +315,46 @@ impl Output {
                 use std::os::unix::fs::PermissionsExt;
                 builder.permissions(std::fs::Permissions::from_mode(0o700));
             }
+            let cannot = |path: &Path, e: std::io::Error| {
+                msg!(
+                    "serve.cannot-create",
+                    path = path.display(),
+                    detail = crate::messages::io_detail(&e)
+                )
+            };
             let base = builder
                 .tempdir()
-                .map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+                .map_err(|e| cannot(&std::env::temp_dir(), e))?;
             let dir = base.path().join("site");
-            std::fs::create_dir(&dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir(&dir).map_err(|e| cannot(&dir, e))?;
             return Ok(Output {
                 dir,
                 temporary: Some(base),
+                lang,
             });
         };
         if let Err(problem) = crate::output::check_site_output(root, out) {
-            complain!("{problem}");
-            return Err(format!(
-                "--out {} cannot be used for the preview",
-                out.display()
-            ));
+            complain!("{}", problem.render(lang));
+            return Err(msg!("serve.out-refused", path = out.display()));
         }
-        std::fs::create_dir_all(out)
-            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-        let dir = out
-            .canonicalize()
-            .map_err(|e| format!("cannot open {}: {e}", out.display()))?;
+        std::fs::create_dir_all(out).map_err(|e| {
+            msg!(
+                "serve.cannot-create",
+                path = out.display(),
+                detail = crate::messages::io_detail(&e)
+            )
+        })?;
+        let dir = out.canonicalize().map_err(|e| {
+            msg!(
+                "serve.cannot-create",
+                path = out.display(),
+                detail = crate::messages::io_detail(&e)
+            )
+        })?;
         Ok(Output {
             dir,
             temporary: None,
+            lang,
         })
     }
 }
@@ -344,7 +365,12 @@ impl Drop for Output {
         if let Some(base) = self.temporary.take() {
             let path = base.path().to_path_buf();
             if let Err(err) = base.close() {
-                complain!("warning: cannot remove {}: {err}", path.display());
+                let message = msg!(
+                    "serve.cannot-remove",
+                    path = path.display(),
+                    detail = crate::messages::io_detail(&err)
+                );
+                complain!("{}", message.text(self.lang));
             }
         }
     }
@@ -381,12 +407,12 @@ mod tests {
             dir.path().to_path_buf(),
         ] {
             assert!(
-                Output::choose(&root, Some(&bad)).is_err(),
+                Output::choose(&root, Some(&bad), Lang::Ja).is_err(),
                 "{}",
                 bad.display()
             );
         }
-        let fine = Output::choose(&root, Some(&root.join("preview"))).unwrap();
+        let fine = Output::choose(&root, Some(&root.join("preview")), Lang::Ja).unwrap();
         assert!(fine.temporary.is_none());
     }
 }

@@ -374,3 +374,37 @@ fn a_site_theme_that_does_not_load_scorm_js_packages_nothing() {
     assert_eq!(run.stderr.matches("scorm.js を読み込まない").count(), 1);
     assert!(!site.path("zips").exists());
 }
+
+#[test]
+fn a_package_never_replaces_a_file_kenshu_did_not_write_and_writes_all_or_nothing() {
+    let site = TestSite::fixture("basic");
+    package(&site, &[]);
+    // Its own packages it replaces.
+    package(&site, &[]);
+    let zips: Vec<_> = fs::read_dir(site.path("zips"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let mine = zips
+        .iter()
+        .find(|p| p.extension().is_some_and(|x| x == "zip"))
+        .unwrap()
+        .clone();
+    fs::remove_dir_all(site.path("zips")).unwrap();
+    fs::create_dir_all(site.path("zips")).unwrap();
+    fs::write(&mine, "my own zip").unwrap();
+    let run = site.run(&["package", "scorm", "--out", "zips"]);
+    run.assert_failure();
+    assert!(
+        run.stderr
+            .contains("kenshu が書き出したファイルではありません"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read_to_string(&mine).unwrap(), "my own zip");
+    assert_eq!(
+        fs::read_dir(site.path("zips")).unwrap().count(),
+        1,
+        "no other package was written"
+    );
+}

@@ -286,3 +286,30 @@ fn ids_with_ampersands_wildcards_and_shuffling_are_written_as_moodle_reads_them(
         "a literal * in a short answer"
     );
 }
+
+#[test]
+fn exports_replace_only_the_files_they_wrote() {
+    let site = TestSite::fixture("basic");
+    site.run(&["export", "moodle-competencies", "--out", "c.csv"])
+        .assert_success();
+    site.run(&["export", "moodle-competencies", "--out", "c.csv"])
+        .assert_success();
+    site.write("budget.csv", "予算,金額\n");
+    let run = site.run(&["export", "moodle-competencies", "--out", "budget.csv"]);
+    run.assert_failure();
+    assert!(
+        run.stderr
+            .contains("kenshu が書き出したファイルではありません"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read("budget.csv"), "予算,金額\n");
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_success();
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_success();
+    site.write("q/basics.xml", "<mine/>");
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_failure();
+    assert_eq!(site.read("q/basics.xml"), "<mine/>");
+}
