@@ -140,11 +140,21 @@ impl<'b> BodyState<'_, 'b> {
         };
         let target = urls::decode(target);
         let resolved = match self.source_path(&target, &dest) {
-            Ok(resolved) => self.input.targets.spelt(resolved),
+            Ok(resolved) => resolved,
             Err(message) => {
                 self.report(location, message);
                 return dest;
             }
+        };
+        // Most links name a published file as written; only the others are
+        // looked up again in NFC (a file named in NFD, or the other way).
+        let mut href = self.published_href(&resolved);
+        let resolved = if href.is_none() {
+            let spelt = self.input.targets.spelt(resolved);
+            href = self.published_href(&spelt);
+            spelt
+        } else {
+            resolved
         };
         if let Some(fragment) = fragment {
             if self.input.targets.pages.contains_key(&resolved) {
@@ -155,7 +165,7 @@ impl<'b> BodyState<'_, 'b> {
                 });
             }
         }
-        match self.published_href(&resolved) {
+        match href {
             Some(href) => {
                 let suffix = fragment.map(|f| format!("#{f}")).unwrap_or_default();
                 format!("{}{href}{suffix}", self.input.root_prefix).into()

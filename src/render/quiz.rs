@@ -7,7 +7,7 @@
 //! template time. Its words come from the theme's `quiz:` strings.
 
 use super::write_escaped;
-use crate::content::{Body, Question, QuestionKind};
+use crate::content::{Body, Choice, Question, QuestionKind};
 use crate::markdown::BodyPart;
 use serde::Deserialize;
 use std::fmt::Write;
@@ -147,7 +147,7 @@ fn write_choices(out: &mut String, q: &Question, qid: &str, strings: &QuizString
     let _ = write!(out, "  <p class=\"question__hint\" id=\"{qid}-hint\">");
     text(out, hint);
     out.push_str("</p>\n  <ul class=\"choices\">\n");
-    for (index, choice) in q.choices.iter().enumerate() {
+    for (index, choice) in page_order(q) {
         let n = index + 1;
         let _ = write!(
             out,
@@ -164,6 +164,21 @@ fn write_choices(out: &mut String, q: &Question, qid: &str, strings: &QuizString
         out.push_str("    </li>\n");
     }
     out.push_str("  </ul>\n");
+}
+
+/// The choices in the order the page lists them: the author's when pinned
+/// (`shuffle: false`), else an order fixed by the question (each choice
+/// sorted by a hash of the question id and its position), so the source of a
+/// page does not give the author's order away (authors tend to write the
+/// right answer first). quiz.js shuffles again for each attempt; the
+/// inputs' values stay the author's positions.
+fn page_order(q: &Question) -> Vec<(usize, &Choice)> {
+    let mut order: Vec<(usize, &Choice)> = q.choices.iter().enumerate().collect();
+    if q.shuffle {
+        let seed = crate::ids::fnv1a(q.id.bytes().map(u32::from));
+        order.sort_by_key(|(index, _)| crate::ids::fnv1a([seed, *index as u32]));
+    }
+    order
 }
 
 fn write_true_false(out: &mut String, qid: &str, strings: &QuizStrings) {
@@ -186,6 +201,31 @@ fn write_true_false(out: &mut String, qid: &str, strings: &QuizStrings) {
 mod tests {
     use super::*;
     use crate::content::Choice;
+
+    #[test]
+    fn the_page_does_not_list_choices_in_the_authors_order_unless_pinned() {
+        let mut firsts = 0;
+        for n in 0..40 {
+            let mut q = question(QuestionKind::Single);
+            q.id = format!("q{n:08x}");
+            q.choices.push(Choice {
+                text: "C".into(),
+                correct: false,
+                feedback: String::new(),
+            });
+            let order: Vec<usize> = page_order(&q).iter().map(|(i, _)| *i).collect();
+            assert_eq!(
+                order,
+                page_order(&q).iter().map(|(i, _)| *i).collect::<Vec<_>>()
+            );
+            firsts += usize::from(order[0] == 0);
+            q.shuffle = false;
+            let pinned: Vec<usize> = page_order(&q).iter().map(|(i, _)| *i).collect();
+            assert_eq!(pinned, [0, 1, 2], "pinned: the author's order");
+        }
+        // About a third of 40 questions list the author's first choice first.
+        assert!((4..=24).contains(&firsts), "{firsts} of 40 first");
+    }
 
     fn strings() -> QuizStrings {
         QuizStrings {
