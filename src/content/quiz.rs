@@ -13,6 +13,7 @@ use crate::yaml::{self, Fields};
 use marked_yaml::Node;
 use serde::Serialize;
 use std::path::Path;
+use unicode_normalization::UnicodeNormalization;
 
 const QUESTION_KEYS: &[&str] = &[
     "question",
@@ -229,11 +230,31 @@ fn read_answer(
     let at = yaml::at(source, node.span());
     let accepted: Vec<String> = if let Some(scalar) = node.as_scalar() {
         let written = scalar.as_str().trim();
-        if TRUE_WORDS.contains(&written) {
+        // ｔｒｕｅ and Ｆａｌｓｅ (typed with the IME on) are true and false too.
+        let folded: String = written.nfkc().collect::<String>().to_lowercase();
+        if TRUE_WORDS.contains(&written) || TRUE_WORDS.contains(&folded.as_str()) {
             return Some(true_false(true));
         }
-        if FALSE_WORDS.contains(&written) {
+        if FALSE_WORDS.contains(&written) || FALSE_WORDS.contains(&folded.as_str()) {
             return Some(true_false(false));
+        }
+        // One text is a typed answer, but `ture` or `flase` is a slip.
+        let slip = folded.chars().all(|c| c.is_ascii_alphabetic())
+            && strsim::levenshtein(&folded, "true").min(strsim::levenshtein(&folded, "false")) <= 2
+            && folded.len() >= 3;
+        if slip {
+            let meant =
+                if strsim::levenshtein(&folded, "true") <= strsim::levenshtein(&folded, "false") {
+                    "true"
+                } else {
+                    "false"
+                };
+            problems.push(Diagnostic::error(
+                source.path,
+                at,
+                msg!("quiz.true-false-slip", written = written, meant = meant),
+            ));
+            return None;
         }
         vec![written.to_string()]
     } else {

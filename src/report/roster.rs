@@ -40,8 +40,14 @@ pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, V
     parse(&decode(&bytes), path, catalog)
 }
 
-/// UTF-8 (BOM or not) when the bytes are UTF-8, Shift_JIS (CP932) otherwise.
+/// UTF-8 (BOM or not) when the bytes are UTF-8, UTF-16 with its BOM (what
+/// Excel saves as 「Unicode テキスト」), Shift_JIS (CP932) otherwise.
 pub(crate) fn decode(bytes: &[u8]) -> String {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        if encoding != encoding_rs::UTF_8 {
+            return encoding.decode(bytes).0.into_owned();
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
@@ -50,7 +56,15 @@ pub(crate) fn decode(bytes: &[u8]) -> String {
 }
 
 fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, Vec<Diagnostic>> {
+    // Excel's 「Unicode テキスト」 separates columns with tabs.
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
@@ -178,4 +192,35 @@ fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {
         Location::new(line, 1),
         msg!("roster.bad-csv", detail = error),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_unicode_text_cp932_and_utf8_are_all_read() {
+        let text = "職員番号\t氏名\r\nA1\t山田\r\n";
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&utf16), text);
+        let (cp932, _, _) = encoding_rs::SHIFT_JIS.encode("職員番号,髙﨑\r\n");
+        assert_eq!(decode(&cp932), "職員番号,髙﨑\r\n");
+        assert_eq!(decode("\u{feff}a,b".as_bytes()), "a,b");
+    }
+
+    #[test]
+    fn lines_are_counted_for_cr_lf_and_lone_cr() {
+        let text = "h\r\na\r\nb\rc\n";
+        let lines = LineStarts::of(text);
+        assert_eq!(lines.line_of(text, 0), 1);
+        assert_eq!(
+            lines.line_of(text, 1),
+            2,
+            "at the CR LF ending line 1: the record after it"
+        );
+        assert_eq!(lines.line_of(text, 3), 2);
+        assert_eq!(lines.line_of(text, 6), 3);
+        assert_eq!(lines.line_of(text, 8), 4, "after a lone CR");
+    }
 }
