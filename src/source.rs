@@ -71,6 +71,24 @@ pub(crate) fn read_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnosti
     }
 }
 
+/// The first control character other than tab, line feed and form feed in
+/// a file's text (a NUL or an escape pasted from another program, which
+/// would reach the pages as it is), as an error at its place. The file is
+/// still read, so its other problems are reported too.
+pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    let is_control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c);
+    let offset = text.as_bytes().iter().position(is_control)?;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let code = format!("U+{:04X}", text.as_bytes()[offset]);
+    Some(Diagnostic::error(
+        path,
+        Location::new(line, col),
+        msg!("file.control-character", code = code),
+    ))
+}
+
 /// Reads a file as UTF-8 text; I/O errors name the path.
 pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
     let unreadable = |err: std::io::Error| {

@@ -180,7 +180,12 @@ fn read_all(
     let mut failed = Vec::new();
     for result in results {
         match result {
-            Ok(file) => files.push(file),
+            Ok(file) => {
+                if let Some(problem) = source::control_character(&file.path, &file.text) {
+                    diagnostics.push(problem);
+                }
+                files.push(file);
+            }
             Err((path, d)) => {
                 failed.push(path);
                 diagnostics.push(d);

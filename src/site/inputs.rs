@@ -247,16 +247,24 @@ fn read_required(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Opti
         diagnostics.push(missing_file(file));
         return None;
     }
-    source::load_text(root, Path::new(file))
+    let text = source::load_text(root, Path::new(file))
         .map_err(|d| diagnostics.push(d))
-        .ok()
+        .ok()?;
+    if let Some(problem) = source::control_character(Path::new(file), &text) {
+        diagnostics.push(problem);
+    }
+    Some(text)
 }
 
 fn read_optional(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> String {
     if !root.join(file).is_file() {
         return String::new();
     }
-    source::load_text(root, Path::new(file))
+    let text = source::load_text(root, Path::new(file))
         .map_err(|d| diagnostics.push(d))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if let Some(problem) = source::control_character(Path::new(file), &text) {
+        diagnostics.push(problem);
+    }
+    text
 }

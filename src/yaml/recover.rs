@@ -11,6 +11,8 @@
 
 use super::{location, node_start, serde_message, unknown_key};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::messages::Message;
+use crate::msg;
 use crate::source::SourceText;
 use marked_yaml::{Marker, Node};
 use serde::de::{DeserializeOwned, IntoDeserializer};
@@ -65,7 +67,8 @@ fn diagnose<T: DeserializeOwned>(
     node: &Node,
     err: &marked_yaml::Error,
 ) -> (Diagnostic, Option<Vec<Step>>) {
-    let problem = |at: Location| Diagnostic::error(source.path, at, serde_message(err));
+    let message = number_message(node, err).unwrap_or_else(|| serde_message(err));
+    let problem = |at: Location| Diagnostic::error(source.path, at, message.clone());
     if let marked_yaml::Error::UnknownFieldError(field, allowed, _) = err {
         if let Some((path, key_at)) = find_key(node, field, allowed) {
             let key_at = location(source, Some(&key_at));
@@ -117,6 +120,36 @@ fn node_at<'n>(node: &'n Node, path: &[Step]) -> Option<&'n Node> {
         (Step::Item(index), Node::Sequence(list)) => list.get(*index),
         _ => None,
     })
+}
+
+/// A number that is not the whole number asked for, said as what it is: a
+/// decimal (`80.5`), below zero (`-1`) or too large. serde says only that
+/// it is not a number of the type.
+fn number_message(node: &Node, err: &marked_yaml::Error) -> Option<Message> {
+    let marked_yaml::Error::IntegerParseFailure(_, span) = err else {
+        return None;
+    };
+    let mark = span.start()?;
+    let text = scalar_at(node, mark)?.trim();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if text.parse::<f64>().is_ok_and(f64::is_finite) && text.contains('.') {
+        Some(msg!("yaml.expected-whole-number", value = text))
+    } else if text.strip_prefix('-').is_some_and(digits) {
+        Some(msg!("yaml.expected-not-negative", value = text))
+    } else if digits(text) {
+        Some(msg!("yaml.number-too-large", value = text))
+    } else {
+        None
+    }
+}
+
+/// The text of the scalar starting at `mark`.
+fn scalar_at<'n>(node: &'n Node, mark: &Marker) -> Option<&'n str> {
+    match node {
+        Node::Scalar(scalar) => node_starts_at(node, mark).then(|| scalar.as_str()),
+        Node::Mapping(map) => map.values().find_map(|value| scalar_at(value, mark)),
+        Node::Sequence(list) => list.iter().find_map(|item| scalar_at(item, mark)),
+    }
 }
 
 fn node_starts_at(node: &Node, mark: &Marker) -> bool {
