@@ -207,6 +207,35 @@ test('a SCO reports to a SCORM 1.2 runtime and resumes from suspend_data', { tim
   await watch.context.close();
 });
 
+test('a resumed pool asks the same draw and gets back choices 15 and 29', { timeout: TEST_TIMEOUT }, async () => {
+  const src = 'stress-general-staff/modules/pool/index.html';
+  writeHost(`${src.split('/')[0]}/assets/favicon.svg`);
+  const watch = await openContext({ allowed: SCORM_URL });
+  const page = await watch.context.newPage();
+  await page.goto(`${SCORM_URL}host.html`, { waitUntil: 'load' });
+  const drawn = (frame) => frame.locator('fieldset.question:visible').evaluateAll((qs) => qs.map((q) => q.getAttribute('data-question-id')));
+  let frame = await startSession(page, src, null);
+  const first = await drawn(frame);
+  assert.equal(first.length, 3, 'three of six questions are asked');
+  // Rightly: the right choice is number 15 or 29, base-36 "f" or "t".
+  for (const id of first.slice(0, 2)) {
+    const question = frame.locator(`fieldset.question[data-question-id="${id}"]`);
+    await question.locator('input[data-correct="true"]').check();
+    await question.locator('button.question__check').click();
+  }
+  const left = await endSession(page);
+  assert.match(left.values['cmi.suspend_data'], /^k2;\d+;/, 'the seed is kept');
+  for (let session = 0; session < 2; session += 1) {
+    frame = await startSession(page, src, { core: { entry: 'resume', lesson_status: 'incomplete' }, suspend_data: left.values['cmi.suspend_data'] });
+    assert.deepEqual(await drawn(frame), first, 'the resumed session asks the same questions');
+    const results = await frame.locator('fieldset.question:visible').evaluateAll((qs) => qs.map((q) => q.getAttribute('data-result')));
+    assert.deepEqual(results, ['correct', 'correct', null], 'the answers given are back, graded');
+    await endSession(page);
+  }
+  watch.assertClean('the resumed pool');
+  await watch.context.close();
+});
+
 test('every page of every package is valid HTML5', async () => {
   const { HtmlValidate } = await import('html-validate');
   const validator = new HtmlValidate({ extends: ['html-validate:standard'] });

@@ -143,6 +143,24 @@ fn stress_site() -> TestSite {
     }
     text.push_str("```\n");
     site.write("content/modules/security/stress.md", &text);
+    // A pool (`draw:`) of questions with many choices: a resumed session
+    // must ask the same draw, and choice 15 or 29 ("f", "t" in base 36)
+    // must come back as a choice, not as false or true.
+    let mut pool = String::from(
+        "---\ntitle: 抽選問題\nskills: [security-literacy]\nlevel: 1\ndraw: 3\n---\n\n## 確認\n\n```quiz\n",
+    );
+    for n in 0..6 {
+        let _ = write!(pool, "- question: 番号{n}を選べ。\n  choices:\n");
+        for c in 0..32 {
+            let _ = write!(
+                pool,
+                "    - text: 番号{c}\n      correct: {}\n",
+                c == 15 + n % 2 * 14
+            );
+        }
+    }
+    pool.push_str("```\n");
+    site.write("content/modules/security/pool.md", &pool);
     site
 }
 

@@ -47,9 +47,11 @@
  *     total, missed, state} (state = kenshuQuiz.answers()); a listener that
  *     calls preventDefault() takes the record (scorm.js, inside an LMS) and
  *     the store is left alone.
- *   - window.kenshuQuiz = {answers(), restore(list)}: the graded answers of
- *     this attempt by question (page order) and choice (author's order, the
- *     inputs' values), and grading such a list again without recording it.
+ *   - window.kenshuQuiz = {answers(), restore(list), seed(), reseed(n)}: the
+ *     graded answers of this attempt by question (page order) and choice
+ *     (author's order, the inputs' values), grading such a list again
+ *     without recording it, and (in a package) the attempt's seed and asking
+ *     again the draw and order of an earlier seed.
  *   - Review (page opened with #review or #review-<questionId>): only the
  *     module's questions in the learner's review boxes are asked; each answer
  *     goes to kenshuStore.reviewAnswer instead of an attempt.
@@ -531,7 +533,18 @@
   });
 
   // For an LMS runtime (scorm.js): read and restore the answers of an attempt.
-  window.kenshuQuiz = { answers: answers, restore: restore };
+  window.kenshuQuiz = {
+    answers: answers,
+    restore: restore,
+    /** The seed of this attempt's choice order and draw. */
+    seed: seed,
+    /** In a package: asks again the draw and order of an earlier session's seed. */
+    reseed: function (n) {
+      if (!packaged || !(n > 0) || Object.keys(results).length) return;
+      pageSeed = n;
+      start();
+    }
+  };
 
   start();
   if (reviewing) reviewBanner();

@@ -23,10 +23,11 @@
  *     given so far, LMSCommit and LMSFinish, without waiting for anything;
  *     the status is never raised on leaving.
  *
- * suspend_data ("k1;" then one field per question in page order, joined with
- * ","): "" not answered, "t"/"f" true/false, "~" + encodeURIComponent(text)
- * for a text answer, else the chosen choice indexes (author's order) as
- * base-36 digits. One line, kept under SUSPEND_LIMIT (SCORM 1.2 allows 4,096
+ * suspend_data ("k2;", the attempt's seed (its draw and choice order), ";",
+ * then one field per question in page order, joined with ","): "" not
+ * answered, "t"/"f" true/false, "~" + encodeURIComponent(text) for a text
+ * answer, else "." and the chosen choice indexes (author's order) as base-36
+ * digits. The "k1;" form of earlier packages (no seed, no ".") is read too. One line, kept under SUSPEND_LIMIT (SCORM 1.2 allows 4,096
  * characters): text answers are cut, then dropped, if the line is too long.
  */
 (function () {
@@ -35,7 +36,8 @@
   var MAX_PARENTS = 10;
   var SUSPEND_LIMIT = 4096;
   var MAX_TEXT = 120;
-  var PREFIX = "k1;";
+  var PREFIX = "k2;";
+  var OLD_PREFIX = "k1;";
 
   /** The SCORM 1.2 API in `win` or one of its parents, or null. */
   function searchUp(win) {
@@ -94,14 +96,15 @@
       return "~" + text;
     }
     if (!Array.isArray(answer)) return "";
-    return answer.filter(function (i) { return i >= 0 && i < 36; }).map(function (i) { return i.toString(36); }).join("");
+    // "." first: the digits of choice 15 and 29 are "f" and "t".
+    return "." + answer.filter(function (i) { return i >= 0 && i < 36; }).map(function (i) { return i.toString(36); }).join("");
   }
 
   /** The answers as one line of at most SUSPEND_LIMIT characters. */
   function encode(answers) {
     var limits = [Infinity, 24, 0];
     for (var n = 0; n < limits.length; n++) {
-      var line = PREFIX + answers.map(function (a) { return field(a, limits[n]); }).join(",");
+      var line = PREFIX + quizSeed() + ";" + answers.map(function (a) { return field(a, limits[n]); }).join(",");
       if (line.length < SUSPEND_LIMIT) return line;
     }
     return PREFIX;
@@ -109,11 +112,23 @@
 
   /** The answers kept by encode(), as kenshuQuiz.restore() takes them. */
   function decode(line) {
-    if (line.indexOf(PREFIX) !== 0) return null;
-    return line.slice(PREFIX.length).split(",").map(function (f) {
+    var fields;
+    var seed = null;
+    if (line.indexOf(PREFIX) === 0) {
+      var rest = line.slice(PREFIX.length);
+      var cut = rest.indexOf(";");
+      seed = parseInt(rest.slice(0, cut), 10);
+      fields = rest.slice(cut + 1);
+    } else if (line.indexOf(OLD_PREFIX) === 0) {
+      fields = line.slice(OLD_PREFIX.length);
+    } else {
+      return null;
+    }
+    var answers = fields.split(",").map(function (f) {
       if (f === "") return null;
       if (f === "t") return true;
       if (f === "f") return false;
+      if (f.charAt(0) === ".") f = f.slice(1);
       if (f.charAt(0) === "~") {
         try {
           return decodeURIComponent(f.slice(1));
@@ -123,6 +138,13 @@
       }
       return f.split("").map(function (c) { return parseInt(c, 36); });
     });
+    return { seed: isNaN(seed) ? null : seed, answers: answers };
+  }
+
+  /** The quiz's seed, for suspend_data ("" without a quiz). */
+  function quizSeed() {
+    var q = quiz();
+    return q && q.seed ? String(q.seed()) : "";
   }
 
   /** CMITimespan of SCORM 1.2: HHHH:MM:SS.SS (hours with at least two digits). */
@@ -156,8 +178,12 @@
       set("cmi.core.lesson_status", "incomplete");
     }
     if (get("cmi.core.entry") === "resume" && quiz()) {
-      var answers = decode(get("cmi.suspend_data"));
-      if (answers) quiz().restore(answers);
+      var kept = decode(get("cmi.suspend_data"));
+      if (kept) {
+        // The same draw and order first, so the answers meet their questions.
+        if (kept.seed && quiz().reseed) quiz().reseed(kept.seed);
+        quiz().restore(kept.answers);
+      }
     }
   }
 
