@@ -197,6 +197,14 @@ impl IntoIterator for Diagnostics {
 }
 
 /// Suggests the closest known name for a misspelt one, for "did you mean" hints.
+/// The field of serde's "missing field `x`" message, which serde gives
+/// only as text (YAML and JSON readers both turn it into their own words).
+pub(crate) fn missing_field(serde_text: &str) -> Option<&str> {
+    serde_text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+}
+
 pub fn did_you_mean<'a>(
     unknown: &str,
     known: impl IntoIterator<Item = &'a str>,

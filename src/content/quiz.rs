@@ -239,16 +239,15 @@ fn read_answer(
             return Some(true_false(false));
         }
         // One text is a typed answer, but `ture` or `flase` is a slip.
-        let slip = folded.chars().all(|c| c.is_ascii_alphabetic())
-            && strsim::levenshtein(&folded, "true").min(strsim::levenshtein(&folded, "false")) <= 2
-            && folded.len() >= 3;
+        let to = |word: &str| strsim::levenshtein(&folded, word);
+        let meant = if to("true") <= to("false") {
+            "true"
+        } else {
+            "false"
+        };
+        let slip =
+            folded.len() >= 3 && folded.chars().all(|c| c.is_ascii_alphabetic()) && to(meant) <= 2;
         if slip {
-            let meant =
-                if strsim::levenshtein(&folded, "true") <= strsim::levenshtein(&folded, "false") {
-                    "true"
-                } else {
-                    "false"
-                };
             problems.push(Diagnostic::error(
                 source.path,
                 at,

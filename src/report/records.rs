@@ -191,10 +191,7 @@ fn json_problem(err: &serde_path_to_error::Error<serde_json::Error>) -> Message 
     }
     let path = err.path().to_string();
     let text = inner.to_string();
-    let missing = text
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
-    match missing {
+    match crate::diagnostics::missing_field(&text) {
         Some(field) if path == "." => msg!("report.missing-field", field = field),
         Some(field) => msg!("report.missing-field", field = format!("{path}.{field}")),
         None if path == "." => msg!("report.not-record"),

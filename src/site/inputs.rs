@@ -247,6 +247,19 @@ fn read_required(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Opti
         diagnostics.push(missing_file(file));
         return None;
     }
+    read_checked(root, file, diagnostics)
+}
+
+fn read_optional(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> String {
+    if !root.join(file).is_file() {
+        return String::new();
+    }
+    read_checked(root, file, diagnostics).unwrap_or_default()
+}
+
+/// The text of a site file, with a control character in it reported (the
+/// file is still used, so its other problems are found too).
+fn read_checked(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Option<String> {
     let text = source::load_text(root, Path::new(file))
         .map_err(|d| diagnostics.push(d))
         .ok()?;
@@ -254,17 +267,4 @@ fn read_required(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> Opti
         diagnostics.push(problem);
     }
     Some(text)
-}
-
-fn read_optional(root: &Path, file: &str, diagnostics: &mut Diagnostics) -> String {
-    if !root.join(file).is_file() {
-        return String::new();
-    }
-    let text = source::load_text(root, Path::new(file))
-        .map_err(|d| diagnostics.push(d))
-        .unwrap_or_default();
-    if let Some(problem) = source::control_character(Path::new(file), &text) {
-        diagnostics.push(problem);
-    }
-    text
 }

@@ -171,8 +171,8 @@ fn unknown_key(key: &str, allowed: &[&str]) -> Message {
 
 /// serde's own messages ("missing field `x`", "invalid type: …, expected …").
 fn other_message(text: &str) -> Message {
-    if let Some(rest) = text.strip_prefix("missing field `") {
-        return msg!("yaml.missing-key", key = rest.trim_end_matches('`'));
+    if let Some(key) = crate::diagnostics::missing_field(text) {
+        return msg!("yaml.missing-key", key = key);
     }
     if let Some((_, expected)) = text.split_once("expected ") {
         return expected_message(expected);

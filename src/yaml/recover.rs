@@ -159,9 +159,7 @@ fn node_starts_at(node: &Node, mark: &Marker) -> bool {
 /// The key of a "missing field" error.
 fn missing_key(err: &marked_yaml::Error) -> Option<&str> {
     match err {
-        marked_yaml::Error::Other(text, _) => text
-            .strip_prefix("missing field `")
-            .map(|rest| rest.trim_end_matches('`')),
+        marked_yaml::Error::Other(text, _) => crate::diagnostics::missing_field(text),
         _ => None,
     }
 }
