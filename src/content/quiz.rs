@@ -334,11 +334,10 @@ pub fn question_ids<'a>(prompts: impl IntoIterator<Item = &'a str>) -> Vec<Strin
         .map(|prompt| {
             let trimmed = prompt.trim();
             // Most prompts are NFC already; the quick check skips the copy.
-            let hash = match unicode_normalization::is_nfc_quick(trimmed.chars()) {
-                unicode_normalization::IsNormalized::Yes => {
-                    ids::fnv1a(trimmed.bytes().map(u32::from))
-                }
-                _ => ids::fnv1a(trimmed.nfc().collect::<String>().bytes().map(u32::from)),
+            let hash = if ids::is_nfc(trimmed) {
+                ids::fnv1a(trimmed.bytes().map(u32::from))
+            } else {
+                ids::fnv1a(trimmed.nfc().collect::<String>().bytes().map(u32::from))
             };
             let base = format!("q{hash:08x}");
             let count = seen.entry(base.clone()).or_insert(0);

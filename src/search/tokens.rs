@@ -14,7 +14,7 @@
 //! same rules, and hashes tokens with the same [`shard_of`];
 //! `tests/fixtures/search-tokens.json` holds cases that both sides check.
 
-use std::sync::OnceLock;
+use crate::chars::CharTable;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Folds text for indexing and querying: NFKC, lowercase, katakana to hiragana.
@@ -192,25 +192,21 @@ const STABLE: u8 = 2;
 /// Lowercasing leaves the character as it is.
 const LOWER_SELF: u8 = 4;
 
-/// The classes of the Basic Multilingual Plane, computed once; the Unicode
-/// tables behind them are a binary search per character.
-struct CharClasses(Vec<u8>);
+/// The classes of the Basic Multilingual Plane, each computed the first
+/// time it is needed; the Unicode tables behind them are a search per
+/// character.
+struct CharClasses(&'static CharTable);
 
 impl CharClasses {
     fn of(&self, c: char) -> u8 {
         // Outside the BMP: no flags, so the character takes the slow path.
-        self.0.get(c as usize).copied().unwrap_or(0)
+        self.0.get(c).unwrap_or(0)
     }
 }
 
-fn char_classes() -> &'static CharClasses {
-    static CLASSES: OnceLock<CharClasses> = OnceLock::new();
-    CLASSES.get_or_init(|| {
-        let classes = (0..0x1_0000u32)
-            .map(|code| char::from_u32(code).map_or(0, classify))
-            .collect();
-        CharClasses(classes)
-    })
+fn char_classes() -> CharClasses {
+    static CLASSES: CharTable = CharTable::new(classify);
+    CharClasses(&CLASSES)
 }
 
 fn classify(c: char) -> u8 {
@@ -231,7 +227,7 @@ fn classify(c: char) -> u8 {
 }
 
 fn is_alphanumeric(c: char) -> bool {
-    match char_classes().0.get(c as usize) {
+    match char_classes().0.get(c) {
         Some(class) => class & ALNUM != 0,
         None => c.is_alphanumeric(),
     }
