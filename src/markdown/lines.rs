@@ -12,7 +12,7 @@ pub(super) struct LineIndex<'t> {
 impl<'t> LineIndex<'t> {
     pub(super) fn new(text: &'t str, first_line: usize) -> Self {
         let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         LineIndex {
             starts,
@@ -21,12 +21,23 @@ impl<'t> LineIndex<'t> {
         }
     }
 
-    pub(super) fn locate(&self, offset: usize) -> Location {
+    /// The index of the line holding `offset`, and that line's byte range
+    /// (without its line feed).
+    pub(super) fn line_of(&self, offset: usize) -> (usize, std::ops::Range<usize>) {
         let line = self
             .starts
             .partition_point(|&start| start <= offset)
             .saturating_sub(1);
-        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        (line, self.starts[line]..end)
+    }
+
+    pub(super) fn locate(&self, offset: usize) -> Location {
+        let (line, range) = self.line_of(offset);
+        let start = range.start;
         let col = self
             .text
             .get(start..offset)

@@ -229,25 +229,23 @@ impl<'b> BodyState<'_, 'b> {
     /// `![図](構成図 (1).png)`: a destination with spaces is not a link in
     /// Markdown and would be printed as text; say how to write it.
     pub(super) fn check_unparsed_link(&mut self, offset: usize) {
-        let line_no = self.lines.locate(offset).line;
-        if line_no == self.checked_line {
+        let (line_no, range) = self.lines.line_of(offset);
+        // Line numbers count from 0 here; `checked_line` 0 means none yet.
+        if line_no + 1 == self.checked_line {
             return;
         }
-        self.checked_line = line_no;
-        let body = self.input.body;
-        let line_start = body[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = body[offset..].find('\n').map_or(body.len(), |i| offset + i);
-        let line = &body[line_start..line_end];
-        let mut search = 0;
-        while let Some(found) = line[search..].find("](") {
-            let open = search + found;
-            let dest = balanced_destination(&line[open + 2..]);
-            search = open + 2;
+        self.checked_line = line_no + 1;
+        // Most lines hold no `](` at all: the body's are found once.
+        let first = self.link_openings.partition_point(|&at| at < range.start);
+        let count = self.link_openings[first..].partition_point(|&at| at < range.end);
+        for index in first..first + count {
+            let open = self.link_openings[index];
+            let dest = balanced_destination(&self.input.body[open + 2..range.end]);
             let title = dest
                 .split_once(' ')
                 .is_some_and(|(_, rest)| rest.starts_with(['"', '\'']));
             if dest.contains(' ') && !dest.starts_with('<') && !title {
-                let location = self.lines.locate(line_start + open);
+                let location = self.lines.locate(open);
                 let fixed = dest.replace(' ', "%20");
                 self.report(location, msg!("link.spaces", dest = dest, fixed = fixed));
             }

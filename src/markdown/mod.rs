@@ -107,9 +107,10 @@ trait Events<'b>: Iterator<Item = (Event<'b>, Range<usize>)> {}
 impl<'b, T: Iterator<Item = (Event<'b>, Range<usize>)>> Events<'b> for T {}
 
 fn walk(input: &MarkdownInput, write: bool) -> RenderedBody {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(input.body, options())
-        .into_offset_iter()
-        .collect();
+    // Sized from the body (an event per 20 bytes or so, and the text of at
+    // most the whole body), so neither grows copy by copy.
+    let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(input.body.len() / 16);
+    events.extend(Parser::new_ext(input.body, options()).into_offset_iter());
     let demote = events.iter().any(|(e, _)| {
         matches!(
             e,
@@ -122,13 +123,17 @@ fn walk(input: &MarkdownInput, write: bool) -> RenderedBody {
     let mut state = BodyState {
         input,
         lines: LineIndex::new(input.body, input.first_line),
-        out: RenderedBody::default(),
+        out: RenderedBody {
+            plain_text: String::with_capacity(if write { input.body.len() } else { 0 }),
+            ..RenderedBody::default()
+        },
         html_events: Vec::new(),
         slugs: HashMap::new(),
         demote,
         write,
         in_code: false,
         checked_line: 0,
+        link_openings: memchr::memmem::find_iter(input.body.as_bytes(), b"](").collect(),
     };
     let mut iter = events.into_iter();
     while let Some((event, range)) = iter.next() {
@@ -149,8 +154,10 @@ struct BodyState<'a, 'b> {
     write: bool,
     /// Inside a code block, where `](` is code, not a broken link.
     in_code: bool,
-    /// The last source line checked for an unparsed link.
+    /// The last source line checked for an unparsed link (1-based; 0: none).
     checked_line: usize,
+    /// The byte offsets of every `](` in the body, in order.
+    link_openings: Vec<usize>,
 }
 
 impl<'b> BodyState<'_, 'b> {
