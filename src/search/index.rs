@@ -49,11 +49,14 @@ fn group_weight(group: &Group, seen: &TokenMap<Occurrences>) -> Option<u32> {
     group
         .iter()
         .filter_map(|word| {
-            let found: Option<Vec<&Occurrences>> = word.iter().map(|t| seen.get(t)).collect();
-            let found = found.filter(|f| !f.is_empty())?;
-            let title = found.iter().all(|o| o.title);
-            let count = found.iter().map(|o| o.count).min().unwrap_or(0);
-            Some(if title { TITLE_BIT } else { 0 } | count.min(MAX_COUNT))
+            // Every token of the word must be in the document.
+            let (mut title, mut count) = (true, u32::MAX);
+            for token in word {
+                let found = seen.get(token)?;
+                title &= found.title;
+                count = count.min(found.count);
+            }
+            (!word.is_empty()).then(|| if title { TITLE_BIT } else { 0 } | count.min(MAX_COUNT))
         })
         .max()
 }
