@@ -108,7 +108,16 @@ impl SiteConfig {
                 msg!("site.bad-pass-score", score = config.pass_score),
             );
         }
-        if !is_language_tag(&config.language) {
+        if let Some(code) = country_for_language(&config.language) {
+            error(
+                "language",
+                msg!(
+                    "site.language-is-a-country",
+                    language = &config.language,
+                    code = code
+                ),
+            );
+        } else if !is_language_tag(&config.language) {
             error(
                 "language",
                 msg!("site.bad-language", language = &config.language),
@@ -173,8 +182,37 @@ fn is_http_url(url: &str) -> bool {
     rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace))
 }
 
+/// A BCP 47 language tag in shape: a primary language of two or three
+/// letters, then subtags of one to eight letters or digits (`ja`, `en-US`,
+/// `zh-Hant-TW`). The page's `lang` attribute must be one (WCAG 3.1.1), so
+/// `english` or `日本語` is refused.
 fn is_language_tag(tag: &str) -> bool {
-    !tag.is_empty() && tag.len() <= 35 && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    let mut subtags = tag.split('-');
+    let primary = subtags.next().unwrap_or_default();
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    primary_ok
+        && tag.len() <= 35
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The language meant by a country code written in its place (`jp` for
+/// Japanese), the slip the check names: JP, US, GB, CN and KR are no
+/// languages (and `jp` is no language at all).
+fn country_for_language(tag: &str) -> Option<&'static str> {
+    const COUNTRIES: &[(&str, &str)] = &[
+        ("jp", "ja"),
+        ("us", "en"),
+        ("gb", "en"),
+        ("cn", "zh"),
+        ("kr", "ko"),
+    ];
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    COUNTRIES
+        .iter()
+        .find(|(country, _)| primary.eq_ignore_ascii_case(country))
+        .map(|&(_, language)| language)
 }
 
 /// The language of a site's messages: `language:` in its site.yaml, or
@@ -198,6 +236,19 @@ pub fn missing_file(path: &str) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_are_checked_in_shape() {
+        for tag in ["ja", "JA", "en-US", "zh-Hant-TW", "ja-JP-x-kenshu"] {
+            assert!(is_language_tag(tag), "{tag}");
+        }
+        for tag in ["", "j", "english", "日本語", "ja-", "ja_JP", "ja-toolongsubtag"] {
+            assert!(!is_language_tag(tag), "{tag}");
+        }
+        assert_eq!(country_for_language("jp"), Some("ja"));
+        assert_eq!(country_for_language("JP"), Some("ja"));
+        assert_eq!(country_for_language("ja-JP"), None);
+    }
 
     #[test]
     fn defaults_apply() {
