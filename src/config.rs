@@ -230,7 +230,7 @@ pub fn site_lang(root: &Path) -> crate::messages::Lang {
 
 /// An error for a required file that does not exist.
 pub fn missing_file(path: &str) -> Diagnostic {
-    Diagnostic::error(path, Location::START, msg!("file.missing", path = path))
+    Diagnostic::error(path, Location::WHOLE, msg!("file.missing", path = path))
 }
 
 #[cfg(test)]
@@ -242,7 +242,15 @@ mod tests {
         for tag in ["ja", "JA", "en-US", "zh-Hant-TW", "ja-JP-x-kenshu"] {
             assert!(is_language_tag(tag), "{tag}");
         }
-        for tag in ["", "j", "english", "日本語", "ja-", "ja_JP", "ja-toolongsubtag"] {
+        for tag in [
+            "",
+            "j",
+            "english",
+            "日本語",
+            "ja-",
+            "ja_JP",
+            "ja-toolongsubtag",
+        ] {
             assert!(!is_language_tag(tag), "{tag}");
         }
         assert_eq!(country_for_language("jp"), Some("ja"));

@@ -31,6 +31,16 @@ impl Location {
 
     /// The start of a file.
     pub const START: Location = Location { line: 1, col: 1 };
+
+    /// No place inside: the problem is the file or folder itself (missing,
+    /// unreadable, in the way) or a command-line value. Printed without a
+    /// line and column.
+    pub const WHOLE: Location = Location { line: 0, col: 0 };
+
+    /// Whether this is [`Location::WHOLE`].
+    pub fn is_whole(&self) -> bool {
+        self.line == 0
+    }
 }
 
 /// One problem in one place.
@@ -99,25 +109,35 @@ impl Diagnostic {
             Severity::Error => word(lang, "label.error"),
             Severity::Warning => word(lang, "label.warning"),
         };
-        let mut out = format!(
-            "{label}: {}:{}:{}: {}",
-            self.shown_path(),
-            self.location.line,
-            self.location.col,
-            self.text(lang)
-        );
+        let mut out = if self.location.is_whole() {
+            format!("{label}: {}: {}", self.shown_path(), self.text(lang))
+        } else {
+            format!(
+                "{label}: {}:{}:{}: {}",
+                self.shown_path(),
+                self.location.line,
+                self.location.col,
+                self.text(lang)
+            )
+        };
         if let Some(hint) = self.hint(lang) {
             out.push_str(&format!("\n  {}: {hint}", word(lang, "label.hint")));
         }
         out
     }
 
-    /// One JSON object: path, line, column, severity, code, message, hint.
+    /// One JSON object: path, line, column, severity, code, message, hint;
+    /// line and column are null for a whole file or folder.
     pub fn to_json(&self, lang: Lang) -> serde_json::Value {
+        let (line, column) = if self.location.is_whole() {
+            (None, None)
+        } else {
+            (Some(self.location.line), Some(self.location.col))
+        };
         serde_json::json!({
             "path": self.path.to_string_lossy().replace('\\', "/"),
-            "line": self.location.line,
-            "column": self.location.col,
+            "line": line,
+            "column": column,
             "severity": match self.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

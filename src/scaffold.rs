@@ -43,7 +43,7 @@ pub fn init_site(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     if dir.join("content").exists() {
         return Err(Diagnostic::error(
             dir.join("content"),
-            Location::START,
+            Location::WHOLE,
             msg!("init.exists"),
         ));
     }
@@ -84,7 +84,7 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
         let message = unknown_id("new.unknown-skill", new.skill, framework.skill_ids());
         return Err(one(Diagnostic::error(
             SKILLS_FILE,
-            Location::START,
+            Location::WHOLE,
             message,
         )));
     }
@@ -96,7 +96,7 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
     let id = new.id.unwrap_or(&stem);
     if let Err(problem) = crate::ids::check(&crate::ids::normalize(id)) {
         let message = problem.explain(msg!("new.bad-file-name", id = id));
-        return Err(one(Diagnostic::error(&target, Location::START, message)));
+        return Err(one(Diagnostic::error(&target, Location::WHOLE, message)));
     }
     let title = new.title.unwrap_or("新しい研修モジュール");
     let mut text = module_template(title, new.skill, 1);
@@ -127,7 +127,7 @@ fn module_path(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
     if !inside {
         return Err(Diagnostic::error(
             path,
-            Location::START,
+            Location::WHOLE,
             msg!("new.outside"),
         ));
     }
@@ -154,7 +154,7 @@ fn module_path(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
                 .to_string();
             return Err(Diagnostic::error(
                 &walked,
-                Location::START,
+                Location::WHOLE,
                 msg!("new.through-link", path = shown),
             ));
         }
@@ -166,7 +166,7 @@ fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
     if target.exists() {
         return Err(Diagnostic::error(
             target,
-            Location::START,
+            Location::WHOLE,
             msg!("new.exists"),
         ));
     }
@@ -174,7 +174,7 @@ fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
         fs::create_dir_all(parent).map_err(|e| {
             Diagnostic::error(
                 parent,
-                Location::START,
+                Location::WHOLE,
                 msg!(
                     "file.cannot-create",
                     detail = crate::messages::io_detail(&e)
@@ -185,7 +185,7 @@ fn write_new(target: &Path, text: &str) -> Result<(), Diagnostic> {
     fs::write(target, text).map_err(|e| {
         Diagnostic::error(
             target,
-            Location::START,
+            Location::WHOLE,
             msg!("file.cannot-write", detail = crate::messages::io_detail(&e)),
         )
     })

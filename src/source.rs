@@ -102,7 +102,7 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
     let unreadable = |err: std::io::Error| {
         Diagnostic::error(
             relative,
-            Location::START,
+            Location::WHOLE,
             msg!("file.unreadable", detail = crate::messages::io_detail(&err)),
         )
     };
@@ -111,7 +111,7 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             relative,
-            Location::START,
+            Location::WHOLE,
             msg!(
                 "file.too-large",
                 size = size / 1024,

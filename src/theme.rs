@@ -151,7 +151,7 @@ fn overlay_disk(
             }
             Err(err) => problems.push(Diagnostic::error(
                 &path,
-                Location::START,
+                Location::WHOLE,
                 msg!("file.unreadable", detail = crate::messages::io_detail(&err)),
             )),
         }

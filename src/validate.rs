@@ -201,7 +201,7 @@ pub(crate) fn check_output_collisions(
             Some((_, first)) if *first != source => {
                 let other = first.display();
                 let message = msg!("content.output-collision", other = other, output = &output);
-                diagnostics.push(Diagnostic::error(source, Location::START, message));
+                diagnostics.push(Diagnostic::error(source, Location::WHOLE, message));
             }
             Some(_) => {}
             None => {

@@ -115,12 +115,12 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
                     }
                     Ok(target) if target.starts_with(&site) => diagnostics.push(Diagnostic::error(
                         relative,
-                        Location::START,
+                        Location::WHOLE,
                         msg!("content.symlink-folder"),
                     )),
                     _ => diagnostics.push(Diagnostic::error(
                         relative,
-                        Location::START,
+                        Location::WHOLE,
                         msg!("content.symlink-outside"),
                     )),
                 }
@@ -133,7 +133,7 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
                     .unwrap_or_else(|| PathBuf::from(dir));
                 diagnostics.push(Diagnostic::error(
                     path,
-                    Location::START,
+                    Location::WHOLE,
                     msg!(
                         "file.unreadable",
                         detail = err
@@ -263,7 +263,7 @@ fn module_id(
         let (at, message) = if front.id.is_some() {
             (spots.value("id"), msg!("module.bad-id", id = &id))
         } else {
-            (Location::START, msg!("module.bad-file-name", id = &id))
+            (Location::WHOLE, msg!("module.bad-file-name", id = &id))
         };
         problems.push(Diagnostic::error(&file.path, at, problem.explain(message)));
     }
@@ -339,7 +339,7 @@ fn parse_page_header(file: &SourceFile) -> Result<PageHeader, Vec<Diagnostic>> {
         let message = msg!("page.bad-file-name", slug = &slug).list_arg("reserved", RESERVED_SLUGS);
         problems.push(Diagnostic::error(
             &file.path,
-            Location::START,
+            Location::WHOLE,
             problem.explain(message),
         ));
     }

@@ -125,7 +125,7 @@ pub(crate) fn competencies_csv(site: &Site) -> Result<(String, usize), Vec<Diagn
         .map_err(|e| {
             vec![Diagnostic::error(
                 SKILLS_FILE,
-                Location::START,
+                Location::WHOLE,
                 crate::msg!("export.cannot-write", detail = e),
             )]
         })?;

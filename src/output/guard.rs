@@ -34,7 +34,7 @@ pub fn check_report_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     if is_stamped(out) && !out.join(REPORT_MARK).is_file() {
         return Err(Diagnostic::error(
             out,
-            Location::START,
+            Location::WHOLE,
             msg!("output.is-portal"),
         ));
     }
@@ -54,11 +54,11 @@ const SOURCE_DIRS: [&str; 2] = ["content", "themes"];
 /// Refuses an output folder that kenshu must not replace (see the module
 /// documentation); `root` is the site folder. Checks only: writes nothing.
 pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let refuse = |message: Message| Err(Diagnostic::error(out, Location::START, message));
+    let refuse = |message: Message| Err(Diagnostic::error(out, Location::WHOLE, message));
     let unreadable = |err: io::Error| {
         Diagnostic::error(
             out,
-            Location::START,
+            Location::WHOLE,
             msg!(
                 "output.unreadable",
                 detail = crate::messages::io_detail(&err)
@@ -102,7 +102,7 @@ pub fn check_site_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     if out.join(REPORT_MARK).is_file() {
         return Err(Diagnostic::error(
             out,
-            Location::START,
+            Location::WHOLE,
             msg!("output.is-report"),
         ));
     }

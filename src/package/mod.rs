@@ -93,6 +93,14 @@ pub fn package_scorm(options: &PackageOptions) -> Result<PackageReport, PackageE
             }),
         }
     }
+    if zips.is_empty() && !diagnostics.has_errors() {
+        // Every chosen role was empty: a run that writes nothing fails.
+        diagnostics.push(Diagnostic::error(
+            SKILLS_FILE,
+            Location::WHOLE,
+            msg!("package.nothing"),
+        ));
+    }
     if diagnostics.has_errors() {
         return Err(PackageError::Invalid(diagnostics));
     }
@@ -139,12 +147,14 @@ fn chosen_roles<'a>(site: &'a Site, ids: &[String]) -> Result<Vec<&'a Role>, Dia
     let mut roles = Vec::new();
     for id in ids {
         match site.framework.role(id) {
+            // `--role x --role x` packages x once.
+            Some(role) if roles.iter().any(|r: &&Role| r.id == role.id) => {}
             Some(role) => roles.push(role),
             None => {
                 let known = site.framework.roles.iter().map(|r| r.id.as_str());
                 problems.push(Diagnostic::error(
                     SKILLS_FILE,
-                    Location::START,
+                    Location::WHOLE,
                     unknown_id("package.unknown-role", id, known),
                 ));
             }
@@ -161,7 +171,7 @@ fn chosen_roles<'a>(site: &'a Site, ids: &[String]) -> Result<Vec<&'a Role>, Dia
 fn empty_curriculum(role: &Role) -> Diagnostic {
     Diagnostic::warning(
         SKILLS_FILE,
-        Location::START,
+        Location::WHOLE,
         msg!("package.empty-role", name = &role.name, id = &role.id),
     )
 }
@@ -215,7 +225,7 @@ fn role_package(
     let bytes = archive::zip_bytes(&files).map_err(|err| {
         vec![Diagnostic::error(
             SITE_FILE,
-            Location::START,
+            Location::WHOLE,
             msg!("package.cannot-write", detail = err),
         )]
     })?;
@@ -255,7 +265,7 @@ fn packaged_pages<'a>(
             }
             Err(err) => problems.push(Diagnostic::error(
                 &module.path,
-                Location::START,
+                Location::WHOLE,
                 msg!("package.cannot-rewrite", detail = err),
             )),
         }
@@ -305,14 +315,14 @@ fn no_runtime(renderer: &Renderer) -> Diagnostic {
         .get("base.html")
         .cloned()
         .unwrap_or_else(|| PathBuf::from("themes/default/templates/base.html"));
-    Diagnostic::error(path, Location::START, msg!("package.no-scorm-script"))
+    Diagnostic::error(path, Location::WHOLE, msg!("package.no-scorm-script"))
 }
 
 /// A page references a file the build does not make.
 fn missing_file(module: &Module, path: &str) -> Diagnostic {
     Diagnostic::error(
         &module.path,
-        Location::START,
+        Location::WHOLE,
         msg!("package.missing-file", path = path),
     )
 }

@@ -33,7 +33,7 @@ pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>, V
     let bytes = std::fs::read(path).map_err(|e| {
         vec![Diagnostic::error(
             path,
-            Location::START,
+            Location::WHOLE,
             msg!("roster.unreadable", detail = crate::messages::io_detail(&e)),
         )]
     })?;

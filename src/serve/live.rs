@@ -29,8 +29,9 @@ const KEEPALIVE: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub(super) struct Problem {
     pub file: String,
-    pub line: usize,
-    pub column: usize,
+    /// None when the problem is the whole file or folder.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -124,8 +125,8 @@ impl Live {
             .filter(|d| d.severity == Severity::Error)
             .map(|d| Problem {
                 file: d.shown_path(),
-                line: d.location.line,
-                column: d.location.col,
+                line: (!d.location.is_whole()).then_some(d.location.line),
+                column: (!d.location.is_whole()).then_some(d.location.col),
                 message: d.text(state.lang),
                 hint: d.hint(state.lang),
             })

@@ -51,7 +51,7 @@
     const list = element('ol', 'kenshu-overlay__list');
     for (const problem of status.problems) {
       const item = element('li', 'kenshu-overlay__problem');
-      const where = `${problem.file}:${problem.line}:${problem.column}`;
+      const where = problem.line == null ? problem.file : `${problem.file}:${problem.line}:${problem.column}`;
       item.append(element('code', 'kenshu-overlay__where', where));
       item.append(element('p', 'kenshu-overlay__message', problem.message));
       if (problem.hint) item.append(element('p', 'kenshu-overlay__hint', problem.hint));

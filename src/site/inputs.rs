@@ -80,7 +80,7 @@ pub(super) fn has_content(root: &Path, diagnostics: &mut Diagnostics) -> bool {
     if !found {
         diagnostics.push(Diagnostic::error(
             "content",
-            Location::START,
+            Location::WHOLE,
             msg!("site.no-content", root = root.display()),
         ));
     }

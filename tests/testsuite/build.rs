@@ -377,7 +377,7 @@ fn new_module_is_created_and_builds() {
     site.check().assert_success();
     site.run(&["new", "module", "x.md", "--skill", "securty-literacy"])
         .assert_failure()
-        .assert_diagnostic("エラー: content/skills.yaml:1:1: スキル「securty-literacy」は skills.yaml にありません（「security-literacy」の書き間違いではありませんか？）");
+        .assert_diagnostic("エラー: content/skills.yaml: スキル「securty-literacy」は skills.yaml にありません（「security-literacy」の書き間違いではありませんか？）");
     site.run(&[
         "new",
         "module",

@@ -55,12 +55,12 @@ fn missing_site_files_and_folders() {
     let site = TestSite::empty();
     site.check()
         .assert_failure()
-        .assert_diagnostic("エラー: content:1:1: ");
+        .assert_diagnostic("エラー: content: ");
     site.write("content/modules/a.md", "");
     site.check()
         .assert_failure()
-        .assert_diagnostic("エラー: content/site.yaml:1:1: content/site.yaml がありません")
-        .assert_diagnostic("エラー: content/skills.yaml:1:1: content/skills.yaml がありません");
+        .assert_diagnostic("エラー: content/site.yaml: content/site.yaml がありません")
+        .assert_diagnostic("エラー: content/skills.yaml: content/skills.yaml がありません");
 }
 
 #[test]
@@ -209,6 +209,6 @@ fn draw_must_fit_the_questions_and_prototype_names_are_no_ids() {
             "エラー: {MODULE}:4:7: draw: 3 は出題数として使えません（このモジュールの問題は 2 問です）"
         ))
         .assert_diagnostic(
-            "エラー: content/modules/security/constructor.md:1:1: ファイル名「constructor」はモジュールIDに使えません",
+            "エラー: content/modules/security/constructor.md: ファイル名「constructor」はモジュールIDに使えません",
         );
 }

@@ -329,7 +329,7 @@ fn an_unknown_role_is_reported_with_a_suggestion() {
     let site = TestSite::fixture("basic");
     site.run(&["package", "scorm", "--role", "general-staf"])
         .assert_failure()
-        .assert_diagnostic("エラー: content/skills.yaml:1:1: 人材像「general-staf」は skills.yaml にありません（「general-staff」の書き間違いではありませんか？）");
+        .assert_diagnostic("エラー: content/skills.yaml: 人材像「general-staf」は skills.yaml にありません（「general-staff」の書き間違いではありませんか？）");
 }
 
 #[test]
@@ -348,7 +348,33 @@ fn a_role_without_modules_gets_no_package_and_a_warning() {
         ["dx-promoter", "general-staff"]
     );
     site.run(&["package", "scorm", "--out", "zips"])
-        .assert_diagnostic("警告: content/skills.yaml:1:1: 人材像「GIS担当」（gis-staff）のカリキュラムにモジュールがないため");
+        .assert_diagnostic("警告: content/skills.yaml: 人材像「GIS担当」（gis-staff）のカリキュラムにモジュールがないため");
+    // Only that role: nothing to package is a failure, and nothing is written.
+    fs::remove_dir_all(site.path("zips")).unwrap();
+    site.run(&["package", "scorm", "--out", "zips", "--role", "gis-staff"])
+        .assert_failure()
+        .assert_diagnostic("エラー: content/skills.yaml: 作れるパッケージがありません");
+    assert!(!site.path("zips").exists());
+}
+
+#[test]
+fn a_role_named_twice_is_packaged_once() {
+    let site = TestSite::fixture("basic");
+    let output = site.run(&[
+        "package",
+        "scorm",
+        "--out",
+        "zips",
+        "--role",
+        "general-staff",
+        "--role",
+        "general-staff",
+    ]);
+    output.assert_success();
+    let zips: Vec<_> = fs::read_dir(site.path("zips")).unwrap().collect();
+    assert_eq!(zips.len(), 1);
+    let said = format!("{}{}", output.stdout, output.stderr);
+    assert_eq!(said.matches("general-staff.zip").count(), 1, "{said}");
 }
 
 #[test]
@@ -369,7 +395,7 @@ fn a_site_theme_that_does_not_load_scorm_js_packages_nothing() {
     site.write("content/site.yaml", &format!("{config}theme: mine\n"));
     let run = site.run(&["package", "scorm", "--out", "zips"]);
     run.assert_failure().assert_diagnostic(
-        "エラー: themes/mine/templates/base.html:1:1: SCORM パッケージのページが assets/js/scorm.js を読み込まない",
+        "エラー: themes/mine/templates/base.html: SCORM パッケージのページが assets/js/scorm.js を読み込まない",
     );
     assert_eq!(run.stderr.matches("scorm.js を読み込まない").count(), 1);
     assert!(!site.path("zips").exists());
