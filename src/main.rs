@@ -2,7 +2,7 @@
 
 #![forbid(unsafe_code)]
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use kenshu::cli::{Cli, Command, ExportCommand, Format, NewCommand, NewModuleArgs, PackageCommand};
 use kenshu::export::{self, ExportError};
 use kenshu::messages::{Lang, Message};
@@ -21,13 +21,86 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_command_line() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let lang = language(&cli);
     match run(cli.command, lang) {
         Ok(code) => code,
         Err(detail) => {
             say_err(&msg!("cli.error", detail = detail).text(lang));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The command line, with help and usage errors in the catalogue's words.
+/// Usage errors exit with 2, as clap's own do; help and version with 0.
+fn parse_command_line() -> Result<Cli, ExitCode> {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `kenshu help build` is `kenshu build --help`.
+    if args.get(1).is_some_and(|a| a == "help") {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    let lang = early_language(&args);
+    let command = kenshu::cli::localized(Cli::command(), lang);
+    let error = match command.try_get_matches_from(&args) {
+        Ok(matches) => match Cli::from_arg_matches(&matches) {
+            Ok(cli) => return Ok(cli),
+            Err(error) => error,
+        },
+        Err(error) => error,
+    };
+    let Some(message) = kenshu::cli::usage_error(&error) else {
+        // Help and version (and kinds kenshu never meets) as clap writes them.
+        let _ = error.print();
+        return Err(ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2)));
+    };
+    // clap's usage line starts "Usage:"; the catalogue's word replaces it.
+    let usage = match error.get(clap::error::ContextKind::Usage) {
+        Some(clap::error::ContextValue::StyledStr(usage)) => {
+            let usage = usage.to_string();
+            let line = usage.trim().trim_start_matches("Usage:").trim();
+            format!(
+                "\n  {}: {line}",
+                kenshu::messages::word(lang, "cli-usage.usage")
+            )
+        }
+        _ => String::new(),
+    };
+    let label = kenshu::messages::word(lang, "label.error");
+    let mut text = format!("{label}: {}{usage}", message.text(lang));
+    if let Some(hint) = message.hint(lang) {
+        text.push_str(&format!(
+            "\n  {}: {hint}",
+            kenshu::messages::word(lang, "label.hint")
+        ));
+    }
+    say_err(&text);
+    Err(ExitCode::from(2))
+}
+
+/// The language for words said before the command line is understood:
+/// `--lang`, else the `language:` of the site `--root` names (or the
+/// current folder's).
+fn early_language(args: &[std::ffi::OsString]) -> Lang {
+    let value_of = |name: &str| {
+        let prefix = format!("{name}=");
+        args.iter().enumerate().find_map(|(i, a)| {
+            let a = a.to_str()?;
+            if a == name {
+                args.get(i + 1).and_then(|v| v.to_str()).map(str::to_string)
+            } else {
+                a.strip_prefix(&prefix).map(str::to_string)
+            }
+        })
+    };
+    match value_of("--lang") {
+        Some(tag) => Lang::from_tag(&tag),
+        None => {
+            kenshu::config::site_lang(Path::new(&value_of("--root").unwrap_or_else(|| ".".into())))
         }
     }
 }

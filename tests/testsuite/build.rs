@@ -397,7 +397,48 @@ fn help_and_version_work() {
     for command in ["build", "check", "serve", "init"] {
         let help = site.run(&[command, "--help"]);
         help.assert_success();
-        assert!(help.stdout.contains("Usage: kenshu"), "{command} --help");
+        assert!(
+            help.stdout.contains(&format!("使い方: kenshu {command}")),
+            "{command} --help: {}",
+            help.stdout
+        );
+        assert!(help.stdout.contains("オプション:"), "{}", help.stdout);
+        assert!(!help.stdout.contains("[default:"), "{}", help.stdout);
+        // `kenshu help X` is `kenshu X --help`.
+        assert_eq!(site.run(&["help", command]).stdout, help.stdout);
+        let english = site.run(&["--lang", "en", command, "--help"]);
+        assert!(english.stdout.contains(&format!("Usage: kenshu {command}")));
+    }
+    let top = site.run(&["--help"]);
+    top.assert_success();
+    assert!(
+        top.stdout.contains("コマンド:") && top.stdout.contains("ポータルを"),
+        "{}",
+        top.stdout
+    );
+}
+
+#[test]
+fn usage_errors_say_what_is_wrong_in_japanese_and_exit_2() {
+    let site = TestSite::empty();
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["build", "--bogus"], "エラー: 「--bogus」という指定はありません", "使い方: kenshu build"),
+        (&["biuld"], "エラー: 「biuld」というコマンドはありません（「build」の書き間違いではありませんか？）", "ヒント: kenshu --help"),
+        (&["check", "--format", "xml"], "エラー: --format <FORMAT> に「xml」は使えません", "ヒント: 使える値: text, json"),
+        (&["serve", "--port", "abc"], "エラー: --port <PORT> に「abc」は使えません", "ヒント: --help"),
+        (&["report"], "エラー: --out <OUT>, <INPUTS>... を指定してください", "使い方: kenshu report"),
+        (&["--lang", "en", "build", "--bogus"], "error: there is no option --bogus", "Usage: kenshu build"),
+    ];
+    for (args, first, later) in cases {
+        let run = site.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.starts_with(first), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(later), "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("Usage:") || args[0] == "--lang",
+            "{}",
+            run.stderr
+        );
     }
 }
 

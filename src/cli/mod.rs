@@ -1,6 +1,14 @@
 //! The command line: `build`, `check`, `serve`, `new module`, `init`,
 //! `report`, `package scorm`, `export moodle-competencies`, `export moodle-questions`.
 
+//!
+//! The types below are the command line's shape; [`words`] gives it the
+//! catalogue's words (help and usage errors in Japanese or English).
+
+mod words;
+
+pub use words::{localized, usage_error};
+
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
