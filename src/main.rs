@@ -337,6 +337,9 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
             for warning in &summary.warnings {
                 say_err(&msg!("report.left-out", detail = warning.text(lang)).text(lang));
             }
+            for note in &summary.notes {
+                say_err(&msg!("report.left-out", detail = note.text_with_hint(lang)).text(lang));
+            }
             let message = msg!(
                 "report.done",
                 files = summary.files_read,

@@ -48,6 +48,8 @@ pub struct ReportSummary {
     /// Files left out, each with why (never fatal): `report.*` messages
     /// naming the file, put into words when printed.
     pub warnings: Vec<Message>,
+    /// Records merged with a doubt: one staff number under two 氏名.
+    pub notes: Vec<Message>,
     pub files_read: usize,
     pub people: usize,
 }
@@ -100,7 +102,16 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
             match result {
                 Ok(record) => {
                     summary.files_read += 1;
-                    people.add(record, &catalog);
+                    if let Some(c) = people.add(record, &catalog) {
+                        let note = msg!(
+                            "report.name-conflict",
+                            path = path.display(),
+                            number = c.staff_number,
+                            kept = c.kept,
+                            other = c.other
+                        );
+                        summary.notes.push(note);
+                    }
                 }
                 Err(refusal) => summary.warnings.push(refusal_message(path, refusal)),
             }

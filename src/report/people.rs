@@ -62,13 +62,14 @@ pub(crate) fn normal(text: &str) -> String {
     text.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn key_of(learner: &Learner) -> Option<Key> {
+/// The keys a learner is found by: the staff number, and 氏名 with 所属.
+fn keys_of(learner: &Learner) -> (Option<Key>, Option<Key>) {
     let number = normal(&learner.staff_number);
-    if !number.is_empty() {
-        return Some(Key::Number(number));
-    }
     let (name, department) = (normal(&learner.name), normal(&learner.department));
-    (!name.is_empty()).then_some(Key::NameDepartment(name, department))
+    (
+        (!number.is_empty()).then_some(Key::Number(number)),
+        (!name.is_empty()).then_some(Key::NameDepartment(name, department)),
+    )
 }
 
 impl People {
@@ -100,23 +101,39 @@ impl People {
         people
     }
 
-    /// Adds one record to its person (a new one when nobody matches).
-    pub(super) fn add(&mut self, record: Record, catalog: &Catalog) {
-        let at = match key_of(&record.learner) {
-            Some(key) => match self.index.get(&key) {
-                Some(&at) => at,
-                None => {
-                    self.index.insert(key, self.persons.len());
-                    self.persons.push(Person::default());
-                    self.persons.len() - 1
-                }
-            },
-            None => {
-                self.persons.push(Person::default());
-                self.persons.len() - 1
-            }
+    /// Adds one record to its person (a new one when nobody matches): by
+    /// staff number, else by 氏名 and 所属 when the person found has no
+    /// other staff number (one file exported before the number was filled
+    /// in, one after). Returns the names, when the record's 氏名 differs
+    /// from the one already known for its staff number.
+    pub(super) fn add(&mut self, record: Record, catalog: &Catalog) -> Option<NameConflict> {
+        let (number, by_name) = keys_of(&record.learner);
+        // Found by name, a person with another staff number is someone else.
+        let number_free = |person: &Person| {
+            let known = normal(&person.learner.staff_number);
+            known.is_empty() || number.as_ref().is_none_or(|n| *n == Key::Number(known))
         };
-        merge_into(&mut self.persons[at], record, catalog);
+        let found = number
+            .as_ref()
+            .and_then(|key| self.index.get(key))
+            .or_else(|| {
+                by_name
+                    .as_ref()
+                    .and_then(|key| self.index.get(key))
+                    .filter(|&&at| number_free(&self.persons[at]))
+            })
+            .copied();
+        let at = found.unwrap_or_else(|| {
+            self.persons.push(Person::default());
+            self.persons.len() - 1
+        });
+        for key in [number, by_name].into_iter().flatten() {
+            self.index.entry(key).or_insert(at);
+        }
+        let person = &mut self.persons[at];
+        let conflict = name_conflict(&person.learner, &record.learner);
+        merge_into(person, record, catalog);
+        conflict
     }
 
     /// The people the figures count: those on the roster when there is one.
@@ -125,6 +142,26 @@ impl People {
             .iter()
             .filter(move |p| !self.roster || p.on_roster)
     }
+}
+
+/// One staff number with two 氏名 in its records (a typo, or a number
+/// typed for someone else): the first name is kept, the report says so.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NameConflict {
+    pub staff_number: String,
+    pub kept: String,
+    pub other: String,
+}
+
+fn name_conflict(known: &Learner, incoming: &Learner) -> Option<NameConflict> {
+    let number = normal(&incoming.staff_number);
+    let (kept, other) = (normal(&known.name), normal(&incoming.name));
+    let differs = !number.is_empty() && !kept.is_empty() && !other.is_empty() && kept != other;
+    differs.then(|| NameConflict {
+        staff_number: incoming.staff_number.trim().to_string(),
+        kept: known.name.trim().to_string(),
+        other: incoming.name.trim().to_string(),
+    })
 }
 
 fn merge_into(person: &mut Person, record: Record, catalog: &Catalog) {

@@ -45,14 +45,21 @@ struct RawSite {
 /// 氏名・職員番号・所属・人材像 as the learner typed them.
 #[derive(Deserialize, Default, Clone, Debug)]
 pub(crate) struct Learner {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub name: String,
-    #[serde(default, rename = "staffNumber")]
+    #[serde(default, rename = "staffNumber", deserialize_with = "null_as_empty")]
     pub staff_number: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub department: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub role: String,
+}
+
+/// A learner field written as `null` (a hand-edited file, another exporter)
+/// counts as not filled in, as a missing field does, instead of refusing
+/// the whole record.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
 #[derive(Deserialize)]

@@ -782,3 +782,72 @@ fn impossible_or_future_dates_and_bad_values_are_named_in_japanese() {
     );
     assert!(people.contains("'+SUM(1)"), "{people}");
 }
+
+#[test]
+fn learner_fields_written_as_null_count_as_not_filled_in() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    let learner = json!({ "name": null, "staffNumber": "S77", "department": null, "role": null });
+    let record = record(
+        &s.key,
+        learner,
+        json!({ module: passed("2026-10-01T00:00:00.000Z") }),
+        "2026-11-01T00:00:00.000Z",
+    );
+    s.site.write("nulls/a.json", &record.to_string());
+    let run = s.site.run(&["report", "--out", "report", "nulls"]);
+    run.assert_success();
+    assert!(
+        !run.stderr.contains("a.json"),
+        "not refused: {}",
+        run.stderr
+    );
+    let people = s.site.read("report/people.csv");
+    assert!(people.contains("S77"), "{people}");
+}
+
+#[test]
+fn without_a_roster_one_person_is_found_by_number_or_by_name_and_department() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    let done = || json!({ module: passed("2026-10-01T00:00:00.000Z") });
+    let files = [
+        // One person: exported before and after the staff number was typed.
+        (
+            "a",
+            json!({ "name": "山田 太郎", "staffNumber": "", "department": "税務課" }),
+        ),
+        (
+            "b",
+            json!({ "name": "山田　太郎", "staffNumber": "S1", "department": "税務課" }),
+        ),
+        // A namesake in the same department with a number of their own.
+        (
+            "c",
+            json!({ "name": "山田 太郎", "staffNumber": "S2", "department": "税務課" }),
+        ),
+        // S1 again under another name: kept as S1's, with a warning.
+        (
+            "d",
+            json!({ "name": "田中 一郎", "staffNumber": "S1", "department": "税務課" }),
+        ),
+    ];
+    for (name, learner) in files {
+        let text = record(&s.key, learner, done(), "2026-11-01T00:00:00.000Z").to_string();
+        s.site.write(&format!("people/{name}.json"), &text);
+    }
+    let run = s.site.run(&["report", "--out", "report", "people"]);
+    run.assert_success();
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(people.len() - 1, 2, "S1 and S2: {people:?}");
+    assert!(
+        run.stderr.contains("職員番号 S1 の記録に、別の氏名「田中 一郎」があります。「山田 太郎」の記録としてまとめます"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("4"),
+        "all four files read: {}",
+        run.stdout
+    );
+}
