@@ -161,7 +161,10 @@ pub(crate) fn people_table<'a>(
         let i = order[at];
         let (p, s) = (&people.persons[i], &summaries[i]);
         let role = p.role.map(|r| &catalog.roles[r]);
-        let step = role
+        // Steps are those of the role the person is measured against (the
+        // base role when none is set), as 合格数 and カリキュラム数 are.
+        let step = catalog
+            .measured_role(p.role)
             .zip(s.steps.last())
             .map(|(r, &step)| text(r.steps[step].name.clone()))
             .unwrap_or(Cell::Empty);

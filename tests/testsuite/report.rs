@@ -851,3 +851,27 @@ fn without_a_roster_one_person_is_found_by_number_or_by_name_and_department() {
         run.stdout
     );
 }
+
+#[test]
+fn staff_without_a_role_reach_the_steps_of_the_role_they_are_measured_against() {
+    let s = shipped();
+    let mut modules = serde_json::Map::new();
+    for id in &s.curriculum {
+        modules.insert(id.clone(), passed("2026-10-01T00:00:00.000Z"));
+    }
+    let modules = Value::Object(modules);
+    let with_role = json!({ "name": "甲", "staffNumber": "R1", "department": "税務課", "role": "general-staff" });
+    let without = json!({ "name": "乙", "staffNumber": "R2", "department": "税務課" });
+    for (name, learner) in [("r1", with_role), ("r2", without)] {
+        let text = record(&s.key, learner, modules.clone(), "2026-11-01T00:00:00.000Z").to_string();
+        s.site.write(&format!("steps/{name}.json"), &text);
+    }
+    s.site
+        .run(&["report", "--out", "report", "steps"])
+        .assert_success();
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    let reached = cell(&people, "R1", "到達Step");
+    assert!(!reached.is_empty(), "the whole curriculum reaches a step");
+    assert_eq!(cell(&people, "R2", "到達Step"), reached);
+    assert_eq!(cell(&people, "R2", "人材像"), "", "no role is shown as set");
+}
