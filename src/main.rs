@@ -21,11 +21,10 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match parse_command_line() {
-        Ok(cli) => cli,
+    let (cli, lang) = match parse_command_line() {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
-    let lang = language(&cli);
     match run(cli.command, lang) {
         Ok(code) => code,
         Err(detail) => {
@@ -37,7 +36,9 @@ fn main() -> ExitCode {
 
 /// The command line, with help and usage errors in the catalogue's words.
 /// Usage errors exit with 2, as clap's own do; help and version with 0.
-fn parse_command_line() -> Result<Cli, ExitCode> {
+/// The language of all that follows is found once, before parsing (the help
+/// is in it), from the same `--lang` and `--root` clap then reads.
+fn parse_command_line() -> Result<(Cli, Lang), ExitCode> {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `kenshu help build` is `kenshu build --help`.
     if args.get(1).is_some_and(|a| a == "help") {
@@ -48,7 +49,7 @@ fn parse_command_line() -> Result<Cli, ExitCode> {
     let command = kenshu::cli::localized(Cli::command(), lang);
     let error = match command.try_get_matches_from(&args) {
         Ok(matches) => match Cli::from_arg_matches(&matches) {
-            Ok(cli) => return Ok(cli),
+            Ok(cli) => return Ok((cli, lang)),
             Err(error) => error,
         },
         Err(error) => error,
@@ -82,9 +83,8 @@ fn parse_command_line() -> Result<Cli, ExitCode> {
     Err(ExitCode::from(2))
 }
 
-/// The language for words said before the command line is understood:
-/// `--lang`, else the `language:` of the site `--root` names (or the
-/// current folder's).
+/// The language of messages: `--lang`, else the `language:` of the site
+/// `--root` names (or the current folder's), else Japanese.
 fn early_language(args: &[std::ffi::OsString]) -> Lang {
     let value_of = |name: &str| {
         let prefix = format!("{name}=");
@@ -102,14 +102,6 @@ fn early_language(args: &[std::ffi::OsString]) -> Lang {
         None => {
             kenshu::config::site_lang(Path::new(&value_of("--root").unwrap_or_else(|| ".".into())))
         }
-    }
-}
-
-/// `--lang`, else the site's `language:`, else Japanese.
-fn language(cli: &Cli) -> Lang {
-    match &cli.lang {
-        Some(tag) => Lang::from_tag(tag),
-        None => kenshu::config::site_lang(cli.command.root()),
     }
 }
 

@@ -1,6 +1,5 @@
 //! The command line: `build`, `check`, `serve`, `new module`, `init`,
 //! `report`, `package scorm`, `export moodle-competencies`, `export moodle-questions`.
-
 //!
 //! The types below are the command line's shape; [`words`] gives it the
 //! catalogue's words (help and usage errors in Japanese or English).
@@ -11,7 +10,7 @@ pub use words::{localized, usage_error};
 
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -197,29 +196,4 @@ pub struct NewModuleArgs {
     pub id: Option<String>,
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-}
-
-impl Command {
-    /// The site folder the command works on (`init`: the current folder).
-    pub fn root(&self) -> &Path {
-        match self {
-            Command::Build(args) => &args.root,
-            Command::Check(args) => &args.root,
-            Command::Serve(args) => &args.root,
-            Command::Report(args) => &args.root,
-            Command::New {
-                what: NewCommand::Module(args),
-            } => &args.root,
-            Command::Init(_) => Path::new("."),
-            Command::Package {
-                what: PackageCommand::Scorm(args),
-            } => &args.root,
-            Command::Export {
-                what: ExportCommand::MoodleCompetencies(args),
-            } => &args.root,
-            Command::Export {
-                what: ExportCommand::MoodleQuestions(args),
-            } => &args.root,
-        }
-    }
 }

@@ -108,20 +108,17 @@ pub(crate) fn token_text(token: Token) -> String {
 /// normal form, so only the rare segments holding anything else (full-width
 /// letters, half-width kana, combining marks) go through the normaliser.
 pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(Token)) {
-    let classes = char_classes();
     let mut run = Run::default();
     // Start (byte offset) of a pending segment that needs normalising.
     let mut pending: Option<usize> = None;
     let mut chars = text.char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
-        let class = classes.of(c);
+        let class = class_of(c);
         if class & STABLE != 0 {
             if let Some(start) = pending.take() {
                 normalized_segment(&text[start..offset], &mut run, &mut emit);
             }
-            let next_is_stable = chars
-                .peek()
-                .is_none_or(|&(_, n)| classes.of(n) & STABLE != 0);
+            let next_is_stable = chars.peek().is_none_or(|&(_, n)| class_of(n) & STABLE != 0);
             if next_is_stable && class & LOWER_SELF != 0 {
                 run.push(fold_kana(c), class & ALNUM != 0, &mut emit);
                 continue;
@@ -195,18 +192,12 @@ const LOWER_SELF: u8 = 4;
 /// The classes of the Basic Multilingual Plane, each computed the first
 /// time it is needed; the Unicode tables behind them are a search per
 /// character.
-struct CharClasses(&'static CharTable);
+static CLASSES: CharTable = CharTable::new(classify);
 
-impl CharClasses {
-    fn of(&self, c: char) -> u8 {
-        // Outside the BMP: no flags, so the character takes the slow path.
-        self.0.get(c).unwrap_or(0)
-    }
-}
-
-fn char_classes() -> CharClasses {
-    static CLASSES: CharTable = CharTable::new(classify);
-    CharClasses(&CLASSES)
+/// A character's classes; none outside the BMP, so such a character takes
+/// the slow path.
+fn class_of(c: char) -> u8 {
+    CLASSES.get(c).unwrap_or(0)
 }
 
 fn classify(c: char) -> u8 {
@@ -227,7 +218,7 @@ fn classify(c: char) -> u8 {
 }
 
 fn is_alphanumeric(c: char) -> bool {
-    match char_classes().0.get(c) {
+    match CLASSES.get(c) {
         Some(class) => class & ALNUM != 0,
         None => c.is_alphanumeric(),
     }
