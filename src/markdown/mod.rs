@@ -160,12 +160,19 @@ struct BodyState<'a, 'b> {
     link_openings: Vec<usize>,
 }
 
+/// Whether a fenced block's info string opens a quiz: `quiz` in any
+/// letter case, so a ```` ```Quiz ```` block is not published as code with
+/// its answers showing.
+fn is_quiz_fence(info: &str) -> bool {
+    info.split_whitespace()
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("quiz"))
+}
+
 impl<'b> BodyState<'_, 'b> {
     fn handle(&mut self, event: Event<'b>, range: Range<usize>, rest: &mut impl Events<'b>) {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some("quiz") =>
-            {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_quiz_fence(&info) => {
                 self.take_quiz(range, rest);
             }
             Event::Start(Tag::Heading {
@@ -291,6 +298,17 @@ mod tests {
         );
         assert_eq!(out.diagnostics.len(), 1);
         assert_eq!(out.diagnostics[0].location, Location::new(7, 1));
+    }
+
+    #[test]
+    fn a_quiz_fence_in_any_letter_case_is_a_quiz() {
+        for fence in ["Quiz", "QUIZ", "quiz title"] {
+            let body = format!("```{fence}\n- question: q\n  answer: true\n```\n");
+            let out = render(&body, &LinkTargets::default());
+            assert_eq!(out.parts, [BodyPart::Quiz(0)], "{fence}");
+        }
+        let out = render("```quizzes\nx\n```\n", &LinkTargets::default());
+        assert!(out.quizzes.is_empty());
     }
 
     #[test]
