@@ -10,7 +10,7 @@ pub use words::{localized, usage_error};
 
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,7 +90,7 @@ pub struct BuildArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Output folder [default: <root>/public].
-    #[arg(long)]
+    #[arg(long, value_parser = folder_path)]
     pub out: Option<PathBuf>,
     /// Include modules marked `draft: true`.
     #[arg(long)]
@@ -123,7 +123,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub open: bool,
     /// Folder for the preview output [default: a temporary folder].
-    #[arg(long)]
+    #[arg(long, value_parser = folder_path)]
     pub out: Option<PathBuf>,
 }
 
@@ -136,7 +136,7 @@ pub struct ReportArgs {
     #[arg(long)]
     pub roster: Option<PathBuf>,
     /// Folder for index.html, the CSV files and report.xlsx.
-    #[arg(long)]
+    #[arg(long, value_parser = folder_path)]
     pub out: PathBuf,
     /// Replace names and staff numbers with stable pseudonyms.
     #[arg(long)]
@@ -157,7 +157,7 @@ pub struct ScormArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Folder for the zips [default: <root>/scorm].
-    #[arg(long)]
+    #[arg(long, value_parser = folder_path)]
     pub out: Option<PathBuf>,
     /// Package only this role (repeatable) [default: every role].
     #[arg(long = "role", value_name = "ID")]
@@ -178,7 +178,7 @@ pub struct QuestionsArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
     /// Folder for the XML files [default: <root>/moodle/questions].
-    #[arg(long)]
+    #[arg(long, value_parser = folder_path)]
     pub out: Option<PathBuf>,
 }
 
@@ -196,4 +196,11 @@ pub struct NewModuleArgs {
     pub id: Option<String>,
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+}
+
+/// An output folder as given, without trailing separators or `.` parts:
+/// `public/` and `public` name the same folder, so `pub/` through a
+/// symbolic link meets the same checks as `pub`.
+fn folder_path(value: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(Path::new(value).components().collect())
 }

@@ -145,6 +145,26 @@ fn a_linked_output_folder_is_refused_and_its_target_kept() {
     assert_eq!(www.read("important.html"), "keep");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_linked_output_folder_is_refused_however_its_name_is_spelled() {
+    let site = TestSite::fixture("basic");
+    let www = TestSite::empty();
+    fs::write(www.path("important.html"), "keep").unwrap();
+    std::os::unix::fs::symlink(www.root(), site.path("pub")).unwrap();
+    for out in ["pub/", "pub//", "./pub/."] {
+        let run = site.run(&["build", "--out", out]);
+        run.assert_failure();
+        assert!(
+            run.stderr.contains("シンボリックリンク"),
+            "{out}: {}",
+            run.stderr
+        );
+        assert_eq!(www.read("important.html"), "keep");
+    }
+    assert_eq!(names_in(www.root()), ["important.html"]);
+}
+
 #[test]
 fn out_naming_a_file_is_refused_before_anything_is_written() {
     let site = TestSite::fixture("basic");
