@@ -36,13 +36,28 @@ fn main() -> ExitCode {
 
 /// The command line, with help and usage errors in the catalogue's words.
 /// Usage errors exit with 2, as clap's own do; help and version with 0.
+/// Where the word `help` stands as the command: the first argument that
+/// is neither the one global option (`--lang`, `--lang=…`) nor its value.
+fn help_word(args: &[std::ffi::OsString]) -> Option<usize> {
+    let mut at = 1;
+    while let Some(arg) = args.get(at) {
+        match arg.to_str() {
+            Some("--lang") => at += 2,
+            Some(a) if a.starts_with("--lang=") => at += 1,
+            Some("help") => return Some(at),
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// The language of all that follows is found once, before parsing (the help
 /// is in it), from the same `--lang` and `--root` clap then reads.
 fn parse_command_line() -> Result<(Cli, Lang), ExitCode> {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // `kenshu help build` is `kenshu build --help`.
-    if args.get(1).is_some_and(|a| a == "help") {
-        args.remove(1);
+    // `kenshu help build` is `kenshu build --help`, after `--lang en` too.
+    if let Some(at) = help_word(&args) {
+        args.remove(at);
         args.push("--help".into());
     }
     let lang = early_language(&args);

@@ -408,6 +408,13 @@ fn help_and_version_work() {
         assert_eq!(site.run(&["help", command]).stdout, help.stdout);
         let english = site.run(&["--lang", "en", command, "--help"]);
         assert!(english.stdout.contains(&format!("Usage: kenshu {command}")));
+        // The global option may come before `help`.
+        for spelling in [&["--lang", "en", "help"][..], &["--lang=en", "help"][..]] {
+            let args: Vec<&str> = spelling.iter().copied().chain([command]).collect();
+            let run = site.run(&args);
+            run.assert_success();
+            assert_eq!(run.stdout, english.stdout, "{args:?}");
+        }
     }
     let top = site.run(&["--help"]);
     top.assert_success();
