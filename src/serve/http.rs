@@ -14,6 +14,8 @@
 use super::live::Live;
 use super::paths::{self, Target};
 use super::server::{Request, Server};
+use crate::messages::Lang;
+use crate::msg;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -24,12 +26,6 @@ pub(super) const RESERVED: &str = "/__kenshu/";
 
 const LIVERELOAD_JS: &str = include_str!("livereload.js");
 const OVERLAY_CSS: &str = include_str!("overlay.css");
-/// Shown for a missing page when the site has no 404.html (no good build yet).
-const FALLBACK_HTML: &str =
-    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<title>kenshu serve</title>\n</head>\n<body>\n<h1>kenshu serve</h1>\n\
-<p>No page here yet: the site has not built. See the terminal.</p>\n</body>\n</html>\n";
-
 /// What request handlers share.
 pub(super) struct Context {
     /// The output folder, canonical.
@@ -130,8 +126,28 @@ fn not_found(context: &Context, request: Request) {
     if page.is_file() {
         return send_file(context, request, &page, 404);
     }
-    let html = inject(FALLBACK_HTML.into(), context.live.generation(), false);
+    let html = inject(
+        fallback_page(context.live.lang()),
+        context.live.generation(),
+        false,
+    );
     Reply::new(404, html, "text/html; charset=utf-8").send(request);
+}
+
+/// Shown for a missing page when the site has no 404.html (no good build
+/// yet), in the language of the console messages.
+fn fallback_page(lang: Lang) -> Vec<u8> {
+    let tag = match lang {
+        Lang::Ja => "ja",
+        Lang::En => "en",
+    };
+    let text = msg!("serve.no-page-yet").text(lang);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{tag}\">\n<head>\n<meta charset=\"utf-8\">\n\
+<title>kenshu serve</title>\n</head>\n<body>\n<h1>kenshu serve</h1>\n\
+<p>{text}</p>\n</body>\n</html>\n"
+    )
+    .into_bytes()
 }
 
 /// Adds the live-reload script before `</body>`; for the 404 page, which

@@ -99,6 +99,11 @@ impl Live {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Whether any build of this preview has succeeded.
+    pub(super) fn has_built(&self) -> bool {
+        self.lock().had_good_build
+    }
+
     pub(super) fn generation(&self) -> u64 {
         self.lock().generation
     }

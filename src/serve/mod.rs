@@ -220,7 +220,12 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
         Err(BuildError::Invalid(diagnostics)) => {
             print_diagnostics(&diagnostics, live.lang());
             live.failed(&diagnostics);
-            let message = msg!("serve.build-failed", errors = diagnostics.error_count());
+            let errors = diagnostics.error_count();
+            let message = if live.has_built() {
+                msg!("serve.build-failed", errors = errors)
+            } else {
+                msg!("serve.build-failed-no-build", errors = errors)
+            };
             complain!("{}", message.text(live.lang()));
         }
         Err(BuildError::Write(err)) => {

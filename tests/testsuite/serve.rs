@@ -499,6 +499,27 @@ fn errors_show_in_the_overlay_data_until_fixed() {
 }
 
 #[test]
+fn a_first_build_that_fails_says_so_in_japanese() {
+    let (site, out) = site_with_out();
+    let module = "content/modules/security/basics.md";
+    site.write(module, &site.read(module).replace("level: 1", "level: 7"));
+    let server = Server::start(&site, &["--out", &out]);
+    let started = Instant::now();
+    while !server.output().contains("ビルドに失敗しました") {
+        assert!(started.elapsed() < DEADLINE, "{}", server.output());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = server.output();
+    assert!(output.contains("成功したビルドがまだない"), "{output}");
+    assert!(!output.contains("最後に成功したビルド"), "{output}");
+    let page = server.get("/");
+    assert_eq!(page.status, 404);
+    let text = page.body_text();
+    assert!(text.contains("<html lang=\"ja\">"), "{text}");
+    assert!(text.contains("まだ表示できるページがありません"), "{text}");
+}
+
+#[test]
 fn open_reload_streams_and_slow_clients_do_not_block_pages() {
     let (site, out) = site_with_out();
     let server = Server::start(&site, &["--out", &out]);
