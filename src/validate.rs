@@ -50,6 +50,32 @@ pub(crate) fn check_references(
     let module_ids: Vec<&str> = modules.iter().map(|m| m.id.as_str()).collect();
     let mut known_modules: HashSet<&str> = module_ids.iter().copied().collect();
     known_modules.extend(unparsed.iter().map(String::as_str));
+    check_framework_ids(modules, framework, catalogue, diagnostics);
+    for module in modules {
+        let at = |key: &str, index: usize| module.spots.item(key, index);
+        for (index, prerequisite) in module.front.prerequisites.iter().enumerate() {
+            let place = at("prerequisites", index);
+            if prerequisite == &module.id {
+                let message = msg!("module.own-prerequisite");
+                diagnostics.push(Diagnostic::error(&module.path, place, message));
+            } else if !known_modules.contains(prerequisite.as_str()) {
+                let known = module_ids.iter().copied();
+                let message = unknown_id("module.unknown-prerequisite", prerequisite, known);
+                diagnostics.push(Diagnostic::error(&module.path, place, message));
+            }
+        }
+    }
+}
+
+/// Checks the skills and resources each module names against the
+/// framework and the catalogue; also run on headers that have other
+/// problems, so one wrong field does not hide an unknown skill.
+pub(crate) fn check_framework_ids(
+    modules: &[ModuleHeader],
+    framework: &Framework,
+    catalogue: &Catalogue,
+    diagnostics: &mut Diagnostics,
+) {
     for module in modules {
         let at = |key: &str, index: usize| module.spots.item(key, index);
         for (index, skill) in module.front.skills.iter().enumerate() {
@@ -70,17 +96,6 @@ pub(crate) fn check_references(
                     at("resources", index),
                     message,
                 ));
-            }
-        }
-        for (index, prerequisite) in module.front.prerequisites.iter().enumerate() {
-            let place = at("prerequisites", index);
-            if prerequisite == &module.id {
-                let message = msg!("module.own-prerequisite");
-                diagnostics.push(Diagnostic::error(&module.path, place, message));
-            } else if !known_modules.contains(prerequisite.as_str()) {
-                let known = module_ids.iter().copied();
-                let message = unknown_id("module.unknown-prerequisite", prerequisite, known);
-                diagnostics.push(Diagnostic::error(&module.path, place, message));
             }
         }
     }

@@ -222,33 +222,54 @@ pub struct PageHeader {
 pub fn parse_module_headers(
     files: &[SourceFile],
     diagnostics: &mut Diagnostics,
-) -> (Vec<ModuleHeader>, Vec<PathBuf>) {
+) -> (Vec<ModuleHeader>, Vec<Unparsed>) {
     let results: Vec<_> = files.par_iter().map(parse_module_header).collect();
-    let failed = files
-        .iter()
-        .zip(&results)
-        .filter(|(_, result)| result.is_err())
-        .map(|(file, _)| file.path.clone())
-        .collect();
-    (collect(results, diagnostics), failed)
+    let mut headers = Vec::new();
+    let mut failed = Vec::new();
+    for (file, result) in files.iter().zip(results) {
+        match result {
+            Ok(header) => headers.push(header),
+            Err((problems, partial)) => {
+                problems.into_iter().for_each(|d| diagnostics.push(d));
+                failed.push(Unparsed {
+                    path: file.path.clone(),
+                    partial,
+                });
+            }
+        }
+    }
+    (headers, failed)
 }
 
-fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, Vec<Diagnostic>> {
-    let split = frontmatter::split(&file.path, &file.text).map_err(|d| vec![d])?;
+/// A module file whose header has problems (already reported).
+#[derive(Debug, Clone)]
+pub struct Unparsed {
+    pub path: PathBuf,
+    /// What could be read of the header when its YAML could be read, so
+    /// the ids it names are still checked against the framework.
+    pub partial: Option<ModuleHeader>,
+}
+
+type HeaderProblems = (Vec<Diagnostic>, Option<ModuleHeader>);
+
+fn parse_module_header(file: &SourceFile) -> Result<ModuleHeader, HeaderProblems> {
+    let split = frontmatter::split(&file.path, &file.text).map_err(|d| (vec![d], None))?;
     let source = SourceText::starting_at(&file.path, split.front, split.front_first_line);
-    let (front, spots, mut problems) = frontmatter::read_module(&source)?;
+    let (front, spots, mut problems) =
+        frontmatter::read_module(&source).map_err(|problems| (problems, None))?;
     let id = module_id(file, &front, &spots, &mut problems);
     check_module_values(&file.path, &front, &spots, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    Ok(ModuleHeader {
+    let header = ModuleHeader {
         id,
         path: file.path.clone(),
         front: Arc::new(front),
         body_first_line: split.body_first_line,
         spots: Arc::new(spots),
-    })
+    };
+    if !problems.is_empty() {
+        return Err((problems, Some(header)));
+    }
+    Ok(header)
 }
 
 /// The module's id: `id:`, else the file stem; NFC, and checked.

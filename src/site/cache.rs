@@ -167,15 +167,15 @@ impl LoadCache {
         &mut self,
         files: &[SourceFile],
         diagnostics: &mut Diagnostics,
-    ) -> (Vec<ModuleHeader>, Vec<PathBuf>) {
+    ) -> (Vec<ModuleHeader>, Vec<content::Unparsed>) {
         let fresh: Vec<SourceFile> = files
             .iter()
             .filter(|f| !(self.unchanged(f) && self.headers.contains_key(&f.path)))
             .cloned()
             .collect();
         let (parsed, unparsed) = content::parse_module_headers(&fresh, diagnostics);
-        for path in &unparsed {
-            self.headers.remove(path);
+        for file in &unparsed {
+            self.headers.remove(&file.path);
         }
         for header in parsed {
             self.headers.insert(header.path.clone(), header);

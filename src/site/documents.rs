@@ -98,9 +98,16 @@ impl Loader<'_> {
     /// body problems of modules whose headers could not be parsed.
     fn check_headers(
         &self,
-        (mut modules, mut unparsed): (Vec<ModuleHeader>, Vec<PathBuf>),
+        (mut modules, failed): (Vec<ModuleHeader>, Vec<content::Unparsed>),
         diagnostics: &mut Diagnostics,
     ) -> Headers {
+        let partial: Vec<ModuleHeader> = failed
+            .iter()
+            .filter_map(|f| f.partial.clone())
+            .filter(|h| !h.front.draft || self.options.drafts)
+            .collect();
+        validate::check_framework_ids(&partial, self.framework, self.catalogue, diagnostics);
+        let mut unparsed: Vec<PathBuf> = failed.into_iter().map(|f| f.path).collect();
         unparsed.extend(self.files.unreadable.iter().cloned());
         let drafts: HashSet<PathBuf> = modules
             .iter()
