@@ -64,6 +64,7 @@ pub fn export_competencies(
         }
     };
     let path = out.unwrap_or_else(|| root.join("moodle/competencies.csv"));
+    crate::output::check_outside_sources(root, &path).map_err(ExportError::Write)?;
     // A CSV that starts with tool_lpimportcsv's header is one kenshu wrote.
     let header = HEADER.join(",");
     write_file(&path, csv.as_bytes(), header.as_bytes())?;

@@ -32,6 +32,7 @@ pub fn export_questions(
 ) -> Result<(PathBuf, usize, usize, Diagnostics), ExportError> {
     let (site, diagnostics) = checked_site(root)?;
     let dir = out.unwrap_or_else(|| root.join("moodle/questions"));
+    crate::output::check_outside_sources(root, &dir).map_err(ExportError::Write)?;
     let mut files = 0;
     let mut questions = 0;
     for module in &site.modules {

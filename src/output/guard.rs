@@ -96,6 +96,24 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// Refuses an output of `package` or `export` (a folder or a file) that lies
+/// in the site's sources, where the next build would publish it.
+pub fn check_outside_sources(root: &Path, out: &Path) -> Result<(), Message> {
+    let Ok(root) = root.canonicalize() else {
+        return Ok(());
+    };
+    let absolute = absolute(out).map_err(|err| {
+        msg!(
+            "output.unreadable",
+            detail = crate::messages::io_detail(&err)
+        )
+    })?;
+    match overlapping_source(&root, &absolute) {
+        Some(what) => Err(msg!("output.in-sources", what = what)),
+        None => Ok(()),
+    }
+}
+
 /// [`check_output`] for a portal build: a report folder is refused too.
 pub fn check_site_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     check_output(root, out)?;

@@ -21,7 +21,9 @@ mod reuse;
 mod swap;
 
 pub use file::{Contents, OutputFile};
-pub use guard::{check_output, check_report_output, check_site_output, REPORT_MARK, STAMP};
+pub use guard::{
+    check_output, check_outside_sources, check_report_output, check_site_output, REPORT_MARK, STAMP,
+};
 pub use replace::{check_replaceable, starts_with};
 pub use swap::{Cleanup, Refused};
 

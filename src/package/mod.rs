@@ -105,6 +105,7 @@ pub fn package_scorm(options: &PackageOptions) -> Result<PackageReport, PackageE
         return Err(PackageError::Invalid(diagnostics));
     }
     let out = options.out_dir();
+    crate::output::check_outside_sources(&options.root, &out).map_err(PackageError::Write)?;
     let cannot = |path: &Path, e: std::io::Error| {
         PackageError::Write(msg!(
             "output.cannot-write",

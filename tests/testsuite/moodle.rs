@@ -313,3 +313,32 @@ fn exports_replace_only_the_files_they_wrote() {
         .assert_failure();
     assert_eq!(site.read("q/basics.xml"), "<mine/>");
 }
+
+#[test]
+fn exports_and_packages_are_not_written_into_the_sources() {
+    let site = TestSite::fixture("basic");
+    for args in [
+        &["export", "moodle-questions", "--out", "content/modules/q"][..],
+        &[
+            "export",
+            "moodle-competencies",
+            "--out",
+            "content/static/c.csv",
+        ][..],
+        &["package", "scorm", "--out", "themes/zips"][..],
+    ] {
+        let run = site.run(args);
+        run.assert_failure();
+        assert!(
+            run.stderr.contains("次のビルドでそのまま公開されてしまう"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!site.path("content/modules/q").exists());
+    assert!(!site.path("content/static/c.csv").exists());
+    assert!(!site.path("themes/zips").exists());
+    // The defaults lie beside the sources, not in them.
+    site.run(&["export", "moodle-questions"]).assert_success();
+    site.run(&["package", "scorm"]).assert_success();
+}
