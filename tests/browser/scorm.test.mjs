@@ -103,8 +103,9 @@ async function answer(frame, index, rightly) {
     await question.locator(`#${id}-${chosen}`).check();
   } else {
     const accepted = JSON.parse(await question.getAttribute('data-accepted'));
-    // A long wrong answer, so suspend_data has to carry (and cut) it.
-    await question.locator(`#${id}-input`).fill(rightly ? String(accepted[0]) : '誤答'.repeat(400));
+    // A long wrong answer, so suspend_data has to carry (and cut) it; the
+    // characters outside the BMP make a cut by UTF-16 units split a pair.
+    await question.locator(`#${id}-input`).fill(rightly ? String(accepted[0]) : 'あ' + '𠮷'.repeat(400));
   }
   await question.locator('button.question__check').click();
   await frame.locator(`#${id}[data-result]`).waitFor();

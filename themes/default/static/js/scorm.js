@@ -87,11 +87,13 @@
     if (answer === false) return "f";
     if (typeof answer === "string") {
       if (textLimit <= 0) return "";
-      answer = answer.slice(0, MAX_TEXT);
-      var text = encodeURIComponent(answer);
+      // Cut by characters, not UTF-16 units: half a surrogate pair (𠮷,
+      // an emoji) would make encodeURIComponent throw.
+      var chars = Array.from(answer).slice(0, MAX_TEXT);
+      var text = encodeURIComponent(chars.join(""));
       while (text.length > textLimit) {
-        answer = answer.slice(0, Math.floor(answer.length / 2));
-        text = encodeURIComponent(answer);
+        chars = chars.slice(0, Math.floor(chars.length / 2));
+        text = encodeURIComponent(chars.join(""));
       }
       return "~" + text;
     }
