@@ -113,8 +113,12 @@ impl BlockScalar {
     }
 }
 
-/// Flow collections nested deeper than [`MAX_DEPTH`] (block nesting is
-/// bounded by the line length of indentation, flow nesting is not).
+/// The deepest indentation of a line, in columns: it bounds block nesting.
+const MAX_INDENT: usize = MAX_DEPTH * 4;
+
+/// Flow collections nested deeper than [`MAX_DEPTH`], or lines indented
+/// deeper than [`MAX_INDENT`] (block nesting is bounded by indentation,
+/// flow nesting is not).
 pub(super) fn too_deep(source: &SourceText) -> Option<Diagnostic> {
     let mut depth = 0usize;
     for (index, line) in source.text.lines().enumerate() {
@@ -133,17 +137,13 @@ pub(super) fn too_deep(source: &SourceText) -> Option<Diagnostic> {
                 break;
             }
         }
-        let col = match (deepest, indent > MAX_DEPTH * 4) {
-            (Some(col), _) => col,
-            (None, true) => 1,
+        let (col, message) = match (deepest, indent > MAX_INDENT) {
+            (Some(col), _) => (col, msg!("yaml.too-deep", max = MAX_DEPTH)),
+            (None, true) => (1, msg!("yaml.too-indented", max = MAX_INDENT)),
             (None, false) => continue,
         };
         let at = Location::new(source.first_line + index, col);
-        return Some(Diagnostic::error(
-            source.path,
-            at,
-            msg!("yaml.too-deep", max = MAX_DEPTH),
-        ));
+        return Some(Diagnostic::error(source.path, at, message));
     }
     None
 }

@@ -289,6 +289,18 @@ mod tests {
     }
 
     #[test]
+    fn deep_block_nesting_is_refused_by_its_indentation() {
+        let text: String = (0..300)
+            .map(|depth| format!("{}a:\n", " ".repeat(depth)))
+            .collect();
+        let errs = parse(&src(&text), false).unwrap_err();
+        assert_eq!(errs[0].code(), "yaml.too-indented");
+        assert_eq!(errs[0].message.get("max"), Some("256"));
+        // The 258th line (257 spaces) of a block that starts on line 2.
+        assert_eq!(errs[0].location, Location::new(259, 1));
+    }
+
+    #[test]
     fn fields_report_every_bad_value_at_the_value() {
         let text = "level: high\nduration: 20分\ntitel: x\n";
         let source = src(text);
