@@ -9,6 +9,7 @@
 
 use super::catalog::Catalog;
 use crate::diagnostics::{Diagnostic, Location};
+use crate::messages::Message;
 use crate::msg;
 use std::collections::HashMap;
 use std::path::Path;
@@ -98,6 +99,10 @@ fn parse(text: &str, path: &Path, catalog: &Catalog) -> Result<Vec<RosterEntry>,
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
+        if let Some(problem) = row_shape(&record, header.len()) {
+            problems.push(Diagnostic::error(path, Location::new(line, 1), problem));
+            continue;
+        }
         let role_text = field(3);
         let role = if role_text.is_empty() {
             None
@@ -183,6 +188,20 @@ fn unknown_role(path: &Path, at: Location, text: &str, catalog: &Catalog) -> Dia
         .list_arg("names", catalog.roles.iter().map(|r| &r.name))
         .list_arg("ids", catalog.roles.iter().map(|r| &r.id));
     Diagnostic::error(path, at, message)
+}
+
+/// A row with fewer fields than the header (often a `"` left open, which
+/// swallows the rows after it), or with values under no heading.
+fn row_shape(record: &csv::StringRecord, columns: usize) -> Option<Message> {
+    if record.len() < columns {
+        return Some(msg!(
+            "roster.short-row",
+            found = record.len(),
+            expected = columns
+        ));
+    }
+    let extra = record.iter().skip(columns).any(|f| !f.trim().is_empty());
+    extra.then(|| msg!("roster.extra-values", expected = columns))
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {

@@ -407,6 +407,37 @@ fn a_bad_roster_stops_the_report_with_located_japanese_errors() {
 }
 
 #[test]
+fn a_roster_row_with_an_open_quote_or_a_value_too_many_is_located() {
+    let s = shipped();
+    write_inputs(&s);
+    let roster = "\u{feff}職員番号,氏名,所属,人材像\r\nS1,\"山田 太郎,総務課,一般行政職員\r\nS2,B,課,一般行政職員\r\n";
+    fs::write(s.site.path("open.csv"), roster).unwrap();
+    let run = s
+        .site
+        .run(&["report", "--roster", "open.csv", "--out", "report", "in"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains("open.csv:2:1")
+            && run.stderr.contains("この行の値は 2 個しかありません"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.site.path("report").exists(), "nothing written");
+    let roster = "職員番号,氏名,所属,人材像\nS1,A,課,一般行政職員,,\nS2,B,課,一般行政職員,余分\n";
+    fs::write(s.site.path("extra.csv"), roster).unwrap();
+    let run = s
+        .site
+        .run(&["report", "--roster", "extra.csv", "--out", "report", "in"]);
+    run.assert_failure();
+    assert!(
+        run.stderr.contains("extra.csv:3:1") && run.stderr.contains("見出しのない列"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("extra.csv:2:"), "{}", run.stderr);
+}
+
+#[test]
 fn generated_records_are_all_read_and_match_the_roster() {
     let s = shipped();
     let corpus = std::process::Command::new(env!("CARGO_BIN_EXE_kenshu-corpus"))
