@@ -27,7 +27,7 @@ use crate::msg;
 use crate::render::Renderer;
 use crate::site::{load_outline, LoadOptions};
 use catalog::Catalog;
-use people::{People, Person};
+use people::{AddNote, People, Person};
 use rayon::prelude::*;
 use records::Refusal;
 use std::path::{Path, PathBuf};
@@ -101,16 +101,27 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         for (path, result) in chunk.iter().zip(results) {
             match result {
                 Ok(record) => {
-                    summary.files_read += 1;
-                    if let Some(c) = people.add(record, &catalog) {
-                        let note = msg!(
+                    let note = people.add(record, &catalog);
+                    if !matches!(note, Some(AddNote::Ambiguous { .. })) {
+                        summary.files_read += 1;
+                    }
+                    match note {
+                        Some(AddNote::NameConflict(c)) => summary.notes.push(msg!(
                             "report.name-conflict",
                             path = path.display(),
                             number = c.staff_number,
                             kept = c.kept,
                             other = c.other
-                        );
-                        summary.notes.push(note);
+                        )),
+                        Some(AddNote::Ambiguous { name, department }) => {
+                            summary.warnings.push(msg!(
+                                "report.ambiguous-person",
+                                path = path.display(),
+                                name = name,
+                                department = department
+                            ));
+                        }
+                        None => {}
                     }
                 }
                 Err(refusal) => summary.warnings.push(refusal_message(path, refusal)),

@@ -11,7 +11,8 @@ use super::catalog::Catalog;
 use super::records::{Learner, ModuleResult, Record};
 use super::roster::RosterEntry;
 use super::stamp::Stamp;
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 
 /// One member of staff: from the roster, from records, or both.
@@ -43,7 +44,7 @@ impl Person {
     }
 }
 
-#[derive(Hash, PartialEq, Eq)]
+#[derive(Clone, Hash, PartialEq, Eq)]
 enum Key {
     Number(String),
     NameDepartment(String, String),
@@ -55,6 +56,9 @@ pub(crate) struct People {
     pub persons: Vec<Person>,
     pub roster: bool,
     index: HashMap<Key, usize>,
+    /// 氏名 and 所属 that two people with different staff numbers share: a
+    /// record without a number cannot be told apart by them.
+    shared_names: HashSet<Key>,
 }
 
 /// A staff number, name or department as compared: NFKC, no white space.
@@ -90,7 +94,7 @@ impl People {
                 .index
                 .insert(Key::Number(normal(&learner.staff_number)), at);
             let by_name = Key::NameDepartment(normal(&learner.name), normal(&learner.department));
-            people.index.entry(by_name).or_insert(at);
+            people.index_name(by_name, at);
             people.persons.push(Person {
                 learner,
                 role: entry.role,
@@ -106,8 +110,19 @@ impl People {
     /// other staff number (one file exported before the number was filled
     /// in, one after). Returns the names, when the record's 氏名 differs
     /// from the one already known for its staff number.
-    pub(super) fn add(&mut self, record: Record, catalog: &Catalog) -> Option<NameConflict> {
+    pub(super) fn add(&mut self, record: Record, catalog: &Catalog) -> Option<AddNote> {
         let (number, by_name) = keys_of(&record.learner);
+        if number.is_none()
+            && by_name
+                .as_ref()
+                .is_some_and(|k| self.shared_names.contains(k))
+        {
+            // Which of two people it is cannot be known: it is no one's.
+            return Some(AddNote::Ambiguous {
+                name: record.learner.name,
+                department: record.learner.department,
+            });
+        }
         // Found by name, a person with another staff number is someone else.
         let number_free = |person: &Person| {
             let known = normal(&person.learner.staff_number);
@@ -127,13 +142,30 @@ impl People {
             self.persons.push(Person::default());
             self.persons.len() - 1
         });
-        for key in [number, by_name].into_iter().flatten() {
+        if let Some(key) = number {
             self.index.entry(key).or_insert(at);
+        }
+        if let Some(key) = by_name {
+            self.index_name(key, at);
         }
         let person = &mut self.persons[at];
         let conflict = name_conflict(&person.learner, &record.learner);
         merge_into(person, record, catalog);
-        conflict
+        conflict.map(AddNote::NameConflict)
+    }
+
+    /// Files `at` under its 氏名 and 所属; a second person under the same
+    /// ones makes them shared.
+    fn index_name(&mut self, key: Key, at: usize) {
+        match self.index.entry(key) {
+            Entry::Occupied(first) if *first.get() != at => {
+                self.shared_names.insert(first.key().clone());
+            }
+            Entry::Occupied(_) => {}
+            Entry::Vacant(slot) => {
+                slot.insert(at);
+            }
+        }
     }
 
     /// The people the figures count: those on the roster when there is one.
@@ -142,6 +174,18 @@ impl People {
             .iter()
             .filter(move |p| !self.roster || p.on_roster)
     }
+}
+
+/// What the report should say about a record it took in.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum AddNote {
+    NameConflict(NameConflict),
+    /// A record without a staff number whose 氏名 and 所属 two people with
+    /// different numbers share: it is left out.
+    Ambiguous {
+        name: String,
+        department: String,
+    },
 }
 
 /// One staff number with two 氏名 in its records (a typo, or a number

@@ -884,6 +884,43 @@ fn without_a_roster_one_person_is_found_by_number_or_by_name_and_department() {
 }
 
 #[test]
+fn a_record_without_a_number_that_two_namesakes_could_own_is_left_out() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    s.site.write(
+        "roster.csv",
+        "職員番号,氏名,所属,人材像\nD1,合併 太郎,税務課,一般行政職員\nD2,合併 太郎,税務課,一般行政職員\n",
+    );
+    let done = json!({ module: passed("2026-10-01T00:00:00.000Z") });
+    let learner = json!({ "name": "合併　太郎", "staffNumber": "", "department": "税務課" });
+    let text = record(&s.key, learner, done, "2026-11-01T00:00:00.000Z").to_string();
+    s.site.write("twins/nameless.json", &text);
+    let learner = json!({ "name": "合併 太郎", "staffNumber": "D1", "department": "税務課" });
+    let text = record(&s.key, learner, json!({}), "2026-11-01T00:00:00.000Z").to_string();
+    s.site.write("twins/d1.json", &text);
+    let run = s.site.run(&[
+        "report",
+        "--roster",
+        "roster.csv",
+        "--out",
+        "report",
+        "twins",
+    ]);
+    run.assert_success();
+    assert!(
+        run.stderr.contains("nameless.json")
+            && run
+                .stderr
+                .contains("だれの記録か決められないため除外します"),
+        "{}",
+        run.stderr
+    );
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(cell(&people, "D1", "合格数"), "0", "{people:?}");
+    assert_eq!(cell(&people, "D2", "合格数"), "0", "{people:?}");
+}
+
+#[test]
 fn staff_without_a_role_reach_the_steps_of_the_role_they_are_measured_against() {
     let s = shipped();
     let mut modules = serde_json::Map::new();
