@@ -393,17 +393,23 @@ fn a_bad_roster_stops_the_report_with_located_japanese_errors() {
         run.stderr
     );
     assert!(!s.site.path("report").exists(), "nothing written");
-    fs::write(s.site.path("bad.csv"), "職員番号,氏名\nS1,A\n").unwrap();
+    let said = roster_refusal(&s, "bad.csv", "職員番号,氏名\nS1,A\n");
+    assert!(
+        said.contains("「所属」の列がありません") && said.contains("「人材像」の列がありません"),
+        "{said}"
+    );
+}
+
+/// Runs the report with `text` as its roster, which must stop it before
+/// anything is written; returns what it said.
+fn roster_refusal(s: &Shipped, name: &str, text: &str) -> String {
+    fs::write(s.site.path(name), text).unwrap();
     let run = s
         .site
-        .run(&["report", "--roster", "bad.csv", "--out", "report", "in"]);
+        .run(&["report", "--roster", name, "--out", "report", "in"]);
     run.assert_failure();
-    assert!(
-        run.stderr.contains("「所属」の列がありません")
-            && run.stderr.contains("「人材像」の列がありません"),
-        "{}",
-        run.stderr
-    );
+    assert!(!s.site.path("report").exists(), "nothing written");
+    run.stderr
 }
 
 #[test]
@@ -411,30 +417,18 @@ fn a_roster_row_with_an_open_quote_or_a_value_too_many_is_located() {
     let s = shipped();
     write_inputs(&s);
     let roster = "\u{feff}職員番号,氏名,所属,人材像\r\nS1,\"山田 太郎,総務課,一般行政職員\r\nS2,B,課,一般行政職員\r\n";
-    fs::write(s.site.path("open.csv"), roster).unwrap();
-    let run = s
-        .site
-        .run(&["report", "--roster", "open.csv", "--out", "report", "in"]);
-    run.assert_failure();
+    let said = roster_refusal(&s, "open.csv", roster);
     assert!(
-        run.stderr.contains("open.csv:2:1")
-            && run.stderr.contains("この行の値は 2 個しかありません"),
-        "{}",
-        run.stderr
+        said.contains("open.csv:2:1") && said.contains("この行の値は 2 個しかありません"),
+        "{said}"
     );
-    assert!(!s.site.path("report").exists(), "nothing written");
     let roster = "職員番号,氏名,所属,人材像\nS1,A,課,一般行政職員,,\nS2,B,課,一般行政職員,余分\n";
-    fs::write(s.site.path("extra.csv"), roster).unwrap();
-    let run = s
-        .site
-        .run(&["report", "--roster", "extra.csv", "--out", "report", "in"]);
-    run.assert_failure();
+    let said = roster_refusal(&s, "extra.csv", roster);
     assert!(
-        run.stderr.contains("extra.csv:3:1") && run.stderr.contains("見出しのない列"),
-        "{}",
-        run.stderr
+        said.contains("extra.csv:3:1") && said.contains("見出しのない列"),
+        "{said}"
     );
-    assert!(!run.stderr.contains("extra.csv:2:"), "{}", run.stderr);
+    assert!(!said.contains("extra.csv:2:"), "{said}");
 }
 
 #[test]

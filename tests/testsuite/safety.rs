@@ -139,20 +139,8 @@ fn a_linked_output_folder_is_refused_and_its_target_kept() {
         .unwrap()
         .file_type()
         .is_symlink());
-    // Even a previous kenshu output behind the link is left alone.
-    fs::write(www.path(".kenshu-output"), "").unwrap();
-    site.build().assert_failure();
-    assert_eq!(www.read("important.html"), "keep");
-}
-
-#[cfg(unix)]
-#[test]
-fn a_linked_output_folder_is_refused_however_its_name_is_spelled() {
-    let site = TestSite::fixture("basic");
-    let www = TestSite::empty();
-    fs::write(www.path("important.html"), "keep").unwrap();
-    std::os::unix::fs::symlink(www.root(), site.path("pub")).unwrap();
-    for out in ["pub/", "pub//", "./pub/."] {
+    // However the folder is spelled.
+    for out in ["public/", "public//", "./public/."] {
         let run = site.run(&["build", "--out", out]);
         run.assert_failure();
         assert!(
@@ -160,9 +148,12 @@ fn a_linked_output_folder_is_refused_however_its_name_is_spelled() {
             "{out}: {}",
             run.stderr
         );
-        assert_eq!(www.read("important.html"), "keep");
     }
     assert_eq!(names_in(www.root()), ["important.html"]);
+    // Even a previous kenshu output behind the link is left alone.
+    fs::write(www.path(".kenshu-output"), "").unwrap();
+    site.build().assert_failure();
+    assert_eq!(www.read("important.html"), "keep");
 }
 
 #[test]
