@@ -79,11 +79,8 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     }
     // A site folder that does not exist holds no sources (loading it
     // reports that); the rules for `out` itself still apply.
-    if let Ok(root) = root.canonicalize() {
-        let absolute = absolute(out).map_err(unreadable)?;
-        if let Some(what) = overlapping_source(&root, &absolute) {
-            return refuse(msg!("output.sources", what = what));
-        }
+    if let Some(what) = source_overlap(root, out).map_err(unreadable)? {
+        return refuse(msg!("output.sources", what = what));
     }
     if meta.is_some() {
         if let Some(example) = foreign_file(out).map_err(unreadable)? {
@@ -99,19 +96,25 @@ pub fn check_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 /// Refuses an output of `package` or `export` (a folder or a file) that lies
 /// in the site's sources, where the next build would publish it.
 pub fn check_outside_sources(root: &Path, out: &Path) -> Result<(), Message> {
-    let Ok(root) = root.canonicalize() else {
-        return Ok(());
-    };
-    let absolute = absolute(out).map_err(|err| {
+    let overlap = source_overlap(root, out).map_err(|err| {
         msg!(
             "output.unreadable",
             detail = crate::messages::io_detail(&err)
         )
     })?;
-    match overlapping_source(&root, &absolute) {
+    match overlap {
         Some(what) => Err(msg!("output.in-sources", what = what)),
         None => Ok(()),
     }
+}
+
+/// The source folder that `out` overlaps, named as an author would. A site
+/// folder that does not exist holds no sources (loading it reports that).
+fn source_overlap(root: &Path, out: &Path) -> io::Result<Option<String>> {
+    let Ok(root) = root.canonicalize() else {
+        return Ok(None);
+    };
+    Ok(overlapping_source(&root, &absolute(out)?))
 }
 
 /// [`check_output`] for a portal build: a report folder is refused too.

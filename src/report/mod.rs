@@ -100,30 +100,27 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
             .collect();
         for (path, result) in chunk.iter().zip(results) {
             match result {
-                Ok(record) => {
-                    let note = people.add(record, &catalog);
-                    if !matches!(note, Some(AddNote::Ambiguous { .. })) {
-                        summary.files_read += 1;
+                Ok(record) => match people.add(record, &catalog) {
+                    Some(AddNote::Ambiguous { name, department }) => {
+                        summary.warnings.push(msg!(
+                            "report.ambiguous-person",
+                            path = path.display(),
+                            name = name,
+                            department = department
+                        ));
                     }
-                    match note {
-                        Some(AddNote::NameConflict(c)) => summary.notes.push(msg!(
+                    Some(AddNote::NameConflict(c)) => {
+                        summary.files_read += 1;
+                        summary.notes.push(msg!(
                             "report.name-conflict",
                             path = path.display(),
                             number = c.staff_number,
                             kept = c.kept,
                             other = c.other
-                        )),
-                        Some(AddNote::Ambiguous { name, department }) => {
-                            summary.warnings.push(msg!(
-                                "report.ambiguous-person",
-                                path = path.display(),
-                                name = name,
-                                department = department
-                            ));
-                        }
-                        None => {}
+                        ));
                     }
-                }
+                    None => summary.files_read += 1,
+                },
                 Err(refusal) => summary.warnings.push(refusal_message(path, refusal)),
             }
         }
