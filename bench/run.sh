@@ -66,11 +66,13 @@ else
   echo "NOTE: no Hugo binary; Hugo columns stay empty" >&2
 fi
 
-# Peak resident memory in MiB, median of 3 runs; $1 = command, $2 = folder to remove first.
+# Peak resident memory in MiB, median of 3 runs; $1 = command, $2 = folders
+# (separated by spaces) to remove first.
 peak_mib() {
   local values=()
   for _ in 1 2 3; do
-    [ -z "$2" ] || rm -rf "$2"
+    # shellcheck disable=SC2086 # a list of folders
+    [ -z "$2" ] || rm -rf $2
     local kb
     /usr/bin/time -v -o "$BENCH_DIR/time.txt" bash -c "$1" >/dev/null 2>&1
     kb=$(awk '/Maximum resident set size/ {print $6}' "$BENCH_DIR/time.txt")
@@ -100,7 +102,8 @@ for n in "${SIZES[@]}"; do
         -n floor "$FLOOR $site $out/floor")
   [ -z "$HUGO_BIN" ] || cmds+=(-n hugo "$HUGO_BIN --quiet -s $hugo_site -d $out/hugo")
   echo "== $n modules: fresh output folder" >&2
-  hyperfine --warmup 1 --runs "$RUNS" --prepare "rm -rf $out" \
+  # The spare tree lives in the site folder: a fresh build has none either.
+  hyperfine --warmup 1 --runs "$RUNS" --prepare "rm -rf $out $site/.kenshu" \
     --export-json "$BENCH_DIR/fresh-$n.json" "${cmds[@]}" >&2
   echo "== $n modules: kenshu over its previous output, and check" >&2
   "$KENSHU" build --root "$site" --out "$out/kenshu" >/dev/null
@@ -109,16 +112,21 @@ for n in "${SIZES[@]}"; do
     -n check "$KENSHU check --root $site" >&2
   disk=${DISK_DIR:-$REPO/target/bench-disk}/out-$n
   echo "== $n modules: over the previous output on the disk ($disk)" >&2
+  # Sources and output on one disk, as an author has them (kenshu keeps
+  # its spare tree only on the output's file system).
+  rm -rf "$disk"
   mkdir -p "$disk"
-  "$KENSHU" build --root "$site" --out "$disk/kenshu" >/dev/null
-  disk_cmds=(-n disk-kenshu "$KENSHU build --root $site --out $disk/kenshu")
+  cp -r "$site" "$disk/site"
+  "$KENSHU" build --root "$disk/site" --out "$disk/kenshu" >/dev/null
+  disk_cmds=(-n disk-kenshu "$KENSHU build --root $disk/site --out $disk/kenshu")
   if [ -n "$HUGO_BIN" ]; then
-    "$HUGO_BIN" --quiet -s "$hugo_site" -d "$disk/hugo" >/dev/null
-    disk_cmds+=(-n disk-hugo "$HUGO_BIN --quiet -s $hugo_site -d $disk/hugo")
+    cp -r "$hugo_site" "$disk/hugo-site"
+    "$HUGO_BIN" --quiet -s "$disk/hugo-site" -d "$disk/hugo" >/dev/null
+    disk_cmds+=(-n disk-hugo "$HUGO_BIN --quiet -s $disk/hugo-site -d $disk/hugo")
   fi
   hyperfine --warmup 1 --runs "$RUNS" --export-json "$BENCH_DIR/disk-$n.json" "${disk_cmds[@]}" >&2
   echo "== $n modules: peak memory" >&2
-  mem_kenshu=$(peak_mib "$KENSHU build --root $site --out $out/kenshu" "$out")
+  mem_kenshu=$(peak_mib "$KENSHU build --root $site --out $out/kenshu" "$out $site/.kenshu")
   mem_floor=$(peak_mib "$FLOOR $site $out/floor" "$out")
   mem_check=$(peak_mib "$KENSHU check --root $site" "")
   mem_hugo=""

@@ -33,7 +33,8 @@ fn main() -> ExitCode {
         }
     };
     report("load", started.elapsed(), 1, 0);
-    let staging = match Staging::create(Path::new(out)) {
+    let spare = kenshu::output::spare_in_site(Path::new(root), Path::new(out));
+    let staging = match Staging::create(Path::new(out), spare) {
         Ok(staging) => staging,
         Err(err) => {
             eprintln!("{err:?}");

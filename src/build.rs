@@ -135,7 +135,8 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     // Each file is written as soon as it is rendered, so memory does not grow
     // with the output; on any error the staging folder is dropped unused.
-    let staging = output::Staging::create(&out).map_err(BuildError::Write)?;
+    let spare = output::spare_in_site(&options.root, &out);
+    let staging = output::Staging::create(&out, spare).map_err(BuildError::Write)?;
     // The search index is one long task: build it while pages render.
     let (rendered, index) = rayon::join(
         || renderer.render_site_with(&site, |file| staging.write(&file)),

@@ -10,8 +10,9 @@
 //! itself refuses again (see `swap`).
 //!
 //! Building over a previous output recycles the output before last: the
-//! old tree is kept after the swap as the spare tree, and the next build
-//! writes into it only what changed (see `reuse`).
+//! old tree is kept after the swap as the spare tree, in the site folder
+//! rather than beside the output, and the next build writes into it only
+//! what changed (see `reuse`).
 
 mod file;
 mod guard;
@@ -25,6 +26,7 @@ pub use guard::{
     check_output, check_outside_sources, check_report_output, check_site_output, REPORT_MARK, STAMP,
 };
 pub use replace::{check_replaceable, starts_with};
+pub use reuse::{spare_in_site, SPARE_DIR};
 pub use swap::{Cleanup, Refused};
 
 use crate::messages::Message;
@@ -84,10 +86,12 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 }
 
 /// Writes `files` into `out`, replacing its previous contents atomically;
-/// the old contents are kept as the spare tree (or, when that cannot be,
-/// are gone when this returns).
+/// the old contents are kept beside it as the spare tree (or, when that
+/// cannot be, are gone when this returns). For a private folder only, such
+/// as a preview's: a site's build keeps its spare tree in the site folder.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let staging = Staging::create(out)?;
+    let (parent, name) = beside(out);
+    let staging = Staging::create(out, Some(parent.join(reuse::spare_name(&name))))?;
     files.par_iter().try_for_each(|file| staging.write(file))?;
     let _ = staging.commit()?.finish();
     Ok(())
@@ -107,8 +111,9 @@ pub struct Staging {
     parent: PathBuf,
     name: String,
     committed: bool,
-    /// Whether the old output is kept as the spare tree for the next build.
-    keep_spare: bool,
+    /// Where the old output is kept as the spare tree for the next build
+    /// (`None`: it is deleted).
+    spare: Option<PathBuf>,
     /// Every file written, for the stamp's list (see `manifest`).
     names: Mutex<Vec<String>>,
     /// The files the staging folder held when it was claimed from the
@@ -122,24 +127,37 @@ struct Recycled {
     written: Mutex<HashSet<PathBuf>>,
 }
 
+/// The folder that holds `out`, and `out`'s name in it.
+fn beside(out: &Path) -> (PathBuf, String) {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    (parent.to_path_buf(), name)
+}
+
 impl Staging {
-    /// Creates the staging folder for `out`: the spare tree when there is
-    /// one, else an empty folder.
-    pub fn create(out: &Path) -> Result<Staging, WriteError> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(at(parent))?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
-        swap::remove_leftovers(parent, &name);
+    /// Creates the staging folder for `out`: the spare tree at `spare` when
+    /// there is one, else an empty folder. After the swap the old output
+    /// becomes the spare tree at `spare`, or is deleted when that is `None`
+    /// (see [`spare_in_site`]).
+    pub fn create(out: &Path, spare: Option<PathBuf>) -> Result<Staging, WriteError> {
+        let (parent, name) = beside(out);
+        fs::create_dir_all(&parent).map_err(at(&parent))?;
+        swap::remove_leftovers(&parent, &name);
+        if spare.as_deref() != Some(&parent.join(reuse::spare_name(&name))) {
+            reuse::remove_old_spare(&parent, &name);
+        }
         let dir = parent.join(swap::staging_name(&name));
         swap::remove_tree_if_exists(&dir).map_err(at(&dir))?;
-        let recycled =
-            reuse::claim(&parent.join(reuse::spare_name(&name)), &dir).map(|held| Recycled {
+        let recycled = spare
+            .as_deref()
+            .and_then(|spare| reuse::claim(spare, &dir))
+            .map(|held| Recycled {
                 held,
                 written: Mutex::default(),
             });
@@ -149,21 +167,13 @@ impl Staging {
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
-            parent: parent.to_path_buf(),
+            parent,
             name,
             committed: false,
-            keep_spare: true,
+            spare,
             names: Mutex::default(),
             recycled,
         })
-    }
-
-    /// The same, but the old output is deleted rather than kept as the
-    /// spare tree (for a report: no hidden copy of the last one's names).
-    pub fn create_keeping_nothing(out: &Path) -> Result<Staging, WriteError> {
-        let mut staging = Staging::create(out)?;
-        staging.keep_spare = false;
-        Ok(staging)
     }
 
     /// Writes one file, creating its folder when it does not exist yet; in
@@ -202,7 +212,7 @@ impl Staging {
 
     /// Stamps the staging folder and puts it in place of the output
     /// folder; the old output becomes the spare tree for the next build
-    /// (or, when that cannot be, is deleted in the background by the
+    /// (or, when there is none or that cannot be, is deleted in the background by the
     /// returned [`Cleanup`]; dropping it waits for that).
     pub fn commit(mut self) -> Result<Cleanup, WriteError> {
         if let Some(recycled) = self.recycled.take() {
@@ -225,7 +235,7 @@ impl Staging {
             &self.dir,
             &self.out,
             (&self.parent, &self.name),
-            self.keep_spare,
+            self.spare.as_deref(),
         );
         // On failure, dropping removes what is left of the staging folder.
         self.committed = swapped.is_ok();

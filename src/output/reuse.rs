@@ -1,7 +1,12 @@
 //! Building into the spare tree: the output before last, kept for reuse.
 //!
-//! After a swap the old output is not deleted but kept beside the new one
-//! as the spare tree, `.<out>.kenshu-spare` (see `swap`). The next build
+//! After a swap the old output is not deleted but kept as the spare tree
+//! (see `swap`). A site's build keeps it in the site folder, in
+//! `.kenshu/spare/` ([`spare_in_site`]): never beside the output, where a
+//! web server serving the output's parent folder would still serve the
+//! pages a build took away. It is kept only where a rename can reach it
+//! (the same file system as the output); elsewhere the old output is
+//! deleted. The next build
 //! claims it as its staging folder and only changes what differs: a file
 //! already holding exactly the new bytes stays as it is, any other is
 //! replaced by a new file (never written through, so nothing that shares
@@ -26,9 +31,64 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-/// The spare tree's name for output folder `name`.
+/// The folder of a site, below its root, that holds its spare trees.
+pub const SPARE_DIR: &str = ".kenshu/spare";
+
+/// The spare tree's name beside output folder `name`: where earlier
+/// versions kept it, and where a preview's private output keeps it.
 pub(super) fn spare_name(name: &str) -> String {
     format!(".{name}.kenshu-spare")
+}
+
+/// Where a build of the site at `root` into `out` keeps its spare tree:
+/// `.kenshu/spare/<out's name>-<hash of its absolute path>`, so that two
+/// outputs of one site keep two spare trees. `None` when no spare tree
+/// can be kept there (another file system than the output's, or an
+/// output inside that folder).
+pub fn spare_in_site(root: &Path, out: &Path) -> Option<PathBuf> {
+    let out = std::path::absolute(out).ok()?;
+    let dir = std::path::absolute(root).ok()?.join(SPARE_DIR);
+    let parent = out.parent()?;
+    if parent.starts_with(&dir) || dir.starts_with(&out) || !same_file_system(root, parent) {
+        return None;
+    }
+    let name = out.file_name()?.to_string_lossy();
+    let hash = crate::ids::fnv1a(
+        out.as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .map(|&b| u32::from(b)),
+    );
+    Some(dir.join(format!("{name}-{hash:08x}")))
+}
+
+/// Whether `a` and `b` (or, for a folder not made yet, the nearest one
+/// that is) are on one file system.
+#[cfg(unix)]
+fn same_file_system(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let device = |path: &Path| {
+        path.ancestors()
+            .find_map(|p| fs::metadata(p).ok())
+            .map(|m| m.dev())
+    };
+    device(a).is_some_and(|a| device(b) == Some(a))
+}
+
+/// Elsewhere a rename across volumes fails, and the old output is deleted.
+#[cfg(not(unix))]
+fn same_file_system(_: &Path, _: &Path) -> bool {
+    true
+}
+
+/// Removes a spare tree that an earlier version left beside the output
+/// (where a web server may serve it), when it carries kenshu's stamp.
+pub(super) fn remove_old_spare(parent: &Path, name: &str) {
+    let old = parent.join(spare_name(name));
+    let is_folder = fs::symlink_metadata(&old).is_ok_and(|m| m.is_dir());
+    if is_folder && guard::is_stamped(&old) {
+        let _ = super::swap::remove_tree(&old, 2);
+    }
 }
 
 /// Moves the spare tree `spare` to `staging` when it is one that kenshu

@@ -6,8 +6,8 @@
 //! elsewhere, or on a file system without that call, the output is renamed
 //! away and the staging folder renamed in, leaving a moment of two renames
 //! with no output folder. The old tree is then kept as the spare tree,
-//! `.<out>.kenshu-spare`, which the next build recycles (see `reuse`); when
-//! that name is taken it is deleted on a thread of its own ([`Cleanup`]).
+//! which the next build recycles (see `reuse`); when there is none, or
+//! that name is taken, it is deleted on a thread of its own ([`Cleanup`]).
 //!
 //! A build that is killed leaves its staging folder (or the old tree it was
 //! deleting) behind under a name of kenshu's own,
@@ -16,7 +16,6 @@
 //! nothing else, at the start of the next build.
 
 use super::guard;
-use super::reuse::spare_name;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -115,13 +114,13 @@ fn refusal(out: &Path) -> Option<io::Error> {
 }
 
 /// Puts `staging` (complete, stamped) in place of `out`; the old output, if
-/// any, becomes the spare tree (when `keep_spare`), or is deleted in the
-/// background.
+/// any, becomes the spare tree at `spare`, or is deleted in the background
+/// (when there is none, or it cannot be moved there).
 pub(super) fn swap_into_place(
     staging: &Path,
     out: &Path,
     (parent, name): (&Path, &str),
-    keep_spare: bool,
+    spare: Option<&Path>,
 ) -> io::Result<Cleanup> {
     if fs::symlink_metadata(out).is_err() {
         fs::rename(staging, out)?;
@@ -130,10 +129,9 @@ pub(super) fn swap_into_place(
     if let Some(refused) = refusal(out) {
         return Err(refused);
     }
-    let spare = parent.join(spare_name(name));
-    let retire = |old: &Path| match keep_spare {
-        true => keep_as_spare(old, &spare),
-        false => Cleanup::start(old.to_path_buf()),
+    let retire = |old: &Path| match spare {
+        Some(spare) => keep_as_spare(old, spare),
+        None => Cleanup::start(old.to_path_buf()),
     };
     if exchange(staging, out)? {
         // `staging` now names the old output.
@@ -151,8 +149,11 @@ pub(super) fn swap_into_place(
 }
 
 /// Renames the old output `old` to `spare` for the next build to recycle;
-/// deletes it in the background when that name is taken.
+/// deletes it in the background when that name is taken or out of reach.
 fn keep_as_spare(old: &Path, spare: &Path) -> Cleanup {
+    if let Some(dir) = spare.parent() {
+        let _ = fs::create_dir_all(dir);
+    }
     // `rename` replaces an empty folder only; anything else at `spare` stays.
     match fs::rename(old, spare) {
         Ok(()) => Cleanup::default(),

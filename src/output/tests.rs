@@ -42,7 +42,7 @@ fn staging_writes_nested_files_and_commits() {
         &[file("a/b/c/old.html", "x"), file("index.html", "1")],
     )
     .unwrap();
-    let staging = Staging::create(&out).unwrap();
+    let staging = Staging::create(&out, Some(dir.path().join(".public.kenshu-spare"))).unwrap();
     staging.write(&file("modules/m/index.html", "m")).unwrap();
     staging.write(&file("index.html", "2")).unwrap();
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "1");
@@ -68,7 +68,7 @@ fn dropped_staging_leaves_previous_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     write_site(&out, &[file("index.html", "good")]).unwrap();
-    let staging = Staging::create(&out).unwrap();
+    let staging = Staging::create(&out, Some(dir.path().join(".public.kenshu-spare"))).unwrap();
     staging.write(&file("index.html", "new")).unwrap();
     drop(staging);
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
@@ -110,7 +110,7 @@ fn the_spare_tree_is_recycled_changing_only_what_differs() {
     let (same, changed) = (held("same.html"), held("changed.html"));
     let ino = |file: &fs::File| std::os::unix::fs::MetadataExt::ino(&file.metadata().unwrap());
     let live = inode(&out.join("same.html"));
-    let staging = Staging::create(&out).unwrap();
+    let staging = Staging::create(&out, Some(dir.path().join(".public.kenshu-spare"))).unwrap();
     assert!(!spare.exists(), "the spare tree is claimed");
     for f in [
         file("same.html", "s"),
@@ -153,7 +153,7 @@ fn files_with_other_names_are_written_afresh() {
     // The user linked a file elsewhere: an edit there must not reach
     // the next output.
     fs::hard_link(spare.join("kept.html"), dir.path().join("mine.html")).unwrap();
-    let staging = Staging::create(&out).unwrap();
+    let staging = Staging::create(&out, Some(dir.path().join(".public.kenshu-spare"))).unwrap();
     staging.write(&file("kept.html", "k")).unwrap();
     let written = staging.dir.join("kept.html");
     assert_ne!(inode(&written), inode(&dir.path().join("mine.html")));
@@ -223,7 +223,7 @@ fn a_folder_that_turned_foreign_is_refused_at_the_swap_in_japanese() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("public");
     write_site(&out, &[file("index.html", "1")]).unwrap();
-    let staging = Staging::create(&out).unwrap();
+    let staging = Staging::create(&out, Some(dir.path().join(".public.kenshu-spare"))).unwrap();
     staging.write(&file("index.html", "2")).unwrap();
     // Someone replaced the output while the build ran.
     fs::remove_file(out.join(STAMP)).unwrap();
@@ -265,7 +265,7 @@ fn copied_files_are_compared_with_their_source() {
 fn dropped_recycled_staging_leaves_previous_output() {
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = built_twice(dir.path(), &[file("index.html", "good")]);
-    let staging = Staging::create(&out).unwrap();
+    let staging = Staging::create(&out, Some(dir.path().join(".public.kenshu-spare"))).unwrap();
     staging.write(&file("index.html", "new")).unwrap();
     drop(staging);
     assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
@@ -286,4 +286,18 @@ fn failed_write_keeps_previous_output() {
     let text = err.message().text_with_hint(crate::messages::Lang::Ja);
     assert!(text.contains("nope.png: 書き込めません"), "{text}");
     assert!(text.contains("権限"), "the hint is shown: {text}");
+}
+
+#[test]
+fn a_site_keeps_one_spare_tree_per_output_in_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let public = spare_in_site(root, &root.join("public")).unwrap();
+    let www = spare_in_site(root, &root.join("www/public")).unwrap();
+    assert!(public.starts_with(root.join(SPARE_DIR)), "{public:?}");
+    assert_ne!(public, www, "two outputs, two spare trees");
+    assert_eq!(spare_in_site(root, &root.join("public")), Some(public));
+    let inside = root.join(SPARE_DIR).join("x/public");
+    assert_eq!(spare_in_site(root, &inside), None);
+    assert_eq!(spare_in_site(root, &root.join(".kenshu")), None);
 }

@@ -275,7 +275,7 @@ const REPORT_MARK_TEXT: &str = "kenshu report が書き出した報告書のフ�
 /// deleted, not kept (it may hold names).
 fn write_outputs(dir: &Path, outputs: &[(&str, Vec<u8>)]) -> Result<(), Message> {
     use crate::output::{OutputFile, Staging};
-    let staging = Staging::create_keeping_nothing(dir).map_err(|e| e.message())?;
+    let staging = Staging::create(dir, None).map_err(|e| e.message())?;
     let mark = (
         crate::output::REPORT_MARK,
         REPORT_MARK_TEXT.as_bytes().to_vec(),

@@ -270,7 +270,83 @@ fn builds_killed_half_way_leave_nothing_behind_the_next_build() {
     site.build().assert_success();
     assert_eq!(
         names_in(site.root()),
-        [".public.kenshu-spare", "content", "public", "themes"]
+        [".kenshu", "content", "public", "themes"]
+    );
+}
+
+/// Every file below `dir` whose contents include `text`.
+fn files_holding(dir: &Path, text: &str) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| String::from_utf8_lossy(&fs::read(e.path()).unwrap()).contains(text))
+        .map(|e| e.path().display().to_string())
+        .collect()
+}
+
+#[test]
+fn a_withdrawn_page_is_kept_nowhere_a_web_server_serves() {
+    let site = TestSite::fixture("basic");
+    let withdrawn = "content/modules/tools/spreadsheet.md";
+    let text = "撤回する段落です。";
+    let page = site.read(withdrawn);
+    site.write(
+        withdrawn,
+        &page.replacen("\n\n", &format!("\n\n{text}\n\n"), 1),
+    );
+    site.run(&["build", "--out", "www/kenshu"]).assert_success();
+    assert!(
+        !files_holding(&site.path("www"), text).is_empty(),
+        "published"
+    );
+    fs::remove_file(site.path(withdrawn)).unwrap();
+    site.run(&["build", "--out", "www/kenshu"]).assert_success();
+    site.run(&["build", "--out", "www/kenshu"]).assert_success();
+    assert_eq!(
+        names_in(&site.path("www")),
+        ["kenshu"],
+        "nothing beside the output"
+    );
+    assert_eq!(files_holding(&site.path("www"), text), Vec::<String>::new());
+    assert!(
+        site.path(".kenshu/spare").is_dir(),
+        "the spare tree is kept in the site folder"
+    );
+}
+
+#[test]
+fn a_spare_tree_an_earlier_version_left_beside_the_output_is_removed() {
+    let site = TestSite::fixture("basic");
+    site.build().assert_success();
+    crate::common::copy_dir(&site.path("public"), &site.path(".public.kenshu-spare"));
+    let mine = site.path(".public.kenshu-keep");
+    fs::create_dir_all(&mine).unwrap();
+    site.build().assert_success();
+    assert!(!site.path(".public.kenshu-spare").exists());
+    assert!(mine.is_dir(), "a folder kenshu did not write stays");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_on_another_file_system_keeps_no_spare_tree() {
+    use std::os::unix::fs::MetadataExt;
+    let site = TestSite::fixture("basic");
+    let other = tempfile::tempdir_in("/dev/shm").expect("/dev/shm is a tmpfs on Linux");
+    let dev = |p: &Path| fs::metadata(p).unwrap().dev();
+    assert_ne!(
+        dev(other.path()),
+        dev(site.root()),
+        "the test needs two file systems"
+    );
+    let out = other.path().join("kenshu");
+    let out = out.to_str().unwrap();
+    site.run(&["build", "--out", out]).assert_success();
+    site.run(&["build", "--out", out]).assert_success();
+    assert_eq!(names_in(other.path()), ["kenshu"]);
+    assert!(
+        !site.path(".kenshu").exists(),
+        "nothing to keep in the site folder"
     );
 }
 
