@@ -390,19 +390,33 @@ fn index_ids(
     diagnostics: &mut Diagnostics,
 ) -> HashMap<String, usize> {
     let mut index: HashMap<String, usize> = HashMap::new();
+    // Ids that name one page folder on Windows, macOS and IIS.
+    let mut folded: HashMap<String, (&String, usize)> = HashMap::new();
     for (position, (id, at)) in ids.into_iter().zip(spots).enumerate() {
         let at = at.value("id");
         if let Err(problem) = ids::check(id) {
             let message = problem.explain(msg!("skills.bad-id", id = id).arg("@kind", kind));
             diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
         }
-        if let Some(&first) = index.get(id.as_str()) {
-            let line = spots[first].value("id").line;
-            let message = msg!("skills.duplicate-id", id = id, line = line).arg("@kind", kind);
-            diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
-        } else {
-            index.insert(id.clone(), position);
-        }
+        let line_of = |first: usize| spots[first].value("id").line;
+        let message = match (index.get(id.as_str()), folded.get(&ids::fold(id))) {
+            (Some(&first), _) => msg!("skills.duplicate-id", id = id, line = line_of(first)),
+            (None, Some(&(other, first))) => {
+                msg!(
+                    "skills.folded-id",
+                    id = id,
+                    other = other,
+                    line = line_of(first)
+                )
+            }
+            (None, None) => {
+                index.insert(id.clone(), position);
+                folded.insert(ids::fold(id), (id, position));
+                continue;
+            }
+        };
+        let message = message.arg("@kind", kind);
+        diagnostics.push(Diagnostic::error(SKILLS_FILE, at, message));
     }
     index
 }

@@ -4,6 +4,7 @@ use crate::diagnostics::{unknown_id, Diagnostic, Diagnostics, Location};
 use crate::framework::{Framework, SKILLS_FILE};
 use crate::msg;
 use crate::source;
+use crate::{content, ids};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -89,14 +90,20 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
         )));
     }
     let target = module_path(root, new.path).map_err(one)?;
-    let stem = target
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let stem = content::file_stem(&target);
     let id = new.id.unwrap_or(&stem);
-    if let Err(problem) = crate::ids::check(&crate::ids::normalize(id)) {
+    let shown = target.strip_prefix(root).unwrap_or(&target);
+    if let Err(problem) = ids::check(&ids::normalize(id)) {
         let message = problem.explain(msg!("new.bad-file-name", id = id));
-        return Err(one(Diagnostic::error(&target, Location::WHOLE, message)));
+        return Err(one(Diagnostic::error(shown, Location::WHOLE, message)));
+    }
+    if let Some((other, path)) = module_with_id_like(root, id) {
+        let path = path.display();
+        let message = match other == ids::normalize(id) {
+            true => msg!("new.id-taken", id = id, path = path),
+            false => msg!("new.id-folded", id = id, other = other, path = path),
+        };
+        return Err(one(Diagnostic::error(shown, Location::WHOLE, message)));
     }
     let title = new.title.unwrap_or("新しい研修モジュール");
     let mut text = module_template(title, new.skill, 1);
@@ -106,6 +113,25 @@ pub fn new_module(root: &Path, new: &NewModule) -> Result<PathBuf, Diagnostics> 
     }
     write_new(&target, &text).map_err(one)?;
     Ok(target)
+}
+
+/// A module of the site whose id is `id` up to letter case and Unicode
+/// normalisation (Windows, macOS and IIS would give both one page), and
+/// its file. Files with errors count under the id they would have.
+fn module_with_id_like(root: &Path, id: &str) -> Option<(String, PathBuf)> {
+    let mut ignored = Diagnostics::new();
+    let files = content::discover(root, &mut ignored);
+    let (headers, failed) = content::parse_module_headers(&files.modules, &mut ignored);
+    let key = ids::fold(id);
+    let failed = failed.into_iter().map(|f| match f.partial {
+        Some(header) => (header.id, f.path),
+        None => (content::file_stem(&f.path), f.path),
+    });
+    headers
+        .into_iter()
+        .map(|h| (h.id, h.path))
+        .chain(failed)
+        .find(|(other, _)| ids::fold(other) == key)
 }
 
 fn one(d: Diagnostic) -> Diagnostics {
@@ -131,6 +157,12 @@ fn module_path(root: &Path, path: &Path) -> Result<PathBuf, Diagnostic> {
             msg!("new.outside"),
         ));
     }
+    // The name as NFC: a terminal on macOS may pass NFD, which would be a
+    // second file beside an NFC one of the same name.
+    let relative = match relative.to_str() {
+        Some(text) => PathBuf::from(ids::normalize(text)),
+        None => relative.to_path_buf(),
+    };
     let mut target = root.join("content/modules").join(relative);
     if target.extension().is_none_or(|e| e != "md") {
         let name = format!(

@@ -11,7 +11,7 @@ use crate::framework::{Framework, SKILLS_FILE};
 use crate::ids;
 use crate::msg;
 use crate::resources::Catalogue;
-use crate::urls::{media_output_path, PageId};
+use crate::urls::{media_output_path, static_output_path, PageId};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -187,14 +187,30 @@ pub(crate) fn check_skill_coverage(
     }
 }
 
+/// Whether two paths are one name written in two Unicode normalisations
+/// (NFC and NFD look alike on screen, so the message must say so).
+fn same_name_but_normalisation(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let nfc = |p: &std::path::Path| p.to_string_lossy().nfc().collect::<String>();
+    nfc(a) == nfc(b)
+}
+
+/// "NFC" or "NFD": how a path's name is written.
+fn normalisation_of(path: &std::path::Path) -> &'static str {
+    match unicode_normalization::is_nfc(&path.to_string_lossy()) {
+        true => "NFC",
+        false => "NFD",
+    }
+}
+
 /// Sources whose output folders would be one on Windows, macOS or IIS:
 /// the same module id or page slug up to letter case and Unicode
 /// normalisation, a page slug equal to a module id's folder, media files
-/// that differ only so.
+/// or files of `content/static/` that differ only so.
 pub(crate) fn check_output_collisions(
     modules: &[ModuleHeader],
     pages: &[PageHeader],
-    media: &[PathBuf],
+    (media, statics): (&[PathBuf], &[PathBuf]),
     diagnostics: &mut Diagnostics,
 ) {
     let mut seen: HashMap<String, (String, &std::path::Path)> = HashMap::new();
@@ -207,7 +223,8 @@ pub(crate) fn check_output_collisions(
                 .iter()
                 .map(|p| (page(PageId::Page(p.slug.clone())), p.path.as_path())),
         )
-        .chain(media.iter().map(|m| (media_output_path(m), m.as_path())));
+        .chain(media.iter().map(|m| (media_output_path(m), m.as_path())))
+        .chain(statics.iter().map(|s| (static_output_path(s), s.as_path())));
     for (output, source) in outputs {
         let key = ids::fold(&output);
         match seen.get(key.as_str()) {
@@ -215,7 +232,15 @@ pub(crate) fn check_output_collisions(
             Some((first, _)) if *first == output && output.starts_with("modules/") => {}
             Some((_, first)) if *first != source => {
                 let other = first.display();
-                let message = msg!("content.output-collision", other = other, output = &output);
+                let message = match same_name_but_normalisation(first, source) {
+                    true => msg!(
+                        "content.output-collision-nfd",
+                        other = other,
+                        output = &output,
+                        form = normalisation_of(source)
+                    ),
+                    false => msg!("content.output-collision", other = other, output = &output),
+                };
                 diagnostics.push(Diagnostic::error(source, Location::WHOLE, message));
             }
             Some(_) => {}

@@ -130,7 +130,8 @@ impl Loader<'_> {
         if unparsed.is_empty() {
             validate::check_skill_coverage(&modules, self.framework, diagnostics);
         }
-        validate::check_output_collisions(&modules, &pages, &self.files.media, diagnostics);
+        let files = (self.files.media.as_slice(), self.files.statics.as_slice());
+        validate::check_output_collisions(&modules, &pages, files, diagnostics);
         let mut targets = link_targets(&modules, &pages, self.files);
         targets.drafts = drafts;
         for path in &unparsed {

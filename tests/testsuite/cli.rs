@@ -105,6 +105,38 @@ fn new_module_with_a_japanese_name_and_an_id() {
 }
 
 #[test]
+fn new_module_refuses_an_id_that_differs_only_in_case_or_normalisation() {
+    let site = TestSite::fixture("basic");
+    let new = |path: &str, id: Option<&str>| {
+        let mut args = vec!["new", "module", path, "--skill", "privacy"];
+        args.extend(id.map(|id| ["--id", id]).into_iter().flatten());
+        site.run(&args)
+    };
+    new("tools/Basics.md", None)
+        .assert_failure()
+        .assert_diagnostic("エラー: content/modules/tools/Basics.md: モジュールID「Basics」は content/modules/security/basics.md のID「basics」と大文字・小文字か Unicode の正規化だけが違います");
+    new("other.md", Some("basics"))
+        .assert_failure()
+        .assert_diagnostic(
+            "エラー: content/modules/other.md: モジュールID「basics」は content/modules/security/basics.md がすでに使っています",
+        );
+    assert!(!site.path("content/modules/tools/Basics.md").exists());
+    assert!(!site.path("content/modules/other.md").exists());
+    let nfc = "ガイド";
+    let nfd: String = unicode_normalization::UnicodeNormalization::nfd(nfc).collect();
+    assert_ne!(nfc, nfd);
+    new(&format!("{nfd}.md"), None).assert_success();
+    assert!(
+        site.path(&format!("content/modules/{nfc}.md")).is_file(),
+        "the name is written in NFC"
+    );
+    new(&format!("{nfc}.md"), None)
+        .assert_failure()
+        .assert_diagnostic(&format!("エラー: content/modules/{nfc}.md: モジュールID「{nfc}」は content/modules/{nfc}.md がすでに使っています"));
+    site.check().assert_success();
+}
+
+#[test]
 fn new_module_quotes_any_title_and_id_it_is_given() {
     let site = TestSite::fixture("basic");
     let title = "a\"b: c # d\ne \\ f";
