@@ -99,10 +99,21 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
     }
     let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut found = Vec::new();
+    let mut not_utf8 = Vec::new();
     let walker = WalkDir::new(&base).sort_by_file_name().into_iter();
-    for entry in walker
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()))
-    {
+    let wanted = |e: &walkdir::DirEntry| {
+        if e.depth() == 0 {
+            return true;
+        }
+        match e.file_name().to_str() {
+            Some(name) => !is_ignored(name),
+            None => {
+                not_utf8.push(source::relative_path(root, e.path()));
+                false
+            }
+        }
+    };
+    for entry in walker.filter_entry(wanted) {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 found.push(source::relative_path(root, entry.path()))
@@ -144,7 +155,26 @@ pub fn walk_all(root: &Path, dir: &str, diagnostics: &mut Diagnostics) -> Vec<Pa
             }
         }
     }
+    for path in not_utf8 {
+        let message = name_not_utf8(&path);
+        diagnostics.push(Diagnostic::error(path, Location::WHOLE, message));
+    }
     found
+}
+
+/// A file or folder name that is not UTF-8 (a zip from an older Windows
+/// keeps Shift_JIS names): it cannot be published as it is. Says what the
+/// name reads as in Shift_JIS, when it does.
+fn name_not_utf8(path: &Path) -> crate::messages::Message {
+    let name = path.file_name().unwrap_or_default();
+    let shift_jis = encoding_rs::SHIFT_JIS
+        .decode_without_bom_handling_and_without_replacement(name.as_encoded_bytes());
+    match shift_jis {
+        Some(text) if !text.chars().any(char::is_control) => {
+            msg!("content.name-shift-jis", name = text)
+        }
+        _ => msg!("content.name-not-utf8", name = name.to_string_lossy()),
+    }
 }
 
 /// Hidden files, and the temporary and backup files editors write while

@@ -558,3 +558,36 @@ fn a_closed_pipe_ends_output_quietly() {
     let (code, stderr) = run_with_closed(&site, &["build"], true);
     assert_eq!(code, 1, "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_shift_jis_file_name_is_an_error_naming_what_it_reads() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = TestSite::fixture("basic");
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("研修資料.txt");
+    let name = std::ffi::OsStr::from_bytes(&sjis);
+    fs::write(site.path("content/static").join(name), "x").unwrap();
+    let folder = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    fs::create_dir_all(site.path("content/modules").join(folder)).unwrap();
+    fs::write(site.path("content/modules").join(folder).join("a.md"), "x").unwrap();
+    let result = site.check();
+    result
+        .assert_failure()
+        .assert_diagnostic("エラー: content/static/");
+    assert!(
+        result
+            .stderr
+            .contains("Shift_JIS です（「研修資料.txt」と読めます）"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result
+            .stderr
+            .contains("名前の文字コードが UTF-8 ではありません"),
+        "the folder too: {}",
+        result.stderr
+    );
+    site.build().assert_failure();
+    assert!(!site.path("public").exists(), "nothing published");
+}
