@@ -8,6 +8,10 @@
 //!   other, and which one won used to depend on thread timing; also when the
 //!   two paths differ only in letter case or Unicode normalisation, as they
 //!   are the same file on Windows, macOS and IIS;
+//! - a generated page inside a folder that has the name of another
+//!   generated file (a module `id: index.html` against the module list
+//!   `modules/index.html`, a page `404.html.md` against the theme's
+//!   `404.html`): one of the two could not be written;
 //! - an output path with a folder or file name longer than
 //!   [`MAX_NAME_BYTES`] or longer as a whole than [`MAX_PATH_BYTES`], which
 //!   file systems refuse ("File name too long").
@@ -79,6 +83,13 @@ pub fn check_layout(site: &Site, renderer: &Renderer) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|(output, origin)| ancestors(output).map(move |folder| (folder, origin)))
         .collect();
+    for (folder, origin) in &folders {
+        if let Some(file) = generated.get(*folder) {
+            let message = with_origin(msg!("layout.folder-is-file", folder = folder), file);
+            let (path, at) = (&origin.path, origin.location(site));
+            problems.push(Diagnostic::error(path, at, message));
+        }
+    }
     let folded: BTreeMap<String, (&str, &Origin)> = generated
         .iter()
         .map(|(output, origin)| (output.as_str(), origin))
