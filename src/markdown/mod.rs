@@ -88,6 +88,11 @@ pub(crate) fn render_body(input: &MarkdownInput) -> RenderedBody {
     // The site keeps every body until the end of the build: drop the slack
     // the strings grew with.
     out.plain_text.shrink_to_fit();
+    for part in &mut out.parts {
+        if let BodyPart::Html(html) = part {
+            html.shrink_to_fit();
+        }
+    }
     out
 }
 
@@ -107,10 +112,15 @@ trait Events<'b>: Iterator<Item = (Event<'b>, Range<usize>)> {}
 impl<'b, T: Iterator<Item = (Event<'b>, Range<usize>)>> Events<'b> for T {}
 
 fn walk(input: &MarkdownInput, write: bool) -> RenderedBody {
-    // Sized from the body (an event per 20 bytes or so, and the text of at
-    // most the whole body), so neither grows copy by copy.
+    let parser = Parser::new_ext(input.body, options()).into_offset_iter();
+    if !may_have_h1(input.body) {
+        return run(BodyState::new(input, write, false), parser);
+    }
+    // Whether headings move down a level depends on an `h1` anywhere, so
+    // the events are kept until that is known. Sized from the body (an
+    // event per 20 bytes or so), so the vector does not grow copy by copy.
     let mut events: Vec<(Event, Range<usize>)> = Vec::with_capacity(input.body.len() / 16);
-    events.extend(Parser::new_ext(input.body, options()).into_offset_iter());
+    events.extend(parser);
     let demote = events.iter().any(|(e, _)| {
         matches!(
             e,
@@ -120,34 +130,47 @@ fn walk(input: &MarkdownInput, write: bool) -> RenderedBody {
             })
         )
     });
-    let mut state = BodyState {
-        input,
-        lines: LineIndex::new(input.body, input.first_line),
-        out: RenderedBody {
-            plain_text: String::with_capacity(if write { input.body.len() } else { 0 }),
-            ..RenderedBody::default()
-        },
-        html_events: Vec::new(),
-        slugs: HashMap::new(),
-        demote,
-        write,
-        in_code: false,
-        checked_line: 0,
-        link_openings: memchr::memmem::find_iter(input.body.as_bytes(), b"](").collect(),
-    };
-    let mut iter = events.into_iter();
-    while let Some((event, range)) = iter.next() {
-        state.handle(event, range, &mut iter);
+    run(BodyState::new(input, write, demote), events.into_iter())
+}
+
+fn run<'b>(mut state: BodyState<'_, 'b>, mut events: impl Events<'b>) -> RenderedBody {
+    while let Some((event, range)) = events.next() {
+        state.handle(event, range, &mut events);
     }
     state.flush();
     state.out
 }
+
+/// Whether a body may hold an `h1`: a lone `#` (not in `##`) followed by
+/// a space, a tab or a line end, or a line (inside quotes and lists too) that starts with `=`
+/// (a setext underline). A sure "no" lets the events stream through
+/// without being kept; a "maybe" is settled by the parser.
+fn may_have_h1(body: &str) -> bool {
+    let bytes = body.as_bytes();
+    let atx = memchr::memchr_iter(b'#', bytes).any(|at| {
+        let alone = at == 0 || bytes[at - 1] != b'#';
+        alone && matches!(bytes.get(at + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+    });
+    atx || body.lines().any(|line| {
+        line.trim_start_matches([' ', '\t', '>', '-', '*', '+'])
+            .starts_with('=')
+    })
+}
+
+/// How many events are kept before they are written out as HTML, at the
+/// end of a top-level block: a body of a million table cells then never
+/// holds a million events at once.
+const FLUSH_EVENTS: usize = 4096;
 
 struct BodyState<'a, 'b> {
     input: &'b MarkdownInput<'a>,
     lines: LineIndex<'b>,
     out: RenderedBody,
     html_events: Vec<Event<'b>>,
+    /// How deep in blocks and spans the last event left the walk.
+    depth: usize,
+    /// Whether HTML may be written out before the end (not with footnotes).
+    flush_early: bool,
     slugs: HashMap<String, usize>,
     demote: bool,
     /// Write HTML and collect plain text (false: find problems only).
@@ -169,8 +192,49 @@ fn is_quiz_fence(info: &str) -> bool {
         .is_some_and(|word| word.eq_ignore_ascii_case("quiz"))
 }
 
+impl<'a, 'b> BodyState<'a, 'b> {
+    fn new(input: &'b MarkdownInput<'a>, write: bool, demote: bool) -> Self {
+        BodyState {
+            input,
+            lines: LineIndex::new(input.body, input.first_line),
+            out: RenderedBody {
+                plain_text: String::with_capacity(if write { input.body.len() } else { 0 }),
+                ..RenderedBody::default()
+            },
+            html_events: Vec::new(),
+            depth: 0,
+            // Footnotes are numbered by one HTML writer over the whole body.
+            flush_early: !input.body.contains("[^"),
+            slugs: HashMap::new(),
+            demote,
+            write,
+            in_code: false,
+            checked_line: 0,
+            link_openings: memchr::memmem::find_iter(input.body.as_bytes(), b"](").collect(),
+        }
+    }
+}
+
 impl<'b> BodyState<'_, 'b> {
     fn handle(&mut self, event: Event<'b>, range: Range<usize>, rest: &mut impl Events<'b>) {
+        match &event {
+            // Quizzes and headings take their events up to their end.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_quiz_fence(info) => {}
+            Event::Start(Tag::Heading { .. }) => {}
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        self.handle_event(event, range, rest);
+        if !self.write {
+            // A check writes no HTML: nothing to keep.
+            self.html_events.clear();
+        } else if self.depth == 0 && self.flush_early && self.html_events.len() >= FLUSH_EVENTS {
+            self.flush();
+        }
+    }
+
+    fn handle_event(&mut self, event: Event<'b>, range: Range<usize>, rest: &mut impl Events<'b>) {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_quiz_fence(&info) => {
                 self.take_quiz(range, rest);
@@ -252,6 +316,11 @@ impl<'b> BodyState<'_, 'b> {
             self.html_events.clear();
             return;
         }
+        // After an early flush, the HTML goes on in the same part.
+        if let Some(BodyPart::Html(html)) = self.out.parts.last_mut() {
+            html::push_html(html, self.html_events.drain(..));
+            return;
+        }
         let mut html = String::new();
         html::push_html(&mut html, self.html_events.drain(..));
         html.shrink_to_fit();
@@ -330,6 +399,36 @@ mod tests {
             panic!()
         };
         assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn an_h1_is_seen_wherever_it_may_be() {
+        for body in [
+            "# a",
+            "x\n> # a",
+            "- # a",
+            "#",
+            "a\n===",
+            "> a\n> ===",
+            "C# と #\tx",
+        ] {
+            assert!(may_have_h1(body), "{body:?}");
+        }
+        for body in ["## a", "C#の基本", "a = b", "###\tx", "a\n---"] {
+            assert!(!may_have_h1(body), "{body:?}");
+        }
+        let out = render("> # 引用の見出し\n\n## 次\n", &LinkTargets::default());
+        let levels: Vec<_> = out.headings.iter().map(|h| h.level).collect();
+        assert_eq!(levels, [2, 3], "an h1 in a quote demotes too");
+    }
+
+    #[test]
+    fn a_long_body_written_out_in_pieces_is_the_html_of_the_whole() {
+        let body = "段落 *強調* と `code`\n\n- 項目\n- 項目\n\n".repeat(FLUSH_EVENTS);
+        let out = render(&body, &LinkTargets::default());
+        let mut whole = String::new();
+        html::push_html(&mut whole, Parser::new_ext(&body, options()));
+        assert_eq!(out.parts, [BodyPart::Html(whole)]);
     }
 
     #[test]
