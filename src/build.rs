@@ -70,9 +70,15 @@ fn with_theme<B>(
     let Some(site) = site else {
         return Err(diagnostics);
     };
-    let renderer = load_theme(root, &site.config).and_then(Renderer::new);
+    let renderer = load_theme(root, &site.config).and_then(|mut theme| {
+        let warnings = std::mem::take(&mut theme.warnings);
+        Renderer::new(theme).map(|renderer| (renderer, warnings))
+    });
     let renderer = match renderer {
-        Ok(renderer) => renderer,
+        Ok((renderer, warnings)) => {
+            warnings.into_iter().for_each(|d| diagnostics.push(d));
+            renderer
+        }
         Err(problems) => {
             problems.into_iter().for_each(|d| diagnostics.push(d));
             return Err(diagnostics);

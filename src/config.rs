@@ -28,6 +28,9 @@ pub struct SiteConfig {
     /// Where `theme:` is written, for a theme that does not exist.
     #[serde(skip)]
     pub theme_at: Location,
+    /// Where `language:` is written, for a language the theme has no words for.
+    #[serde(skip)]
+    pub language_at: Location,
     /// Percentage of questions to answer rightly to pass a module.
     #[serde(default = "default_pass_score")]
     pub pass_score: u8,
@@ -96,6 +99,7 @@ impl SiteConfig {
         };
         let spots = Spots::of(&source, &node);
         config.theme_at = spots.value("theme");
+        config.language_at = spots.value("language");
         let mut error = |key: &str, message: Message| {
             problems.push(Diagnostic::error(path, spots.value(key), message))
         };

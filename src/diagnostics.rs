@@ -89,18 +89,7 @@ impl Diagnostic {
     /// The path as printed: `/` separators, control characters (a newline
     /// in a file name) escaped so that one diagnostic stays one line.
     pub fn shown_path(&self) -> String {
-        self.path
-            .to_string_lossy()
-            .replace('\\', "/")
-            .chars()
-            .flat_map(|c| {
-                if c.is_control() {
-                    c.escape_default().collect::<Vec<_>>()
-                } else {
-                    vec![c]
-                }
-            })
-            .collect()
+        crate::messages::one_line(&self.path.to_string_lossy().replace('\\', "/"))
     }
 
     /// `エラー: path:line:col: message` and an indented hint line.

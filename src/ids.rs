@@ -52,7 +52,12 @@ pub(crate) enum IdProblem {
     Whitespace,
     /// Starts or ends with a dot.
     Dot,
-    Reserved,
+    /// A device name of Windows (`con`, `nul`, `com1`…), also with an extension.
+    ReservedByWindows,
+    /// A name the portal's scripts use on every object (`constructor`…).
+    ReservedByScript,
+    /// A page name the portal uses itself (page slugs only).
+    ReservedByPortal,
     TooLong,
 }
 
@@ -74,7 +79,9 @@ impl IdProblem {
             IdProblem::Character(_) => "id.character",
             IdProblem::Whitespace => "id.whitespace",
             IdProblem::Dot => "id.dot",
-            IdProblem::Reserved => "id.reserved",
+            IdProblem::ReservedByWindows => "id.reserved-windows",
+            IdProblem::ReservedByScript => "id.reserved-script",
+            IdProblem::ReservedByPortal => "id.reserved-portal",
             IdProblem::TooLong => "id.too-long",
         }
     }
@@ -132,8 +139,11 @@ pub(crate) fn check(id: &str) -> Result<(), IdProblem> {
     let script = SCRIPT_RESERVED
         .iter()
         .any(|name| name.to_ascii_lowercase() == lower);
-    if WINDOWS_RESERVED.contains(&stem.as_str()) || script {
-        return Err(IdProblem::Reserved);
+    if WINDOWS_RESERVED.contains(&stem.as_str()) {
+        return Err(IdProblem::ReservedByWindows);
+    }
+    if script {
+        return Err(IdProblem::ReservedByScript);
     }
     if id.len() > MAX_ID_BYTES {
         return Err(IdProblem::TooLong);
@@ -207,8 +217,9 @@ mod tests {
     fn unsafe_ids_are_refused_with_a_reason() {
         assert_eq!(check("a/b"), Err(IdProblem::Character('/')));
         assert_eq!(check("構成図 (1)"), Err(IdProblem::Whitespace));
-        assert_eq!(check("con"), Err(IdProblem::Reserved));
-        assert_eq!(check("constructor"), Err(IdProblem::Reserved));
+        assert_eq!(check("con"), Err(IdProblem::ReservedByWindows));
+        assert_eq!(check("Constructor"), Err(IdProblem::ReservedByScript));
+        assert_eq!(check("constructor"), Err(IdProblem::ReservedByScript));
         assert_eq!(check("a\nb"), Err(IdProblem::Character('\n')));
         assert_eq!(check(".hidden"), Err(IdProblem::Dot));
         assert_eq!(check(&"あ".repeat(51)), Err(IdProblem::TooLong));

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     match run(cli.command, lang) {
         Ok(code) => code,
         Err(detail) => {
-            say_err(&msg!("cli.error", detail = detail).text(lang));
+            say_err(&msg!("cli.error").text_arg("detail", detail).text(lang));
             ExitCode::FAILURE
         }
     }
@@ -229,7 +229,11 @@ fn package_scorm(options: PackageOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(PackageError::Write(message)) => {
-            say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
+            say_err(
+                &msg!("cli.error")
+                    .text_arg("detail", message.text_with_hint(lang))
+                    .text(lang),
+            );
             ExitCode::FAILURE
         }
     }
@@ -271,7 +275,11 @@ fn export(what: ExportCommand, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(ExportError::Write(message)) => {
-            say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
+            say_err(
+                &msg!("cli.error")
+                    .text_arg("detail", message.text_with_hint(lang))
+                    .text(lang),
+            );
             ExitCode::FAILURE
         }
     }
@@ -342,10 +350,18 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
     match kenshu::report::run(&options) {
         Ok(summary) => {
             for warning in &summary.warnings {
-                say_err(&msg!("report.left-out", detail = warning.text(lang)).text(lang));
+                say_err(
+                    &msg!("report.left-out")
+                        .text_arg("detail", warning.text(lang))
+                        .text(lang),
+                );
             }
             for note in &summary.notes {
-                say_err(&msg!("report.left-out", detail = note.text_with_hint(lang)).text(lang));
+                say_err(
+                    &msg!("report.left-out")
+                        .text_arg("detail", note.text_with_hint(lang))
+                        .text(lang),
+                );
             }
             let message = msg!(
                 "report.done",
@@ -363,12 +379,20 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(kenshu::report::ReportError::Write(message)) => {
-            say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
+            say_err(
+                &msg!("cli.error")
+                    .text_arg("detail", message.text_with_hint(lang))
+                    .text(lang),
+            );
             ExitCode::FAILURE
         }
         Err(kenshu::report::ReportError::Unread(messages)) => {
             for message in &messages {
-                say_err(&msg!("cli.error", detail = message.text_with_hint(lang)).text(lang));
+                say_err(
+                    &msg!("cli.error")
+                        .text_arg("detail", message.text_with_hint(lang))
+                        .text(lang),
+                );
             }
             say_err(&kenshu::messages::word(lang, "report.failed"));
             ExitCode::FAILURE

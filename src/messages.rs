@@ -66,6 +66,13 @@ impl Message {
         self
     }
 
+    /// An argument that is text already in words, lines and all (a
+    /// message with its hint, put inside another): kept as it is, where
+    /// other arguments have their control characters escaped.
+    pub fn text_arg(self, name: &'static str, text: impl ToString) -> Message {
+        self.arg(name, format!("{IN_WORDS}{}", text.to_string()))
+    }
+
     /// An argument that is a list, joined with the language's separator
     /// when the message is put into words (「、」 in Japanese, ", " in English).
     pub fn list_arg<I, T>(self, name: &'static str, items: I) -> Message
@@ -157,6 +164,9 @@ impl Message {
 /// A list argument's items joined with the language's separator, a
 /// system error in the language's words; any other value as it is.
 fn joined(value: &str, lang: Lang) -> String {
+    if let Some(text) = value.strip_prefix(IN_WORDS) {
+        return text.to_string();
+    }
     if let Some(rest) = value.strip_prefix(SYSTEM_ERROR) {
         let (code, system) = rest.split_once(SYSTEM_ERROR).unwrap_or(("", rest));
         return match entry(lang, code) {
@@ -165,11 +175,29 @@ fn joined(value: &str, lang: Lang) -> String {
         };
     }
     if value.contains(LIST_ITEMS) {
-        value.replace(LIST_ITEMS, &word(lang, "label.list-separator"))
+        one_line(&value.replace(LIST_ITEMS, &word(lang, "label.list-separator")))
     } else {
-        value.to_string()
+        one_line(value)
     }
 }
+
+/// `text` with its control characters escaped (a newline in a file name
+/// becomes `\n`), so that a message stays on its line.
+pub(crate) fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .flat_map(|c| match c.is_control() {
+            true => c.escape_default().collect::<Vec<_>>(),
+            false => vec![c],
+        })
+        .collect()
+}
+
+/// Marks an argument that is text in words already (the ASCII group
+/// separator).
+const IN_WORDS: &str = "\u{1d}";
 
 /// Marks an argument that is a system error until it is put into words
 /// (the ASCII record separator).
@@ -191,6 +219,8 @@ pub fn io_detail(err: &std::io::Error) -> String {
         K::StorageFull | K::QuotaExceeded => "io.storage-full",
         K::InvalidFilename => "io.invalid-file-name",
         K::InvalidData => "io.invalid-data",
+        K::AddrInUse => "io.address-in-use",
+        K::AddrNotAvailable => "io.address-not-available",
         _ => "",
     };
     format!("{SYSTEM_ERROR}{code}{SYSTEM_ERROR}{err}")

@@ -8,6 +8,7 @@
 
 use crate::config::{SiteConfig, SITE_FILE};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::messages::Message;
 use crate::msg;
 use crate::source::{self, SourceText};
 use crate::yaml;
@@ -32,6 +33,9 @@ pub struct Theme {
     /// Template name → the file it came from, for diagnostics: the site's own
     /// theme file, or the built-in default theme's.
     pub template_paths: BTreeMap<String, PathBuf>,
+    /// What loading found that does not stop a build (no words for the
+    /// site's language).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the theme named in site.yaml (`theme:`) for its `language:`.
@@ -56,6 +60,10 @@ pub(crate) fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<
         overlay_disk(root, dir, &mut templates, &mut assets, &mut problems);
     }
     let strings = load_strings(root, on_disk.as_deref(), language).map_err(|d| vec![d]);
+    let warnings = no_words_for(language, on_disk.as_deref())
+        .map(|message| Diagnostic::warning(SITE_FILE, config.language_at, message))
+        .into_iter()
+        .collect();
     match strings {
         Ok((strings, strings_path)) if problems.is_empty() => Ok(Theme {
             template_paths: template_paths(root, on_disk.as_deref(), &templates),
@@ -64,6 +72,7 @@ pub(crate) fn load_theme(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<
             strings,
             strings_path,
             dir: on_disk,
+            warnings,
         }),
         Ok(_) => Err(problems),
         Err(mut more) => {
@@ -157,6 +166,19 @@ fn overlay_disk(
         }
     }
     problems.extend(walk_problems);
+}
+
+/// A warning for a language that neither kenshu nor the theme has UI
+/// strings for (`language: fr`): the portal's words stay Japanese while
+/// its pages say they are in that language.
+fn no_words_for(language: &str, dir: Option<&Path>) -> Option<Message> {
+    // The built-in words are Japanese: `ja-JP` has them too.
+    let primary = language.split(['-', '_']).next().unwrap_or_default();
+    let file = format!("i18n/{language}.yaml");
+    let known = primary.eq_ignore_ascii_case("ja")
+        || BUILTIN.get_file(&file).is_some()
+        || dir.is_some_and(|d| d.join(&file).is_file());
+    (!known).then(|| msg!("theme.no-strings", language = language, file = file))
 }
 
 /// UI strings: the built-in ones for the language (else the built-in

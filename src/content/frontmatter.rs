@@ -86,7 +86,7 @@ pub(super) const MODULE_KEYS: &[&str] = &[
 pub(super) fn read_module(
     source: &SourceText,
 ) -> Result<(ModuleFrontMatter, Spots, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let node = yaml::parse(source, false)?;
+    let (node, duplicates) = yaml::parse_with_duplicates(source, false)?;
     let mut fields = Fields::new(source, &node, MODULE_KEYS).map_err(|d| vec![d])?;
     let front = ModuleFrontMatter {
         title: fields.required("title").unwrap_or_default(),
@@ -103,7 +103,9 @@ pub(super) fn read_module(
         draw: fields.get("draw"),
     };
     let spots = Spots::of(source, &node);
-    Ok((front, spots, fields.finish()))
+    let mut problems = duplicates;
+    problems.extend(fields.finish());
+    Ok((front, spots, problems))
 }
 
 /// A list of ids; a single id written without brackets is accepted too.
@@ -149,8 +151,8 @@ pub struct PageFrontMatter {
 
 /// Reads a page header, reporting every problem it has.
 pub(super) fn read_page(source: &SourceText) -> (PageFrontMatter, Vec<Diagnostic>) {
-    let node = match yaml::parse(source, false) {
-        Ok(node) => node,
+    let (node, mut problems) = match yaml::parse_with_duplicates(source, false) {
+        Ok(parsed) => parsed,
         Err(problems) => return (PageFrontMatter::default(), problems),
     };
     let mut fields = match Fields::new(source, &node, &["title", "summary", "weight"]) {
@@ -162,7 +164,8 @@ pub(super) fn read_page(source: &SourceText) -> (PageFrontMatter, Vec<Diagnostic
         summary: fields.get("summary").unwrap_or_default(),
         weight: fields.get("weight").unwrap_or(0),
     };
-    (front, fields.finish())
+    problems.extend(fields.finish());
+    (front, problems)
 }
 
 #[cfg(test)]

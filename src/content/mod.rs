@@ -386,7 +386,7 @@ fn parse_page_header(file: &SourceFile) -> Result<PageHeader, Vec<Diagnostic>> {
     let slug = ids::normalize(&file_stem(&file.path));
     let refused = ids::check(&slug).err();
     if refused.is_some() || RESERVED_SLUGS.contains(&slug.as_str()) {
-        let problem = refused.unwrap_or(ids::IdProblem::Reserved);
+        let problem = refused.unwrap_or(ids::IdProblem::ReservedByPortal);
         let message = msg!("page.bad-file-name", slug = &slug).list_arg("reserved", RESERVED_SLUGS);
         problems.push(Diagnostic::error(
             &file.path,

@@ -37,6 +37,8 @@ const TRUE_WORDS: &[&str] = &[
     "はい",
     "正",
     "正しい",
+    "まる",
+    "マル",
 ];
 const FALSE_WORDS: &[&str] = &[
     "false",
@@ -49,7 +51,26 @@ const FALSE_WORDS: &[&str] = &[
     "いいえ",
     "誤",
     "誤り",
+    "ばつ",
+    "バツ",
 ];
+
+/// Letters that look like ○ and × (Ｘ, ｏ): a slip for the marks, unless
+/// written as a list (`answer: [X]`) for a typed answer.
+const MARK_LOOK_ALIKES: &[&str] = &["x", "o"];
+
+/// Whether `written` is a word for true or false: the words above, also
+/// typed with the IME on (ｔｒｕｅ, Ｆａｌｓｅ) or in half-width kana.
+fn truth_word(written: &str) -> Option<bool> {
+    let written = written.trim();
+    let folded: String = written.nfkc().collect::<String>().to_lowercase();
+    let is = |words: &[&str]| words.contains(&written) || words.contains(&folded.as_str());
+    match (is(TRUE_WORDS), is(FALSE_WORDS)) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    }
+}
 
 /// What kind of control a question is answered with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -95,8 +116,7 @@ pub fn parse_block(
     first_line: usize,
 ) -> Result<Vec<Question>, Vec<Diagnostic>> {
     let source = SourceText::starting_at(path, text, first_line);
-    let node = yaml::parse(&source, true)?;
-    let mut problems = Vec::new();
+    let (node, mut problems) = yaml::parse_with_duplicates(&source, true)?;
     let mut questions = Vec::new();
     let items = node.as_sequence().map(|s| s.as_slice()).unwrap_or_default();
     for item in items {
@@ -210,9 +230,13 @@ fn read_choices(
                 continue;
             }
         };
+        // `correct:` takes the words `answer:` takes (はい, ○…).
+        let said = fields
+            .scalar("correct")
+            .and_then(|s| truth_word(s.as_str()));
         choices.push(Choice {
             text: fields.required("text").unwrap_or_default(),
-            correct: fields.get("correct").unwrap_or(false),
+            correct: said.or_else(|| fields.get("correct")).unwrap_or(false),
             feedback: fields.get("feedback").unwrap_or_default(),
         });
         problems.extend(fields.finish());
@@ -230,13 +254,15 @@ fn read_answer(
     let at = yaml::at(source, node.span());
     let accepted: Vec<String> = if let Some(scalar) = node.as_scalar() {
         let written = scalar.as_str().trim();
-        // ｔｒｕｅ and Ｆａｌｓｅ (typed with the IME on) are true and false too.
-        let folded: String = written.nfkc().collect::<String>().to_lowercase();
-        if TRUE_WORDS.contains(&written) || TRUE_WORDS.contains(&folded.as_str()) {
-            return Some(true_false(true));
+        if let Some(truth) = truth_word(written) {
+            return Some(true_false(truth));
         }
-        if FALSE_WORDS.contains(&written) || FALSE_WORDS.contains(&folded.as_str()) {
-            return Some(true_false(false));
+        let folded: String = written.nfkc().collect::<String>().to_lowercase();
+        if MARK_LOOK_ALIKES.contains(&folded.as_str()) {
+            let meant = if folded == "o" { "true" } else { "false" };
+            let message = msg!("quiz.mark-look-alike", written = written, meant = meant);
+            problems.push(Diagnostic::error(source.path, at, message));
+            return None;
         }
         // One text is a typed answer, but `ture` or `flase` is a slip.
         let to = |word: &str| strsim::levenshtein(&folded, word);

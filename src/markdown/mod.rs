@@ -192,6 +192,22 @@ fn is_quiz_fence(info: &str) -> bool {
         .is_some_and(|word| word.eq_ignore_ascii_case("quiz"))
 }
 
+/// Whether a fenced block (its source, from the opening fence on) ends
+/// with a closing fence: Markdown closes an unclosed one at the end of the
+/// document instead.
+fn is_closed_fence(block: &str) -> bool {
+    let opening = block.trim_start();
+    let mark = opening.chars().next().unwrap_or('`');
+    let width = opening.chars().take_while(|&c| c == mark).count();
+    let mut lines = block.trim_end().lines();
+    lines.next();
+    lines.next_back().is_some_and(|last| {
+        let last = last.trim();
+        last.chars().take_while(|&c| c == mark).count() >= width
+            && last.trim_start_matches(mark).is_empty()
+    })
+}
+
 impl<'a, 'b> BodyState<'a, 'b> {
     fn new(input: &'b MarkdownInput<'a>, write: bool, demote: bool) -> Self {
         BodyState {
@@ -298,7 +314,13 @@ impl<'b> BodyState<'_, 'b> {
                 _ => {}
             }
         }
-        let fence_line = self.lines.locate(range.start).line;
+        let fence = self.lines.locate(range.start);
+        let fence_line = fence.line;
+        if !is_closed_fence(&self.input.body[range]) {
+            // Everything after it would be read as questions.
+            self.report(fence, crate::msg!("quiz.unclosed"));
+            return;
+        }
         self.out.quizzes.push(QuizBlock {
             text,
             first_line: fence_line + 1,

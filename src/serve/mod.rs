@@ -101,7 +101,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
                 port = options.port,
                 detail = crate::messages::io_detail(&e)
             )
-            .text(options.lang)
+            .text_with_hint(options.lang)
         })?;
     let address = server.local_addr()?;
     let url = format!("http://{address}/");

@@ -84,7 +84,15 @@ impl<'n, 's> Fields<'n, 's> {
     pub(crate) fn get<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
         let node = self.node(key)?;
         let (value, problems) = read_all(self.source, node);
-        self.problems.extend(problems);
+        let written = node.as_scalar().map(|s| s.as_str());
+        self.problems
+            .extend(problems.into_iter().map(|mut problem| {
+                // "true or false" alone does not say which key wants it.
+                if let (Some(written), "yaml.expected-bool") = (written, problem.code()) {
+                    problem.message = msg!("yaml.expected-bool-for", key = key, value = written);
+                }
+                problem
+            }));
         value
     }
 

@@ -56,6 +56,11 @@ pub(crate) fn keyboard_mistakes(source: &SourceText) -> Vec<Diagnostic> {
                 here(col),
                 msg!("yaml.full-width-colon", key = &item[..key_len]),
             )),
+            [':', '\u{3000}'] => problems.push(Diagnostic::error(
+                source.path,
+                here(col + 1),
+                msg!("yaml.full-width-space-after-colon", key = &item[..key_len]),
+            )),
             [':', next] if !next.is_whitespace() && *next != '/' && !item.contains("://") => {
                 problems.push(Diagnostic::error(
                     source.path,

@@ -9,6 +9,7 @@
 //! keyboard makes easy (a full-width colon or space, a tab), at their own
 //! line — the parser would report them a line late, in jargon.
 
+mod duplicates;
 mod fields;
 mod keyboard;
 mod recover;
@@ -30,6 +31,11 @@ use serde::de::DeserializeOwned;
 /// file, and a bound on the parser's recursion.
 pub(crate) const MAX_DEPTH: usize = 64;
 
+/// The file position of a line and column (1-based) of `source`'s text.
+fn location_of(source: &SourceText, line: usize, column: usize) -> Location {
+    Location::new(source.first_line + line - 1, column)
+}
+
 /// The file position of a parser marker.
 pub(crate) fn location(source: &SourceText, marker: Option<&Marker>) -> Location {
     match marker {
@@ -44,34 +50,68 @@ pub(crate) fn at(source: &SourceText, span: &Span) -> Location {
 }
 
 /// Parses YAML text into nodes. The text must be a mapping (or, with
-/// `list`, a sequence); empty text is an empty mapping or sequence.
+/// `list`, a sequence); empty text is an empty mapping or sequence. A key
+/// written twice is an error (see [`parse_with_duplicates`] to read on).
 pub(crate) fn parse(source: &SourceText, list: bool) -> Result<Node, Vec<Diagnostic>> {
+    let (node, duplicates) = parse_with_duplicates(source, list)?;
+    match duplicates.is_empty() {
+        true => Ok(node),
+        false => Err(duplicates),
+    }
+}
+
+/// As [`parse`], but a key written twice does not stop the reading: the
+/// node comes with every duplicate key's error, so that the file's other
+/// problems are found in the same run.
+pub(crate) fn parse_with_duplicates(
+    source: &SourceText,
+    list: bool,
+) -> Result<(Node, Vec<Diagnostic>), Vec<Diagnostic>> {
     if let Some(problem) = too_deep(source) {
         return Err(vec![problem]);
     }
     if source.text.trim().is_empty() {
         let span = Span::new_start(Marker::new(0, 0, 1, 1));
-        return Ok(if list {
-            Node::Sequence(marked_yaml::types::MarkedSequenceNode::new_empty(span))
-        } else {
-            Node::Mapping(MarkedMappingNode::new_empty(span))
-        });
+        return Ok((
+            if list {
+                Node::Sequence(marked_yaml::types::MarkedSequenceNode::new_empty(span))
+            } else {
+                Node::Mapping(MarkedMappingNode::new_empty(span))
+            },
+            Vec::new(),
+        ));
     }
-    let options = LoaderOptions::default().error_on_duplicate_keys(true);
+    // Duplicates are looked for only when the parser meets one: reading
+    // the events a second time is not for every file.
+    let (node, duplicates) = match load(source, list, true) {
+        Err(marked_yaml::LoadError::DuplicateKey(_)) => {
+            let node = load(source, list, false);
+            (node, duplicates::duplicate_keys(source))
+        }
+        other => (other, Vec::new()),
+    };
+    let node = node.map_err(|err| syntax_problems(source, load_error(source, err)))?;
+    // A tab before a key can parse as something else entirely.
+    let tabs = keyboard::tab_indents(source);
+    if tabs.is_empty() {
+        Ok((node, duplicates))
+    } else {
+        Err(tabs)
+    }
+}
+
+fn load(
+    source: &SourceText,
+    list: bool,
+    refuse_duplicates: bool,
+) -> Result<Node, marked_yaml::LoadError> {
+    let options = LoaderOptions::default().error_on_duplicate_keys(refuse_duplicates);
     let options = if list {
         options.toplevel_sequence()
     } else {
         options.toplevel_mapping()
     };
-    let node = marked_yaml::parse_yaml_with_options(0, source.text, options)
-        .map_err(|err| syntax_problems(source, load_error(source, err)))?;
-    // A tab before a key can parse as something else entirely.
-    let tabs = keyboard::tab_indents(source);
-    if tabs.is_empty() {
-        Ok(node)
-    } else {
-        Err(tabs)
-    }
+    marked_yaml::parse_yaml_with_options(0, source.text, options)
 }
 
 /// What to report for a file the parser stopped on: the keyboard slips
@@ -125,6 +165,10 @@ fn scan_message(info: &str) -> Message {
         || info.contains("block sequence entries are not allowed")
     {
         msg!("yaml.indentation")
+    } else if let Some(c) = info.strip_prefix("unexpected character: `") {
+        // `%`, `@` and `` ` `` cannot start a value.
+        let character = c.trim_end_matches('\'');
+        msg!("yaml.reserved-character", character = character)
     } else if info.contains("found character that cannot start any token") {
         msg!("yaml.bad-character")
     } else if info.contains("illegal placement of ':'") || info.contains("flow") {

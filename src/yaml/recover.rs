@@ -21,7 +21,7 @@ use serde::de::{DeserializeOwned, IntoDeserializer};
 const MAX_PROBLEMS: usize = 64;
 
 /// One step from a node to an entry below it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
     Key(String),
     Item(usize),
@@ -36,21 +36,51 @@ pub(crate) fn read_all<T: DeserializeOwned>(
 ) -> (Option<T>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut left_out: Vec<String> = Vec::new();
+    // Missing keys given a stand-in value, to read on to the next problem.
+    let mut filled: Vec<(Vec<Step>, usize)> = Vec::new();
     let mut trimmed: Option<Node> = None;
     while problems.len() < MAX_PROBLEMS {
         let current = trimmed.as_ref().unwrap_or(node);
         let err = match marked_yaml::from_node::<T>(current) {
+            Ok(_) if !filled.is_empty() => break,
             Ok(value) => return (Some(value), problems),
             Err(err) => err.into_inner(),
         };
-        if missing_key(&err).is_some_and(|key| left_out.iter().any(|k| k == key)) {
-            // Already reported as the wrong value it was.
-            break;
+        let mut next = current.clone();
+        if let Some(key) = missing_key(&err) {
+            if left_out.iter().any(|k| k == key) {
+                // Already reported as the wrong value it was.
+                break;
+            }
+            let key = key.to_string();
+            problems.push(diagnose::<T>(source, current, &err).0);
+            let Some(mut path) = failing_path::<T>(current) else {
+                break;
+            };
+            path.push(Step::Key(key));
+            if !stand_in(&mut next, &path, 0) {
+                break;
+            }
+            filled.push((path, 0));
+            trimmed = Some(next);
+            continue;
+        }
+        // A stand-in of the wrong kind: try the next kind, silently.
+        let failing = failing_path::<T>(current);
+        if let Some(entry) = filled
+            .iter_mut()
+            .find(|(path, _)| Some(path) == failing.as_ref())
+        {
+            entry.1 += 1;
+            if !stand_in(&mut next, &entry.0, entry.1) {
+                break;
+            }
+            trimmed = Some(next);
+            continue;
         }
         let (problem, culprit) = diagnose::<T>(source, current, &err);
         problems.push(problem);
         let Some(path) = culprit else { break };
-        let mut next = current.clone();
         match remove(&mut next, &path) {
             Some(key) => left_out.push(key),
             None => break,
@@ -255,6 +285,37 @@ fn trim_to_entry(path: &[Step]) -> Option<Vec<Step>> {
 }
 
 /// Removes the mapping entry at `path` (which ends in a key); its key.
+/// Puts stand-in value number `kind` (text, list, number, true/false) at
+/// `path`, whose last step is a missing key; false when there is no such
+/// kind or place.
+fn stand_in(node: &mut Node, path: &[Step], kind: usize) -> bool {
+    use marked_yaml::types::{MarkedScalarNode, MarkedSequenceNode};
+    let Some((Step::Key(key), way)) = path.split_last() else {
+        return false;
+    };
+    let Some(Node::Mapping(map)) = node_at_mut(node, way) else {
+        return false;
+    };
+    let span = *map.span();
+    let value = match kind {
+        0 => Node::Scalar(MarkedScalarNode::new(span, "")),
+        1 => Node::Sequence(MarkedSequenceNode::new_empty(span)),
+        2 => Node::Scalar(MarkedScalarNode::new(span, "0")),
+        3 => Node::Scalar(MarkedScalarNode::new(span, "false")),
+        _ => return false,
+    };
+    map.insert(MarkedScalarNode::new(span, key.as_str()), value);
+    true
+}
+
+fn node_at_mut<'n>(node: &'n mut Node, path: &[Step]) -> Option<&'n mut Node> {
+    path.iter().try_fold(node, |at, step| match (step, at) {
+        (Step::Key(key), Node::Mapping(map)) => map.get_mut(key.as_str()),
+        (Step::Item(index), Node::Sequence(list)) => list.get_mut(*index),
+        _ => None,
+    })
+}
+
 fn remove(node: &mut Node, path: &[Step]) -> Option<String> {
     let (last, way) = path.split_last()?;
     let mut at = node;
