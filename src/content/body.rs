@@ -2,12 +2,13 @@
 //! ([`Body`]: HTML, quizzes with rendered texts, search text) or for a
 //! check ([`Outline`]: problems, questions as written, headings).
 
-use super::quiz::{self, Question};
+use super::quiz::{self, Question, QuestionKind};
 use super::SourceFile;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::markdown::{
     self, BodyPart, FragmentLink, Heading, LinkTargets, MarkdownInput, QuizBlock,
 };
+use crate::msg;
 use std::path::Path;
 
 /// A body as a build keeps it: HTML with its quizzes, ready for templates.
@@ -149,12 +150,14 @@ impl BodyKind for Outline {
 }
 
 /// The questions of each quiz block; a block with errors has none.
+/// Question ids are given over the whole module, so that a question in
+/// one block never shares the id of one in another.
 fn read_quizzes(
     path: &Path,
     blocks: Vec<QuizBlock>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Question>> {
-    blocks
+    let mut quizzes: Vec<Vec<Question>> = blocks
         .into_iter()
         .map(
             |block| match quiz::parse_block(path, &block.text, block.first_line) {
@@ -165,7 +168,46 @@ fn read_quizzes(
                 }
             },
         )
-        .collect()
+        .collect();
+    let prompts: Vec<&str> = quizzes
+        .iter()
+        .flatten()
+        .map(|q| q.prompt.as_str())
+        .collect();
+    let ids = quiz::question_ids(prompts);
+    for (question, id) in quizzes.iter_mut().flatten().zip(ids) {
+        question.id = id;
+    }
+    check_module_questions(path, quizzes.iter().flatten(), diagnostics);
+    quizzes
+}
+
+/// A question asked twice in one module (the second is an error: a copy
+/// left behind), and one whose choices are all right (a warning: choosing
+/// everything passes it).
+fn check_module_questions<'q>(
+    path: &Path,
+    questions: impl Iterator<Item = &'q Question>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for question in questions {
+        let at = Location::new(question.line, 1);
+        let key = quiz::answer_key(&question.prompt, "");
+        match seen.get(&key) {
+            Some(&first) => {
+                let message = msg!("quiz.duplicate-question", line = first);
+                diagnostics.push(Diagnostic::error(path, at, message));
+            }
+            None => {
+                seen.insert(key, question.line);
+            }
+        }
+        let all_right = question.choices.iter().all(|c| c.correct);
+        if question.kind == QuestionKind::Multiple && all_right {
+            diagnostics.push(Diagnostic::warning(path, at, msg!("quiz.all-correct")));
+        }
+    }
 }
 
 /// The text from the given file line on.

@@ -106,6 +106,20 @@ pub struct Question {
     pub shuffle: bool,
     /// Characters ignored when a text answer is compared (`ignore:`).
     pub ignore: String,
+    /// The file line where the question starts, for later checks.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// How a typed answer is compared, as the portal's script compares it
+/// (quiz.js `normalizeAnswer`): NFKC, lower case, without white space and
+/// without the question's `ignore:` characters.
+pub fn answer_key(text: &str, ignore: &str) -> String {
+    let skip: String = ignore.nfkc().collect();
+    text.nfkc()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace() && !skip.contains(*c))
+        .collect()
 }
 
 /// Parses one quiz block whose content starts at `first_line` of the file.
@@ -194,12 +208,29 @@ fn read_question(
     question.explanation = explanation;
     question.shuffle = fields.get("shuffle").unwrap_or(true);
     question.ignore = fields.get("ignore").unwrap_or_default();
+    question.line = start.line;
     if !question.ignore.is_empty() && question.kind != QuestionKind::Text {
         let at = fields.location("ignore");
         problems.push(Diagnostic::error(
             source.path,
             at,
             msg!("quiz.ignore-not-text"),
+        ));
+    }
+    let emptied = question
+        .accepted
+        .iter()
+        .find(|a| answer_key(a, &question.ignore).is_empty() && !a.trim().is_empty());
+    if let (Some(answer), QuestionKind::Text) = (emptied, question.kind) {
+        let message = msg!(
+            "quiz.ignore-empties-answer",
+            answer = answer,
+            ignore = &question.ignore
+        );
+        problems.push(Diagnostic::error(
+            source.path,
+            fields.location("ignore"),
+            message,
         ));
     }
     problems.extend(fields.finish());
@@ -222,6 +253,8 @@ fn read_choices(
     };
     let before = problems.len();
     let mut choices = Vec::new();
+    // Each choice's text as compared (NFKC, trimmed), and its line.
+    let mut seen: Vec<(String, usize)> = Vec::new();
     for item in list.iter() {
         let mut fields = match Fields::new(source, item, CHOICE_KEYS) {
             Ok(fields) => fields,
@@ -234,8 +267,22 @@ fn read_choices(
         let said = fields
             .scalar("correct")
             .and_then(|s| truth_word(s.as_str()));
+        let text: String = fields.required("text").unwrap_or_default();
+        let key: String = text.trim().nfkc().collect();
+        let at = fields.location("text");
+        match seen
+            .iter()
+            .find(|(other, _)| *other == key && !key.is_empty())
+        {
+            Some((_, first)) => problems.push(Diagnostic::error(
+                source.path,
+                at,
+                msg!("quiz.duplicate-choice", text = text.trim(), line = first),
+            )),
+            None => seen.push((key, at.line)),
+        }
         choices.push(Choice {
-            text: fields.required("text").unwrap_or_default(),
+            text,
             correct: said.or_else(|| fields.get("correct")).unwrap_or(false),
             feedback: fields.get("feedback").unwrap_or_default(),
         });
@@ -325,6 +372,7 @@ fn blank() -> Question {
         explanation: String::new(),
         shuffle: true,
         ignore: String::new(),
+        line: 0,
     }
 }
 

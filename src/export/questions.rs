@@ -10,7 +10,12 @@
 //!   100 / n % and each wrong one −100 %: any wrong choice gives 0, as on the
 //!   portal, but (unlike the portal) some of the right ones alone give part
 //!   of the mark, the nearest core Moodle's question types come;
-//! - true/false → `truefalse`; text → `shortanswer`, each accepted answer 100 %.
+//! - true/false → `truefalse`; text → `shortanswer`, each accepted answer
+//!   100 % (also without its `ignore:` characters, which Moodle cannot
+//!   leave out itself: a warning says so).
+//!
+//! A question with more than ten right choices is refused: Moodle grades
+//! each right choice 100 / n % only from a fixed list of grades.
 //!
 //! Choice feedback goes to each answer's `<feedback>`, the explanation to
 //! `<generalfeedback>`. Choices keep the author's order (`shuffleanswers` 0).
@@ -30,7 +35,11 @@ pub fn export_questions(
     root: &Path,
     out: Option<PathBuf>,
 ) -> Result<(PathBuf, usize, usize, Diagnostics), ExportError> {
-    let (site, diagnostics) = checked_site(root)?;
+    let (site, mut diagnostics) = checked_site(root)?;
+    check_for_moodle(&site, &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(ExportError::Invalid(diagnostics));
+    }
     let dir = out.unwrap_or_else(|| root.join("moodle/questions"));
     crate::output::check_outside_sources(root, &dir).map_err(ExportError::Write)?;
     let mut files = 0;
@@ -49,7 +58,55 @@ pub fn export_questions(
     Ok((dir, files, questions, diagnostics))
 }
 
-/// The Moodle XML file of one module.
+/// Most right choices of a question Moodle can grade: each gets 100 / n %,
+/// and Moodle takes only the grades of its list (1/2 … 1/10 of 100 %).
+const MOST_RIGHT_CHOICES: usize = 10;
+
+/// What Moodle cannot take as the portal has it: a question with more
+/// than [`MOST_RIGHT_CHOICES`] right choices (an error), and `ignore:`,
+/// which Moodle's short answers do not have (a warning: the answers are
+/// written also without the ignored characters).
+fn check_for_moodle(site: &Site, diagnostics: &mut Diagnostics) {
+    use crate::diagnostics::{Diagnostic, Location};
+    use crate::msg;
+    for module in &site.modules {
+        for q in module.body.quizzes.iter().flatten() {
+            let at = Location::new(q.line, 1);
+            let right = q.choices.iter().filter(|c| c.correct).count();
+            if right > MOST_RIGHT_CHOICES {
+                let message = msg!(
+                    "export.too-many-right",
+                    count = right,
+                    max = MOST_RIGHT_CHOICES
+                );
+                diagnostics.push(Diagnostic::error(&module.path, at, message));
+            }
+            if !q.ignore.is_empty() {
+                let message = msg!("export.ignore-approximated", ignore = &q.ignore);
+                diagnostics.push(Diagnostic::warning(&module.path, at, message));
+            }
+        }
+    }
+}
+
+/// A text question's answers for Moodle: each as written and, when it
+/// holds characters of `ignore:`, also without them.
+fn moodle_answers(q: &Question) -> Vec<String> {
+    let mut answers: Vec<String> = Vec::new();
+    for accepted in &q.accepted {
+        let stripped: String = accepted
+            .chars()
+            .filter(|c| !q.ignore.contains(*c))
+            .collect();
+        for answer in [accepted.clone(), stripped] {
+            if !answer.trim().is_empty() && !answers.contains(&answer) {
+                answers.push(answer);
+            }
+        }
+    }
+    answers
+}
+
 /// How every question file kenshu writes begins.
 const QUIZ_START: &str =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<quiz>\n  <question type=\"category\">";
@@ -109,7 +166,7 @@ fn write_question(out: &mut String, module_id: &str, number: usize, q: &Question
         }
         QuestionKind::Text => {
             out.push_str("    <usecase>0</usecase>\n");
-            for accepted in &q.accepted {
+            for accepted in &moodle_answers(q) {
                 // Moodle reads `*` in a short answer as "anything".
                 let literal = accepted.replace('*', "\\*");
                 let _ = writeln!(out, "    <answer fraction=\"100\" format=\"moodle_auto_format\"><text>{}</text><feedback format=\"html\"><text></text></feedback></answer>", escape(&literal));

@@ -262,6 +262,7 @@ mod tests {
             explanation: "because".into(),
             shuffle: true,
             ignore: String::new(),
+            line: 0,
         }
     }
 

@@ -342,3 +342,44 @@ fn exports_and_packages_are_not_written_into_the_sources() {
     site.run(&["export", "moodle-questions"]).assert_success();
     site.run(&["package", "scorm"]).assert_success();
 }
+
+/// The fixture with `quiz` as the spreadsheet module's only quiz block.
+fn site_with_quiz(quiz: &str) -> TestSite {
+    let site = TestSite::fixture("basic");
+    let module = "content/modules/tools/spreadsheet.md";
+    let text = site.read(module);
+    let front = &text[..text.find("\n---\n").unwrap() + 5];
+    site.write(module, &format!("{front}\n## 問題\n\n```quiz\n{quiz}```\n"));
+    site
+}
+
+#[test]
+fn ignored_characters_are_left_out_of_a_second_moodle_answer_with_a_warning() {
+    let site = site_with_quiz("- question: 番号は？\n  answer: [03-1234]\n  ignore: \"-\"\n");
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_success()
+        .assert_diagnostic("警告: content/modules/tools/spreadsheet.md:12:1: Moodle の記述問題には ignore: に当たる設定がありません");
+    let text = fs::read_to_string(site.path("q/spreadsheet.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("XML");
+    let answers: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("answer"))
+        .filter_map(|a| a.children().find(|c| c.has_tag_name("text"))?.text())
+        .collect();
+    assert_eq!(answers, ["03-1234", "031234"]);
+}
+
+#[test]
+fn a_question_with_more_right_choices_than_moodle_grades_is_refused() {
+    let choices: String = (1..=11)
+        .map(|n| format!("    - text: 正答{n}\n      correct: true\n"))
+        .collect();
+    let quiz =
+        format!("- question: 正しいものをすべて選べ。\n  choices:\n{choices}    - text: 誤答\n");
+    let site = site_with_quiz(&quiz);
+    site.check().assert_success();
+    site.run(&["export", "moodle-questions", "--out", "q"])
+        .assert_failure()
+        .assert_diagnostic("エラー: content/modules/tools/spreadsheet.md:12:1: この問題は正答の選択肢が 11 個あります");
+    assert!(!site.path("q").exists(), "nothing written");
+}
