@@ -80,7 +80,42 @@ test('choices are shuffled per attempt and learner, and stay put on reload', { t
   await watch.context.close();
 });
 
-/** Builds the basic fixture with a module that draws 2 of 3 questions. */
+/** The questions asked (visible), each as "id:choice values in page order". */
+function askedQuestions(page) {
+  return page.locator('fieldset.question:not([hidden])').evaluateAll((qs) =>
+    qs.map((q) => `${q.getAttribute('data-question-id')}:${[...q.querySelectorAll('ul.choices input')].map((i) => i.value).join(',')}`),
+  );
+}
+
+/** What a reload must keep of a finished attempt: the questions, their order, the grades and the verdict. */
+async function finishedView(page) {
+  return {
+    asked: await askedQuestions(page),
+    graded: await page.locator('fieldset.question:not([hidden])').evaluateAll((qs) => qs.map((q) => q.getAttribute('data-result'))),
+    state: await page.locator('section.quiz-summary').getAttribute('data-state'),
+  };
+}
+
+test('a finished attempt keeps its choice order on reload until もう一度解く', { timeout: TEST_TIMEOUT }, async () => {
+  const module = moduleWithManyChoices();
+  const watch = await openContext();
+  const page = await open(watch.context, module.url);
+  await answerAllRightly(page);
+  const finished = await finishedView(page);
+  assert.equal(finished.state, 'passed');
+  for (let i = 0; i < 3; i += 1) {
+    await page.reload();
+    assert.deepEqual(await finishedView(page), finished, `reload ${i + 1}: the finished attempt is shown as it was answered`);
+  }
+  const record = await page.evaluate((id) => window.kenshuStore.module(id), module.id);
+  assert.equal(record.attempts, 1, 'reloading records nothing');
+  await page.locator('.quiz-summary__reset').click();
+  assert.equal(await page.locator('fieldset.question[data-result]').count(), 0, 'もう一度解く starts a new attempt');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+/** Builds the basic fixture with a module that draws 2 of 3 questions, and one that draws 3 of 8. */
 function poolSite() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kenshu-selfcheck-'));
   fs.cpSync(process.env.KENSHU_FIXTURE, dir, { recursive: true });
@@ -105,6 +140,14 @@ function poolSite() {
       '```', '',
     ].join('\n'),
   );
+  // A larger pool: 3 of 8 questions of 5 choices, so a draw and an order
+  // that come back by chance are out of the question.
+  const big = ['---', 'title: 大きな出題プール', 'skills: [security-literacy]', 'draw: 3', '---', '', '## 問題', '', '```quiz'];
+  for (let n = 0; n < 8; n += 1) {
+    big.push(`- question: 番号${n}を選べ。`, '  choices:');
+    for (let c = 0; c < 5; c += 1) big.push(`    - text: 番号${n}-${c}`, `      correct: ${c === 0}`);
+  }
+  fs.writeFileSync(path.join(dir, 'content/modules/security/pool-big.md'), [...big, '```', ''].join('\n'));
   execFileSync(process.env.KENSHU_BIN, ['build', '--root', dir, '--out', path.join(dir, 'public')], { stdio: 'pipe' });
   return pathToFileURL(path.join(dir, 'public') + path.sep).href;
 }
@@ -140,6 +183,35 @@ test('a pool draws N questions, pinned orders stay, text variants are accepted (
     await page.locator('.quiz-summary__reset').click();
   }
   assert.ok(drawn.size === 3, `the draws covered ${drawn.size} of 3 questions`);
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a drawn set stays through reloads, finished or not, until a new attempt (file://)', { timeout: TEST_TIMEOUT }, async () => {
+  const site = poolSite();
+  const watch = await openContext({ allowed: site });
+  const page = await open(watch.context, `${site}modules/pool-big/index.html`);
+  const drawn = await askedQuestions(page);
+  assert.equal(drawn.length, 3, 'three of eight questions are asked');
+  await page.reload();
+  assert.deepEqual(await askedQuestions(page), drawn, 'a reload before answering asks the same draw');
+  // A wrong guess on each: the attempt fails, and a reload must not draw again.
+  for (const question of await page.locator('fieldset.question:not([hidden])').all()) {
+    await question.locator('input[data-correct="false"]').first().check();
+    await question.locator('button.question__check').click();
+  }
+  const finished = await finishedView(page);
+  assert.deepEqual(finished.graded, ['incorrect', 'incorrect', 'incorrect']);
+  assert.equal(finished.state, 'failed');
+  for (let i = 0; i < 3; i += 1) {
+    await page.reload();
+    assert.deepEqual(await finishedView(page), finished, `reload ${i + 1}: the same draw, graded, failed`);
+  }
+  await page.locator('.quiz-summary__reset').click();
+  assert.equal(await page.locator('fieldset.question:not([hidden])').count(), 3, 'a new attempt draws three again');
+  assert.equal(await page.locator('fieldset.question[data-result]').count(), 0, 'unanswered');
+  const record = await page.evaluate(() => window.kenshuStore.module('pool-big'));
+  assert.equal(record.attempts, 1, 'one attempt recorded, however often the page was reloaded');
   watch.assertClean();
   await watch.context.close();
 });

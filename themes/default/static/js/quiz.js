@@ -14,10 +14,12 @@
  *
  * Behaviour:
  *   - Choices are shuffled per learner and attempt (seed from
- *     kenshuStore.attemptSeed, so a reload keeps the order until the attempt
- *     ends); data-shuffle="false" keeps the author's order. With data-draw=N
- *     each attempt asks N questions of the pool (the rest are hidden) and
- *     numbers them 1..N.
+ *     kenshuStore.attemptSeed, kept until "もう一度解く": a reload, during
+ *     the attempt or after it is finished, shows the same order);
+ *     data-shuffle="false" keeps the author's order. With data-draw=N each
+ *     attempt asks N questions of the pool (the rest are hidden) and numbers
+ *     them 1..N; the draw is the attempt's too, so reloading cannot draw
+ *     other questions.
  *   - The summary shows 「n / N 問回答」 until every question is answered.
  *   - "回答する" grades one question. Nothing chosen → a hint, nothing graded.
  *   - Once graded, a question is locked for this attempt (inputs disabled, the

@@ -23,7 +23,9 @@
  *   setFollowedRole(id)  remembers it (role page visited, chosen on a page)
  *   assessment()         {skillId: {level, assessedAt}} (a copy)
  *   setAssessment(skillId, level)  level 1..N of KENSHU.assessmentScale
- *   attemptSeed(id)      the shuffle seed of the module's current attempt
+ *   attemptSeed(id)      the shuffle seed of the module's current attempt,
+ *                        kept after the attempt is finished (and recorded)
+ *                        until newAttempt, so its order and draw stay
  *   newAttempt(id)       forgets it and the attempt's answers: the next
  *                        attempt is shuffled anew
  *   attemptAnswers(id)   {questions, answers} saved for the module's current
@@ -52,7 +54,8 @@
  *              updatedAt, firstScore, firstMissed}},
  *    review: {<moduleId>: {<questionId>: {box, addedAt, text}}}, seeds: {<moduleId>: n},
  *    answers: {<moduleId>: {questions: [id…], answers: [null | true | false | "text" | [n…]]}}}
- * (seeds and answers belong to attempts under way and are not exported)
+ * (seeds and answers belong to the current attempt, under way or finished,
+ * until a new one is started; they are not exported)
  * Every map is prototype-free (Object.create(null)) and no key may be an
  * Object.prototype name. Corrupted or missing storage starts empty and never
  * throws; a corrupted value is copied to "<key>:corrupt" before it is
@@ -224,7 +227,6 @@
       var text = prompts && typeof prompts[q] === "string" ? prompts[q].slice(0, MAX_TEXT) : "";
       if (!boxes[q]) boxes[q] = { box: 1, addedAt: now, text: text };
     });
-    delete state.seeds[id];
     save();
     return copy(record);
   }
