@@ -87,22 +87,41 @@ function askedQuestions(page) {
   );
 }
 
-/** What a reload must keep of a finished attempt: the questions, their order, the grades and the verdict. */
+/**
+ * What a reload must keep of a finished attempt (its review): the questions,
+ * their order, the answers given, the grades and marks, the verdict and the
+ * summary's line on when the attempt was finished.
+ */
 async function finishedView(page) {
+  const asked = page.locator('fieldset.question:not([hidden])');
   return {
     asked: await askedQuestions(page),
-    graded: await page.locator('fieldset.question:not([hidden])').evaluateAll((qs) => qs.map((q) => q.getAttribute('data-result'))),
+    answers: await page.evaluate(() => window.kenshuQuiz.answers()),
+    graded: await asked.evaluateAll((qs) => qs.map((q) => q.getAttribute('data-result'))),
+    marks: await asked.evaluateAll((qs) => qs.map((q) => [...q.querySelectorAll('.choice__mark')].map((m) => m.textContent).join('|'))),
     state: await page.locator('section.quiz-summary').getAttribute('data-state'),
+    finished: await page.locator('.quiz-summary__finished').textContent(),
   };
+}
+
+/** The date and attempt number a 「… に終えた n 回目の挑戦」 line gives, or null. */
+function finishedLine(strings, text) {
+  const pattern = strings.attempt_finished.replace(/[.*+?^$()[\]\\|]/g, '\\$&').replace('{date}', '(.+)').replace('{count}', '(\\d+)');
+  const match = new RegExp(`^${pattern}$`).exec(text.trim());
+  return match && { date: match[1], count: Number(match[2]) };
 }
 
 test('a finished attempt keeps its choice order on reload until もう一度解く', { timeout: TEST_TIMEOUT }, async () => {
   const module = moduleWithManyChoices();
   const watch = await openContext();
+  await watch.context.clock.setFixedTime(new Date('2026-12-01T10:00:00+09:00'));
   const page = await open(watch.context, module.url);
+  const strings = await uiStrings(page);
   await answerAllRightly(page);
   const finished = await finishedView(page);
   assert.equal(finished.state, 'passed');
+  const line = finishedLine(strings, finished.finished);
+  assert.ok(line && line.count === 1 && line.date.includes('2026'), `the summary says which attempt ended when: ${finished.finished}`);
   for (let i = 0; i < 3; i += 1) {
     await page.reload();
     assert.deepEqual(await finishedView(page), finished, `reload ${i + 1}: the finished attempt is shown as it was answered`);
@@ -216,9 +235,11 @@ test('a drawn set stays through reloads, finished or not, until a new attempt (f
   await watch.context.close();
 });
 
-test('a question missed first is listed for review and leaves after two right answers', { timeout: TEST_TIMEOUT }, async () => {
+test('a question missed first is listed for review and leaves after right answers on two days', { timeout: TEST_TIMEOUT }, async () => {
   const module = modulesWithQuestions().find((m) => m.kinds.includes('single'));
   const watch = await openContext();
+  // The learner's clock: the review spaces its questions by day.
+  await watch.context.clock.setFixedTime(new Date('2026-12-01T10:00:00+09:00'));
   const page = await open(watch.context, module.url);
   const strings = await uiStrings(page);
   const missed = await answerFirstSingle(page, 'false');
@@ -245,17 +266,40 @@ test('a question missed first is listed for review and leaves after two right an
   await link.click();
   await progress.waitForURL(/#review-/);
   await progress.reload();
-  for (const expected of [strings.review_again, strings.review_done]) {
-    const visible = progress.locator('fieldset.question:visible');
+  const visible = progress.locator('fieldset.question:visible');
+  const score = progress.locator('.quiz-summary__score');
+  /** Answers the one question the review asks rightly; returns what it says. */
+  async function reviewRightly() {
     assert.equal(await visible.count(), 1, 'the review asks only the missed question');
     assert.equal(await visible.getAttribute('data-question-id'), questionId);
+    assert.equal((await score.textContent()).trim(), fill(strings.review_answered, { answered: 0, total: 1 }), 'the summary counts the review');
+    assert.equal(await progress.locator('.quiz-summary__pass').isVisible(), false, 'the module\'s pass mark is not the review\'s');
     await visible.locator('input[data-correct="true"]').check();
     await visible.locator('button.question__check').click();
-    assert.ok((await visible.locator('.question__result').textContent()).includes(expected), `review answer: ${expected}`);
-    await progress.reload();
+    assert.equal((await score.textContent()).trim(), fill(strings.review_result, { correct: 1, total: 1 }));
+    assert.equal(await progress.locator('.quiz-summary__reset').isVisible(), false, 'no もう一度解く in the review');
+    return visible.locator('.question__result').textContent();
   }
+  assert.ok((await reviewRightly()).includes(strings.review_again), 'right once: asked again another day');
+
+  // The same day it is not asked again: not by a reload, not from the list.
+  await progress.reload();
+  assert.equal(await visible.count(), 0, 'a question answered right is not asked again the same day');
+  const dueAt = await progress.evaluate(([m, q]) => window.kenshuStore.review()[m][q].dueAt, [module.id, questionId]);
+  const dueOn = await progress.evaluate((iso) => window.kenshuUI.formatDate(iso), dueAt);
+  assert.equal((await progress.locator('.review-banner p').first().textContent()).trim(), fill(strings.review_none_due, { date: dueOn }));
   await progress.goto(new URL('../../progress/index.html', progress.url()).href);
-  assert.equal(await progress.locator('[data-review-empty]').isVisible(), true, 'reviewed twice: the list is empty');
+  const entry = progress.locator(`[data-review-list] a[data-review-question="${questionId}"]`).locator('xpath=..');
+  assert.ok((await entry.textContent()).endsWith(fill(strings.review_due_on, { date: dueOn })), 'the list says from when');
+
+  // The next day it is asked again, and a right answer takes it out.
+  await watch.context.clock.setFixedTime(new Date('2026-12-02T10:00:00+09:00'));
+  await progress.locator(`[data-review-list] a[data-review-question="${questionId}"]`).click();
+  await progress.waitForURL(/#review-/);
+  await progress.reload();
+  assert.ok((await reviewRightly()).includes(strings.review_done), 'right again the next day: out of the review');
+  await progress.goto(new URL('../../progress/index.html', progress.url()).href);
+  assert.equal(await progress.locator('[data-review-empty]').isVisible(), true, 'reviewed on two days: the list is empty');
   watch.assertClean();
   await watch.context.close();
 });
