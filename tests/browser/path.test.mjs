@@ -141,8 +141,13 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   const role = roles().reduce((a, b) => (b.modules.length > 0 && b.modules.length < a.modules.length ? b : a));
   const certificate = role.url.replace(/index\.html$/, 'certificate/index.html');
   const incomplete = await open(watch.context, certificate);
-  assert.equal(await incomplete.locator('[data-certificate-incomplete]').isVisible(), true, 'incomplete curriculum: no certificate');
+  assert.equal(await incomplete.locator('[data-certificate-incomplete]').isVisible(), true, 'incomplete curriculum: it says so');
+  assert.equal(await incomplete.locator('article.certificate').isVisible(), false, 'an unearned certificate is not shown');
   assert.equal(await incomplete.locator('.certificate__print').isVisible(), false);
+  await incomplete.emulateMedia({ media: 'print' });
+  assert.equal(await incomplete.locator('article.certificate').isVisible(), false, 'nor printed');
+  assert.equal(await incomplete.locator('[data-certificate-incomplete]').isVisible(), true, 'the print says why');
+  await incomplete.emulateMedia({ media: 'screen' });
   await incomplete.evaluate(({ ids }) => {
     const at = '2026-11-30T09:00:00.000Z';
     const modules = {};
@@ -163,6 +168,7 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   await rolePage.waitForURL(/certificate\/index\.html$/);
   const sheet = rolePage.locator('article.certificate');
   assert.equal(await sheet.getAttribute('data-complete'), 'true');
+  assert.equal(await sheet.isVisible(), true, 'an earned certificate is shown');
   assert.equal(await sheet.locator('[data-certificate-name]').textContent(), '修了 花子');
   const dates = await sheet.locator('[data-certificate-date]').allTextContents();
   assert.equal(dates.length, role.modules.length);
@@ -170,12 +176,31 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   assert.equal(await rolePage.locator('.certificate__print').isVisible(), true);
   assert.equal(await rolePage.locator('[data-certificate-no-name]').isVisible(), false);
 
-  // Without a name the certificate says where to enter it, and does not print.
+  await rolePage.emulateMedia({ media: 'print' });
+  assert.equal(await sheet.isVisible(), true, 'it prints');
+  assert.equal(await sheet.locator('[data-certificate-name]').isVisible(), true, 'with the name');
+  await rolePage.emulateMedia({ media: 'screen' });
+
+  // Without a name the certificate asks for it, and neither shows nor prints a blank one.
   await rolePage.evaluate(() => window.kenshuStore.setLearner({ name: '' }));
   await rolePage.reload();
-  assert.equal(await rolePage.locator('[data-certificate-no-name]').isVisible(), true, 'asks for the name');
-  assert.equal(await rolePage.locator('.certificate__print').isVisible(), false, 'no nameless certificate');
-  assert.ok((await rolePage.locator('[data-certificate-no-name] a').getAttribute('href')).endsWith('progress/index.html#learner-name'));
+  const ask = rolePage.locator('[data-certificate-no-name]');
+  assert.equal(await ask.isVisible(), true, 'asks for the name');
+  assert.equal(await sheet.isVisible(), false, 'no nameless certificate on screen');
+  assert.equal(await rolePage.locator('.certificate__print').isVisible(), false, 'no print button');
+  assert.ok((await ask.locator('a').getAttribute('href')).endsWith('progress/index.html#learner-name'));
+  await rolePage.emulateMedia({ media: 'print' });
+  assert.equal(await sheet.isVisible(), false, 'no nameless certificate in print');
+  assert.equal(await ask.locator('.note').isVisible(), true, 'the print says the name is missing');
+  assert.equal(await ask.locator('input').isVisible(), false, 'without the form field');
+  await rolePage.emulateMedia({ media: 'screen' });
+  // The name entered here is the learner's, and the certificate appears with it.
+  await ask.locator('input[name="name"]').fill('  修了 太郎 ');
+  await ask.locator('button[type="submit"]').click();
+  assert.equal(await sheet.isVisible(), true, 'named: the certificate is shown');
+  assert.equal(await sheet.locator('[data-certificate-name]').textContent(), '修了 太郎');
+  assert.equal(await rolePage.evaluate(() => window.kenshuStore.learner().name), '修了 太郎', 'saved as the learner\'s name');
+  assert.equal(await rolePage.locator('.certificate__print').isVisible(), true);
   watch.assertClean();
   await watch.context.close();
 });
@@ -221,6 +246,7 @@ test('a reached step gets its own certificate; choosing a role on home continues
   await home.evaluate(({ ids }) => {
     const at = '2026-10-01T09:00:00.000Z';
     const state = JSON.parse(localStorage.getItem(window.KENSHU.progressKey));
+    state.learner.name = '段階 一郎';
     for (const id of ids) state.modules[id] = { passed: true, bestScore: 100, lastScore: 100, attempts: 1, passedAt: at, updatedAt: at, firstScore: 100, firstMissed: [] };
     localStorage.setItem(window.KENSHU.progressKey, JSON.stringify(state));
   }, { ids });

@@ -18,9 +18,12 @@
  *     .quiz-summary__next                 「次に学ぶモジュール」 once the module is passed
  *   [data-continue] [data-continue-body]  home: the next unpassed module of the
  *                                        followed role and its progress, or a role chooser
- *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step);
- *     [data-certificate-no-name]: shown, and printing withheld, while the
- *     learner has not entered a name
+ *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step):
+ *     shown (and printable) only when earned, every module of the curriculum
+ *     (or of the step) passed, and named: [data-certificate-incomplete] says
+ *     it is not earned yet; form[data-certificate-no-name] asks for the name
+ *     (saved as the learner's, store.setLearner) while none is entered, and is
+ *     what prints instead of a nameless certificate
  */
 (function () {
   "use strict";
@@ -239,6 +242,8 @@
     var level = step ? Number(step[1]) : 0;
     var stepName = level ? article.getAttribute("data-step-" + level) : null;
     var rows = Array.prototype.slice.call(article.querySelectorAll("[data-certificate-module]"));
+    var noName = document.querySelector("[data-certificate-no-name]");
+    var print = document.querySelector(".certificate__print");
     var render = function () {
       var learner = store.learner();
       article.querySelector("[data-certificate-name]").textContent = learner.name;
@@ -255,21 +260,38 @@
         if (inStep) ids.push(id);
       });
       var complete = allPassed(ids);
+      var named = !!learner.name.trim();
       article.setAttribute("data-complete", complete ? "true" : "false");
+      article.setAttribute("data-named", named ? "true" : "false");
       article.querySelector("[data-certificate-issued]").textContent = formatDate(new Date().toISOString());
-      var named = !!(learner.name && learner.name.trim());
+      // Only an earned certificate is shown, and only with its holder's name.
+      article.hidden = !complete || !named;
       document.querySelector("[data-certificate-incomplete]").hidden = complete;
-      // A certificate names its holder: none is printed without a name.
-      var noName = document.querySelector("[data-certificate-no-name]");
-      if (noName) noName.hidden = !complete || named;
+      noName.hidden = !complete || named;
       document.querySelector("[data-certificate-actions]").hidden = false;
-      document.querySelector(".certificate__print").hidden = !complete || (!!noName && !named);
+      print.hidden = article.hidden;
     };
-    document.querySelector(".certificate__print").addEventListener("click", function () {
+    print.addEventListener("click", function () {
       window.print();
     });
+    askName(noName, print);
     render();
     store.onChange(render);
+  }
+
+  /** The certificate's name form: the name typed becomes the learner's, and the certificate appears. */
+  function askName(form, print) {
+    var input = form.querySelector("input[name=name]");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var name = input.value.trim();
+      if (!name) {
+        input.focus();
+        return;
+      }
+      store.setLearner({ name: name });
+      if (!print.hidden) print.focus();
+    });
   }
 
   var rolePageEl = document.querySelector("[data-role-page]");
