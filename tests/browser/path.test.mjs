@@ -1,5 +1,6 @@
 // The learner's path (themes/default/static/js/path.js, filters.js): the role
-// followed is remembered from a role page or the profile, module pages show
+// followed is the one chosen (「この人材像で学ぶ」 on a role page, the home page,
+// the profile; merely opening a role page chooses nothing), module pages show
 // the previous and next module of that role's study order and what to study
 // next once passed, the home page continues where the learner is, the modules
 // index and the resource catalogue filter, and a completed curriculum gets a
@@ -21,7 +22,15 @@ function roleWithTwoModules() {
 
 const moduleUrl = (id) => `modules/${id}/index.html`;
 
-test('a visited role is followed: pager, what to study next, and 「続きから」 on home', { timeout: TEST_TIMEOUT }, async () => {
+/** Opens a role page and chooses its role with 「この人材像で学ぶ」; returns the page. */
+async function chooseRole(context, role) {
+  const page = await open(context, role.url);
+  await page.locator('[data-role-choice] .role-choice__choose').click();
+  assert.equal(await page.evaluate(() => window.kenshuStore.followedRole()), role.id, `${role.id} chosen`);
+  return page;
+}
+
+test('a chosen role is followed: pager, what to study next, and 「続きから」 on home', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext();
   const role = roleWithTwoModules();
   const strings = await uiStrings(await open(watch.context, 'index.html'));
@@ -32,8 +41,10 @@ test('a visited role is followed: pager, what to study next, and 「続きから
   assert.ok((await home.locator('[data-continue]').textContent()).includes(strings.continue_choose), 'no role yet: asked to choose');
   await home.close();
 
-  const rolePage = await open(watch.context, role.url);
-  assert.equal(await rolePage.evaluate(() => window.kenshuStore.followedRole()), role.id, 'the role page visited is followed');
+  const rolePage = await chooseRole(watch.context, role);
+  assert.equal(await rolePage.evaluate(() => window.kenshuStore.learner().role), role.id, 'the choice is the profile\'s 人材像');
+  assert.equal(await rolePage.locator('.role-choice__choose').isVisible(), false, 'the chosen role offers no choice');
+  assert.equal((await rolePage.locator('.role-choice__current').textContent()).trim(), strings.role_chosen);
   // The curriculum comes before the steps, skills and targets.
   const order = await rolePage.evaluate(() => [...document.querySelectorAll('main h2')].map((h) => h.id));
   assert.equal(order[0], 'curriculum-heading', `first section of the role page: ${order}`);
@@ -61,16 +72,35 @@ test('a visited role is followed: pager, what to study next, and 「続きから
   await watch.context.close();
 });
 
+test('opening another role\'s page keeps the role chosen', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const [a, b] = roles();
+  const first = await open(watch.context, a.url);
+  assert.equal(await first.evaluate(() => window.kenshuStore.followedRole()), '', 'opening a role page chooses nothing');
+  assert.equal(await first.locator('.role-choice__choose').isVisible(), true, 'it offers the choice');
+  await first.close();
+  await (await chooseRole(watch.context, a)).close();
+  const other = await open(watch.context, b.url);
+  assert.equal(await other.evaluate(() => window.kenshuStore.followedRole()), a.id, 'browsing another curriculum keeps the chosen role');
+  assert.equal(await other.evaluate(() => window.kenshuStore.learner().role), a.id);
+  assert.equal(await other.locator('.role-choice__choose').isVisible(), true, 'and offers its own role to choose');
+  await other.close();
+  const home = await open(watch.context, 'index.html');
+  assert.equal(await home.locator('[data-continue]').getAttribute('data-role-id'), a.id, 'home continues the chosen role');
+  watch.assertClean();
+  await watch.context.close();
+});
+
 test('a module in several curricula can switch the role it follows', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext();
   const all = roles();
   const shared = all.flatMap((r) => r.modules).find((id) => all.filter((r) => r.modules.includes(id)).length >= 2);
   assert.ok(shared, 'no module belongs to two curricula');
   const [a, b] = all.filter((r) => r.modules.includes(shared));
-  await (await open(watch.context, a.url)).close();
+  await (await chooseRole(watch.context, a)).close();
   const page = await open(watch.context, moduleUrl(shared));
   const select = page.locator('.module-pager__select');
-  assert.equal(await select.inputValue(), a.id, 'the visited role is preselected');
+  assert.equal(await select.inputValue(), a.id, 'the chosen role is preselected');
   await select.selectOption(b.id);
   assert.equal(await page.locator(`[data-pager-role="${b.id}"]`).isVisible(), true);
   assert.equal(await page.locator(`[data-pager-role="${a.id}"]`).isVisible(), false);
@@ -208,7 +238,7 @@ test('a completed curriculum offers a printable certificate; print shows statuse
 test('from file:// the role is followed, home continues and the index filters', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext({ allowed: PUBLIC_URL });
   const role = roleWithTwoModules();
-  await (await open(watch.context, `${PUBLIC_URL}${role.url}`)).close();
+  await (await chooseRole(watch.context, { ...role, url: `${PUBLIC_URL}${role.url}` })).close();
   const module = await open(watch.context, `${PUBLIC_URL}${moduleUrl(role.modules[0])}`);
   assert.equal(await module.locator(`.module-pager [data-pager-role="${role.id}"]`).isVisible(), true, 'pager from file://');
   await module.close();
@@ -272,7 +302,7 @@ test('the next module suggested skips modules already passed', { timeout: TEST_T
   const withQuiz = new Set(modulesWithQuestions().map((m) => m.id));
   const role = roles().find((r) => r.modules.length >= 3 && withQuiz.has(r.modules[0]));
   assert.ok(role, 'no role has three modules');
-  const page = await open(watch.context, role.url);
+  const page = await chooseRole(watch.context, role);
   await page.evaluate((id) => {
     const at = '2026-10-01T09:00:00.000Z';
     window.kenshuStore.importText(JSON.stringify({ format: 'kenshu-progress', schema: 2, modules: { [id]: { passed: true, bestScore: 100, attempts: 1, passedAt: at, updatedAt: at } } }));

@@ -10,7 +10,10 @@
  * when the next module is passed already).
  *
  * Hooks:
- *   [data-role-page="<roleId>"]           role page: visiting it makes the role the followed one;
+ *   [data-role-page="<roleId>"]           role page; visiting it changes nothing:
+ *     [data-role-choice] button.role-choice__choose  「この人材像で学ぶ」 makes the role the
+ *                                        learner's (profile 人材像, followed), .role-choice__current
+ *                                        says when it is
  *     [data-certificate-offer] li[data-certificate-for="all|step"][data-step-modules]
  *                                        shown when those modules are all passed
  *   .module-pager .module-pager__role[data-pager-role]   module page: the followed
@@ -61,7 +64,8 @@
 
   // ── role page ────────────────────────────────────────────────────────────
   function rolePage(article) {
-    store.setFollowedRole(article.getAttribute("data-role-page"));
+    var choice = document.querySelector("[data-role-choice]");
+    if (choice) roleChoice(choice, article.getAttribute("data-role-page"));
     var offer = document.querySelector("[data-certificate-offer]");
     if (!offer) return;
     var render = function () {
@@ -73,6 +77,24 @@
       });
       offer.hidden = !any;
     };
+    render();
+    store.onChange(render);
+  }
+
+  /** 「この人材像で学ぶ」: choosing the role is a click, never a side effect of reading its page. */
+  function roleChoice(box, id) {
+    var button = box.querySelector(".role-choice__choose");
+    var current = box.querySelector(".role-choice__current");
+    var render = function () {
+      var chosen = store.followedRole() === id;
+      button.hidden = chosen;
+      current.textContent = chosen ? strings.role_chosen : "";
+    };
+    button.addEventListener("click", function () {
+      store.setLearner({ role: id });
+      current.focus();
+    });
+    box.hidden = false;
     render();
     store.onChange(render);
   }

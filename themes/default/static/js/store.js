@@ -20,7 +20,8 @@
  *   learner()            {name, staffNumber, department, role}
  *   setLearner(fields)   saves the given learner fields (strings)
  *   followedRole()       the role whose study order the pages follow ("" if none)
- *   setFollowedRole(id)  remembers it (role page visited, chosen on a page)
+ *   setFollowedRole(id)  remembers it (switched on a module page; choosing a
+ *                        role for good is setLearner({role}), which follows it too)
  *   assessment()         {skillId: {level, assessedAt}} (a copy)
  *   setAssessment(skillId, level)  level 1..N of KENSHU.assessmentScale
  *   attemptSeed(id)      the shuffle seed of the module's current attempt,
