@@ -1,6 +1,7 @@
 // Search in Japanese: results as you type in the header box, the search page
 // with ?q=, folding and shard hash shared with Rust's src/search/tokens.rs
-// (tests/fixtures/search-tokens.json), hiragana and one-kanji queries,
+// (tests/fixtures/search-tokens.json), hiragana and one-kanji queries, a ー
+// ending a katakana word (セキュリティー = セキュリティ),
 // ranking, snippets with <mark>, links to the section of the match, synonyms
 // (themes/default/static/js/search-index.js and search.js).
 
@@ -162,6 +163,29 @@ test('hiragana finds katakana words, and the snippet marks them', { timeout: TES
     assert.ok((await mainText(watch.context, results[0].href)).includes(word), `${results[0].href} does not contain ${word}`);
     await page.close();
   }
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a ー ending a katakana word does not matter: セキュリティー finds セキュリティ', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const probe = await open(watch.context, 'search/index.html');
+  const all = (text) => probe.evaluate((q) => window.kenshuSearch.query(q, 1000).then((rs) => rs.map((r) => r.href)), text);
+  for (const [long, short] of [['セキュリティー', 'セキュリティ'], ['サーバー', 'サーバ'], ['コンピューター', 'コンピュータ']]) {
+    const found = await all(short);
+    assert.ok(found.length > 0, `${short} finds something`);
+    assert.deepEqual(await all(long), found, `${long} finds what ${short} finds`);
+  }
+  await probe.close();
+  // The content writes セキュリティ: the snippets mark it for セキュリティー.
+  const { page, status, results } = await pageResults(watch.context, 'セキュリティー');
+  assert.ok(results.length === 20, `セキュリティー: a full page of results (${status})`);
+  assert.ok(results[0].marks.includes('セキュリティ'), `the first snippet marks ${JSON.stringify(results[0].marks)}`);
+  await page.close();
+  // And a match marks the ー the text has: サーバ marks サーバー where it is written so.
+  const written = await pageResults(watch.context, 'サーバ');
+  assert.ok(written.results.some((r) => r.marks.includes('サーバー')), `no snippet marks サーバー: ${JSON.stringify(written.results.map((r) => r.marks))}`);
+  await written.page.close();
   watch.assertClean();
   await watch.context.close();
 });

@@ -16,9 +16,10 @@
  * needs per document is worked out then, before the first query.
  * Needs ui.js (kenshuUI.nfkc), loaded before it.
  *
- * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case,
- * katakana to hiragana; runs of letters/digits (Rust's char::is_alphanumeric
- * is \p{Alphabetic}|\p{N}) cut into bigrams, then the unigrams of the run's
+ * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case, a
+ * ー that ends a kana word left out (セキュリティー = セキュリティ, サーバー室 =
+ * サーバ室; longVowels), katakana to hiragana; runs of letters/digits
+ * (Rust's char::is_alphanumeric is \p{Alphabetic}|\p{N}) cut into bigrams, then the unigrams of the run's
  * ideographs; a one-character run is its own token. Both sides check the
  * cases in tests/fixtures/search-tokens.json.
  *
@@ -36,7 +37,9 @@
  * pages, resources; then index order.
  *
  * Snippets: the section (text under a heading) where most words occur, cut
- * around the first occurrence; the result links to that heading's anchor.
+ * around the first occurrence (folded alike, so セキュリティー marks
+ * セキュリティ, and a match runs on over a ー after it); the result links to
+ * that heading's anchor.
  *
  * window.kenshuSearch = {
  *   query(text, limit = 8, onProgress) → Promise<[result]> with .total
@@ -79,9 +82,54 @@
     return c;
   }
 
-  /** NFKC, lower case, katakana to hiragana: src/search/tokens.rs `normalize`. */
+  var LONG_VOWEL = "\u30fc";
+  var HIRAGANA = 1;
+  var KATAKANA = 2;
+
+  /** The kana script of a character before folding: src/search/tokens.rs `kana_of`. */
+  function kanaOf(c) {
+    var code = c.codePointAt(0);
+    if ((code >= 0x3041 && code <= 0x3096) || (code >= 0x309d && code <= 0x309f)) return HIRAGANA;
+    if ((code >= 0x30a1 && code <= 0x30fa) || (code >= 0x30fd && code <= 0x30ff) || (code >= 0x31f0 && code <= 0x31ff)) {
+      return KATAKANA;
+    }
+    return 0;
+  }
+
+  /**
+   * src/search/tokens.rs `LongVowels`: fed the NFKC-lowercased characters
+   * one by one (katakana not yet folded), the returned function holds back
+   * each run of ー after kana and returns, for each other character, how
+   * many of them come back before it: all when it is kana of the same
+   * script (マイナンバーカード), none when the word ended there
+   * (セキュリティーの, サーバー室); null for a ー held back. What is held at
+   * the end is dropped.
+   */
+  function longVowels() {
+    var script = 0;
+    var held = 0;
+    return function (c) {
+      if (c === LONG_VOWEL && script) {
+        held++;
+        return null;
+      }
+      var next = kanaOf(c);
+      var kept = next === script ? held : 0;
+      held = 0;
+      script = next;
+      return kept;
+    };
+  }
+
+  /** NFKC and lower case, the ー ending a kana word left out, katakana to hiragana: src/search/tokens.rs `normalize`. */
   function normalize(text) {
-    return Array.from(window.kenshuUI.nfkc(text).toLowerCase()).map(foldKana).join("");
+    var marks = longVowels();
+    var out = "";
+    Array.from(window.kenshuUI.nfkc(text).toLowerCase()).forEach(function (c) {
+      var kept = marks(c);
+      if (kept !== null) out += LONG_VOWEL.repeat(kept) + foldKana(c);
+    });
+    return out;
   }
 
   function isIdeograph(c) {
@@ -324,46 +372,73 @@
   /* ---------- snippets ---------- */
 
   /**
-   * normalize() of one UTF-16 unit for the characters snippets mostly hold
-   * (ASCII, kana, common kanji), or null when it takes the full NFKC.
+   * NFKC and lower case of one character and the combining marks after it,
+   * without calling normalize for what snippets mostly hold (ASCII, kana,
+   * common kanji).
    */
-  function foldSimple(c) {
-    var code = c.charCodeAt(0);
-    if (code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
-    if ((code >= 0x3041 && code <= 0x3096) || code === 0x30fc || (code >= 0x4e00 && code <= 0x9fff)) return c;
-    if (code >= 0x30a1 && code <= 0x30f6) return String.fromCharCode(code - 0x60);
-    return null;
+  function plain(segment) {
+    var code = segment.length === 1 ? segment.charCodeAt(0) : -1;
+    if (code >= 0 && code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : segment;
+    if ((code >= 0x3041 && code <= 0x3096) || (code >= 0x30a1 && code <= 0x30f6) || code === 0x30fc ||
+      (code >= 0x4e00 && code <= 0x9fff)) {
+      return segment;
+    }
+    return window.kenshuUI.nfkc(segment).toLowerCase();
   }
 
   /**
    * Folds a text like normalize, keeping where each folded character came
-   * from: a character and the combining marks after it fold together.
+   * from: a character and the combining marks after it fold together, and
+   * a ー left out at the end of a word folds into the character before it.
    */
   function foldMap(text) {
     var chars = Array.from(text);
     var out = { text: "", starts: [], ends: [] };
+    var marks = longVowels();
+    var held = []; // [start, end) of each ー held back
+    var put = function (c, start, end) {
+      out.text += c;
+      for (var k = 0; k < c.length; k++) {
+        out.starts.push(start);
+        out.ends.push(end);
+      }
+    };
+    var settle = function (kept) {
+      if (kept) held.forEach(function (h) { put(LONG_VOWEL, h[0], h[1]); });
+      else if (held.length && out.ends.length) out.ends[out.ends.length - 1] = held[held.length - 1][1];
+      held = [];
+    };
     var offset = 0;
     for (var i = 0; i < chars.length;) {
       var segment = chars[i];
       for (i++; i < chars.length && COMBINING.test(chars[i]); i++) segment += chars[i];
-      var folded = segment.length === 1 ? foldSimple(segment) : null;
-      if (folded === null) folded = normalize(segment);
-      for (var k = 0; k < folded.length; k++) {
-        out.starts.push(offset);
-        out.ends.push(offset + segment.length);
-      }
-      out.text += folded;
+      var start = offset;
       offset += segment.length;
+      Array.from(plain(segment)).forEach(function (c) {
+        var kept = marks(c);
+        if (kept === null) {
+          held.push([start, offset]);
+          return;
+        }
+        settle(kept);
+        put(foldKana(c), start, offset);
+      });
     }
+    settle(0);
     return out;
   }
 
-  /** Where the terms occur in a folded text: [[start, end)] in the original. */
+  /**
+   * Where the terms occur in a folded text: [[start, end)] in the original,
+   * a match running on over the ー right after it (マイナンバ marks マイナンバー).
+   */
   function find(map, terms) {
     var ranges = [];
     terms.forEach(function (term) {
       for (var at = map.text.indexOf(term); at >= 0; at = map.text.indexOf(term, at + term.length)) {
-        ranges.push([map.starts[at], map.ends[at + term.length - 1]]);
+        var last = at + term.length - 1;
+        while (map.text.charAt(last + 1) === LONG_VOWEL) last++;
+        ranges.push([map.starts[at], map.ends[last]]);
       }
     });
     return ranges;
