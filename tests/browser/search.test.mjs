@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { PUBLIC_URL, TEST_TIMEOUT, fill, headerSearch, open, textWhen, uiStrings, useBrowser } from './support.mjs';
+import { PUBLIC_URL, TEST_TIMEOUT, fill, headerSearch, open, readPage, sitePages, textWhen, uiStrings, useBrowser } from './support.mjs';
 
 /** One browser for this file's tests; each test opens its own watched context. */
 const openContext = useBrowser();
@@ -247,6 +247,27 @@ test('a result links to the section where the match is', { timeout: TEST_TIMEOUT
     await target.close();
   }
   await page.close();
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a query in a page\'s title links to the page itself, not to a section', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  // Modules and their titles (the <h1>), from the built pages.
+  const modules = sitePages()
+    .filter((p) => /^modules\/[^/]+\/index\.html$/.test(p))
+    .map((url) => ({ url, title: /<h1>([^<&]+)<\/h1>/.exec(readPage(url))?.[1] }))
+    .filter((m) => m.title)
+    .slice(0, 4);
+  assert.ok(modules.length > 0, 'no module with a plain title');
+  for (const module of modules) {
+    const { page, status, results } = await pageResults(watch.context, module.title);
+    const result = results.find((r) => new URL(r.href).pathname.endsWith(module.url));
+    assert.ok(result, `${module.title}: its module is not found (${status})`);
+    assert.equal(new URL(result.href).hash, '', `${module.title}: the result links to ${result.href}, not to the page`);
+    assert.equal(result.section, '', `${module.title}: no section is named`);
+    await page.close();
+  }
   watch.assertClean();
   await watch.context.close();
 });

@@ -39,13 +39,15 @@
  * Snippets: the section (text under a heading) where most words occur, cut
  * around the first occurrence (folded alike, so セキュリティー marks
  * セキュリティ, and a match runs on over a ー after it); the result links to
- * that heading's anchor.
+ * that heading's anchor. When the title holds every word, the result links
+ * to the page itself (no anchor, no heading) and quotes its summary if the
+ * summary has a match.
  *
  * window.kenshuSearch = {
  *   query(text, limit = 8, onProgress) → Promise<[result]> with .total
  *     (onProgress([first results] with .total) while doc files still load),
  *     where result =
- *     {url, href (with the section's #anchor), title, kind, summary, score,
+ *     {url, href (with the section's #anchor, none for a title match), title, kind, summary, score,
  *      doc, anchor, heading, snippet: [{text, mark}]},
  *   tokens(text), queryTokens(text), normalize(text), shardOf(token, shards),
  *   tooShort(text) }
@@ -493,19 +495,43 @@
     return parts;
   }
 
-  /** A result: the document's details, the best section and its snippet. */
-  function describe(hit, row, words) {
+  /** Whether the title holds every word of the query (or a synonym of it). */
+  function inTitle(title, words) {
+    var folded = normalize(title);
+    return words.every(function (word) {
+      return word.texts.some(function (t) { return folded.indexOf(t) >= 0; });
+    });
+  }
+
+  /** The summary as a section without anchor or heading, with where the words occur in it. */
+  function summarySection(summary, words) {
+    var map = foldMap(summary);
+    var ranges = flat(terms([map], words).map(function (list) { return find(map, list); }));
+    return { section: ["", "", summary], ranges: ranges };
+  }
+
+  /**
+   * What a result quotes and links to: the section where the words occur
+   * most (else the summary); but when the title holds them all, the page
+   * itself, quoting its summary if that has a match (else that section).
+   */
+  function quoted(row, words) {
     var best = bestSection(row[4] || [], words);
-    var summary = row[3] || "";
-    var anchor = best ? best.section[0] : "";
-    var ranges = best ? best.ranges : flat(terms([foldMap(summary)], words).map(function (list) {
-      return find(foldMap(summary), list);
-    }));
+    var summary = summarySection(row[3] || "", words);
+    if (!inTitle(row[1], words)) return best || summary;
+    if (summary.ranges.length || !best) return summary;
+    return { section: ["", "", best.section[2]], ranges: best.ranges };
+  }
+
+  /** A result: the document's details, and the snippet of what it links to. */
+  function describe(hit, row, words) {
+    var quote = quoted(row, words);
+    var anchor = quote.section[0];
     return {
       url: row[0], href: root + row[0] + (anchor ? "#" + anchor : ""), title: row[1], kind: row[2],
-      summary: summary, score: hit.score, doc: hit.doc, anchor: anchor,
-      heading: best ? best.section[1] : "",
-      snippet: snippetParts(best ? best.section[2] : summary, ranges)
+      summary: row[3] || "", score: hit.score, doc: hit.doc, anchor: anchor,
+      heading: quote.section[1],
+      snippet: snippetParts(quote.section[2], quote.ranges)
     };
   }
 
