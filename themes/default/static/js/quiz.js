@@ -29,9 +29,9 @@
  *     "もう一度解く" (reset) starts a new attempt.
  *   - The graded answers of the current attempt (under way or finished) are
  *     saved in the store after each answer (kenshuStore.saveAnswers) and
- *     graded again on load, so a reload cannot take a wrong answer back. Leaving an attempt
- *     half-way with "もう一度解く" records it: unanswered questions count as
- *     not right, wrong ones go to the review.
+ *     graded again on load, so a reload cannot take a wrong answer back.
+ *     Leaving an attempt half-way with "もう一度解く" records it: unanswered
+ *     questions count as not right, wrong ones go to the review.
  *   - After grading: fieldset gets data-result="correct|incorrect" and class
  *     question--correct|question--incorrect; each relevant choice gets
  *     span.choice__mark (✓ 正解… / ✗ 誤り…, text not colour); chosen choices'

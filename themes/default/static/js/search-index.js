@@ -19,9 +19,9 @@
  * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case, a
  * ー that ends a kana word left out (セキュリティー = セキュリティ, サーバー室 =
  * サーバ室; longVowels), katakana to hiragana; runs of letters/digits
- * (Rust's char::is_alphanumeric is \p{Alphabetic}|\p{N}) cut into bigrams, then the unigrams of the run's
- * ideographs; a one-character run is its own token. Both sides check the
- * cases in tests/fixtures/search-tokens.json.
+ * (Rust's char::is_alphanumeric is \p{Alphabetic}|\p{N}) cut into bigrams,
+ * then the unigrams of the run's ideographs; a one-character run is its own
+ * token. Both sides check the cases in tests/fixtures/search-tokens.json.
  *
  * Postings (src/search/index.rs): base-32 digits in base64url characters, a
  * digit >= 32 means more follow; each number is delta*16 + weight, weight =
@@ -47,8 +47,8 @@
  *   query(text, limit = 8, onProgress) → Promise<[result]> with .total
  *     (onProgress([first results] with .total) while doc files still load),
  *     where result =
- *     {url, href (with the section's #anchor, none for a title match), title, kind, summary, score,
- *      doc, anchor, heading, snippet: [{text, mark}]},
+ *     {url, href (with the section's #anchor, none for a title match),
+ *      title, kind, summary, score, doc, anchor, heading, snippet: [{text, mark}]},
  *   tokens(text), queryTokens(text), normalize(text), shardOf(token, shards),
  *   tooShort(text) }
  */
@@ -123,7 +123,7 @@
     };
   }
 
-  /** NFKC and lower case, the ー ending a kana word left out, katakana to hiragana: src/search/tokens.rs `normalize`. */
+  /** NFKC, lower case, a ー ending a kana word left out, katakana to hiragana: src/search/tokens.rs `normalize`. */
   function normalize(text) {
     var marks = longVowels();
     var out = "";
