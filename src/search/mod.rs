@@ -1,9 +1,9 @@
 //! Site search: the index the browser searches, written as script files.
 //!
 //! The stages: [`documents`] takes what is searchable from the [`Site`];
-//! [`tokens`] folds and cuts text (NFKC, lowercase, katakana to hiragana;
-//! bigrams and kanji unigrams); [`index`] gathers each token's postings with
-//! weights for ranking, and a list per synonym group; [`shards`] writes them
+//! [`tokens`] folds and cuts text (NFKC, lowercase, a ー ending a kana word
+//! left out, katakana to hiragana; bigrams and kanji unigrams); [`index`]
+//! gathers each token's postings with weights for ranking, and a list per synonym group; [`shards`] writes them
 //! as files, with what each result shows. [`synonyms`] are folded and
 //! handed to the browser too, which marks them in snippets.
 //!

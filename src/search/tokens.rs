@@ -4,7 +4,9 @@
 //! bigrams: 「三層分離」 is 「三層」「層分」「分離」, and a query matches the
 //! documents that hold all of its bigrams. Before cutting, text is folded:
 //! NFKC (全角 and 半角 forms match), lowercase, then katakana to hiragana,
-//! so 「せきゅりてぃ」 finds 「セキュリティ」.
+//! so 「せきゅりてぃ」 finds 「セキュリティ」; and a ー that ends a kana word is
+//! left out, so 「セキュリティー」 and 「セキュリティ」, 「サーバー」 and 「サーバ」
+//! are the same word (see [`LongVowels`]).
 //!
 //! A kanji alone is a word (税, 系), so every ideograph is also a token of
 //! its own (a unigram), and so is a lone letter between separators. Bigrams
@@ -17,12 +19,73 @@
 use crate::chars::CharTable;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-/// Folds text for indexing and querying: NFKC, lowercase, katakana to hiragana.
+/// Folds text for indexing and querying: NFKC, lowercase, a ー that ends a
+/// kana word left out ([`LongVowels`]), katakana to hiragana.
 pub fn normalize(text: &str) -> String {
-    text.nfkc()
-        .flat_map(char::to_lowercase)
-        .map(fold_kana)
-        .collect()
+    let mut marks = LongVowels::default();
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        if let Some(kept) = marks.before(c) {
+            out.extend(std::iter::repeat_n(LONG_VOWEL, kept));
+            out.push(fold_kana(c));
+        }
+    }
+    out
+}
+
+/// The long-vowel mark (NFKC makes the half-width ｰ this one).
+const LONG_VOWEL: char = 'ー';
+
+/// The kana script of a character before katakana are folded to hiragana:
+/// where it changes, a kana word ends.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Kana {
+    #[default]
+    None,
+    Hiragana,
+    Katakana,
+}
+
+fn kana_of(c: char) -> Kana {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{309d}'..='\u{309f}' => Kana::Hiragana,
+        '\u{30a1}'..='\u{30fa}' | '\u{30fd}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' => {
+            Kana::Katakana
+        }
+        _ => Kana::None,
+    }
+}
+
+/// Katakana words are written with and without a final ー (セキュリティ and
+/// セキュリティー, コンピュータ and コンピューター, サーバ and サーバー), so a ー
+/// that ends a kana word is left out, in the index and in queries alike.
+/// Fed the NFKC-lowercased characters one by one (katakana not yet folded),
+/// it holds back each run of ー that follows kana until the next character:
+/// kana of the same script continues the word and gets the ー back
+/// (マイナンバーカード, ラーメン, すごーい); anything else, or the end, ends the
+/// word and drops it (セキュリティーの, サーバー室, コンピューター).
+/// A ー after anything but kana is kept.
+#[derive(Default)]
+struct LongVowels {
+    /// The script of the last character that was not a held-back ー.
+    script: Kana,
+    held: usize,
+}
+
+impl LongVowels {
+    /// How many held-back ー come back before `c`; `None` when `c` is a ー
+    /// that is held back itself. Ending the text drops what is held.
+    fn before(&mut self, c: char) -> Option<usize> {
+        if c == LONG_VOWEL && self.script != Kana::None {
+            self.held += 1;
+            return None;
+        }
+        let script = kana_of(c);
+        let kept = if script == self.script { self.held } else { 0 };
+        self.held = 0;
+        self.script = script;
+        Some(kept)
+    }
 }
 
 /// Katakana to the hiragana of the same sound; other characters unchanged.
@@ -120,12 +183,12 @@ pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(Token)) {
             }
             let next_is_stable = chars.peek().is_none_or(|&(_, n)| class_of(n) & STABLE != 0);
             if next_is_stable && class & LOWER_SELF != 0 {
-                run.push(fold_kana(c), class & ALNUM != 0, &mut emit);
+                run.push(c, class & ALNUM != 0, &mut emit);
                 continue;
             }
             if next_is_stable {
                 for lower in c.to_lowercase() {
-                    run.push(fold_kana(lower), is_alphanumeric(lower), &mut emit);
+                    run.push(lower, is_alphanumeric(lower), &mut emit);
                 }
                 continue;
             }
@@ -140,7 +203,7 @@ pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(Token)) {
 
 fn normalized_segment(segment: &str, run: &mut Run, emit: &mut impl FnMut(Token)) {
     for c in segment.nfkc().flat_map(char::to_lowercase) {
-        run.push(fold_kana(c), is_alphanumeric(c), emit);
+        run.push(c, is_alphanumeric(c), emit);
     }
 }
 
@@ -152,10 +215,24 @@ struct Run {
     previous: Option<char>,
     length: usize,
     unigrams: Vec<char>,
+    marks: LongVowels,
 }
 
 impl Run {
+    /// Takes the next character of the NFKC-lowercased text, katakana not yet
+    /// folded: [`normalize`] one character at a time.
     fn push(&mut self, c: char, alphanumeric: bool, emit: &mut impl FnMut(Token)) {
+        let Some(kept) = self.marks.before(c) else {
+            return;
+        };
+        for _ in 0..kept {
+            self.add(LONG_VOWEL, true, emit);
+        }
+        self.add(fold_kana(c), alphanumeric, emit);
+    }
+
+    /// Adds a folded character to the run, or ends the run.
+    fn add(&mut self, c: char, alphanumeric: bool, emit: &mut impl FnMut(Token)) {
         if !alphanumeric {
             self.end(emit);
             return;
@@ -170,6 +247,8 @@ impl Run {
         self.length += 1;
     }
 
+    /// Ends the run (at a separator, or the end of the text, where a ー still
+    /// held back is dropped).
     fn end(&mut self, emit: &mut impl FnMut(Token)) {
         match (self.length, self.previous) {
             (1, Some(only)) => emit(pack(only, None)),
@@ -178,6 +257,7 @@ impl Run {
         self.previous = None;
         self.length = 0;
         self.unigrams.clear();
+        self.marks = LongVowels::default();
     }
 }
 
@@ -248,8 +328,43 @@ mod tests {
         assert_eq!(tokens("ＢＰＲ"), tokens("bpr"));
         assert_eq!(tokens("ｶﾞﾊﾞﾒﾝﾄ"), tokens("ガバメント"));
         assert_eq!(tokens("セキュリティ"), tokens("せきゅりてぃ"));
-        assert_eq!(normalize("マイナンバー"), "まいなんばー");
+        assert_eq!(normalize("マイナンバー"), "まいなんば");
         assert_eq!(normalize("ヴヵヶヽヾ"), "ゔゕゖゝゞ");
+    }
+
+    #[test]
+    fn a_long_vowel_mark_ending_a_kana_word_is_left_out() {
+        for (long, short) in [
+            ("セキュリティー", "セキュリティ"),
+            ("コンピューター", "コンピュータ"),
+            ("サーバー", "サーバ"),
+            ("ｻｰﾊﾞｰ", "サーバ"),
+            ("セキュリティーの確保", "セキュリティの確保"),
+            ("サーバー室", "サーバ室"),
+            ("サーバー、ルーター", "サーバ、ルータ"),
+            ("データー・ベース", "データ・ベース"),
+            ("せきゅりてぃー", "せきゅりてぃ"),
+            ("ユーザーｰ", "ユーザ"),
+        ] {
+            assert_eq!(normalize(long), normalize(short), "{long}");
+            assert_eq!(tokens(long), tokens(short), "{long}");
+            assert_eq!(query_tokens(long), query_tokens(short), "{long}");
+        }
+        assert_eq!(normalize("セキュリティー"), "せきゅりてぃ");
+        assert_eq!(query_tokens("サーバー"), ["さー", "ーば"]);
+    }
+
+    #[test]
+    fn a_long_vowel_mark_inside_a_word_stays() {
+        assert_eq!(normalize("マイナンバーカード"), "まいなんばーかーど");
+        assert_eq!(normalize("ラーメン"), "らーめん");
+        assert_eq!(normalize("すごーい"), "すごーい");
+        // Not after kana: nothing to vary.
+        assert_eq!(normalize("ー"), "ー");
+        assert_eq!(normalize("aー 1ー 税ー"), "aー 1ー 税ー");
+        // Another script after it ends the word: katakana, then hiragana.
+        assert_eq!(normalize("マイナンバーの"), "まいなんばの");
+        assert_eq!(normalize("ねーコーヒー"), "ねこーひ");
     }
 
     /// The definition the fast tokenizer must agree with: fold the whole
@@ -285,6 +400,7 @@ mod tests {
             "ＬＧＷＡＮ接続系（αモデル）とβ'モデル",
             "か\u{3099}き\u{3099} ｶﾞﾊﾞﾒﾝﾄ ㍻ ① Ǆ İstanbul ΣΑΣ",
             "e\u{301}\u{323}x \u{301}start 𠮷野家 🙂 x",
+            "サーバー室のコンピューター、ｻｰﾊﾞｰ ユーザーー ねーコーヒー ー",
             "a",
             "",
         ];
@@ -293,7 +409,7 @@ mod tests {
         }
         // Pseudo-random strings over characters that stress normalisation.
         let pool: Vec<char> =
-            "aZ9 ーかがカヴ\u{3099}\u{309a}ｶﾞﾟ１Ａ（）、。é\u{301}\u{327}ﬁ㌔Ⅻ𠮷ß\u{130}Σ税"
+            "aZ9 ーーｰかがカヴのノ\u{3099}\u{309a}ｶﾞﾟ１Ａ（）、。é\u{301}\u{327}ﬁ㌔㌫Ⅻ𠮷ß\u{130}Σ税"
                 .chars()
                 .collect();
         let mut state = 7u64;

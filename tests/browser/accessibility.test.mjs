@@ -140,6 +140,27 @@ test('axe: progress page with a profile, self-assessment and review, and home wi
   });
 });
 
+test('axe: an earned certificate asking for the name, then issued', { timeout: TEST_TIMEOUT }, async () => {
+  const role = roles().find((r) => r.modules.length > 0);
+  const certificate = role.url.replace(/index\.html$/, 'certificate/index.html');
+  await assertAccessible(certificate, async (page) => {
+    await page.evaluate((ids) => {
+      const state = JSON.parse(localStorage.getItem(window.KENSHU.progressKey) || '{"schema":2,"modules":{}}');
+      const at = '2026-11-30T09:00:00.000Z';
+      for (const id of ids) state.modules[id] = { passed: true, bestScore: 100, lastScore: 100, attempts: 1, passedAt: at, updatedAt: at, firstScore: 100, firstMissed: [] };
+      state.learner = { ...(state.learner || {}), name: '' };
+      localStorage.setItem(window.KENSHU.progressKey, JSON.stringify(state));
+    }, role.modules);
+    await page.reload();
+    await page.locator('[data-certificate-no-name] input').waitFor();
+  });
+  await assertAccessible(certificate, async (page) => {
+    await page.locator('[data-certificate-no-name] input').fill('検査 花子');
+    await page.locator('[data-certificate-no-name] button').click();
+    await page.locator('article.certificate').waitFor();
+  });
+});
+
 test('axe: header search results open', { timeout: TEST_TIMEOUT }, async () => {
   await assertAccessible('index.html', async (page) => {
     await headerSearch(page, '三層分離');

@@ -1,5 +1,6 @@
 // The learner's path (themes/default/static/js/path.js, filters.js): the role
-// followed is remembered from a role page or the profile, module pages show
+// followed is the one chosen (「この人材像で学ぶ」 on a role page, the home page,
+// the profile; merely opening a role page chooses nothing), module pages show
 // the previous and next module of that role's study order and what to study
 // next once passed, the home page continues where the learner is, the modules
 // index and the resource catalogue filter, and a completed curriculum gets a
@@ -21,7 +22,15 @@ function roleWithTwoModules() {
 
 const moduleUrl = (id) => `modules/${id}/index.html`;
 
-test('a visited role is followed: pager, what to study next, and 「続きから」 on home', { timeout: TEST_TIMEOUT }, async () => {
+/** Opens a role page and chooses its role with 「この人材像で学ぶ」; returns the page. */
+async function chooseRole(context, role) {
+  const page = await open(context, role.url);
+  await page.locator('[data-role-choice] .role-choice__choose').click();
+  assert.equal(await page.evaluate(() => window.kenshuStore.followedRole()), role.id, `${role.id} chosen`);
+  return page;
+}
+
+test('a chosen role is followed: pager, what to study next, and 「続きから」 on home', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext();
   const role = roleWithTwoModules();
   const strings = await uiStrings(await open(watch.context, 'index.html'));
@@ -32,8 +41,10 @@ test('a visited role is followed: pager, what to study next, and 「続きから
   assert.ok((await home.locator('[data-continue]').textContent()).includes(strings.continue_choose), 'no role yet: asked to choose');
   await home.close();
 
-  const rolePage = await open(watch.context, role.url);
-  assert.equal(await rolePage.evaluate(() => window.kenshuStore.followedRole()), role.id, 'the role page visited is followed');
+  const rolePage = await chooseRole(watch.context, role);
+  assert.equal(await rolePage.evaluate(() => window.kenshuStore.learner().role), role.id, 'the choice is the profile\'s 人材像');
+  assert.equal(await rolePage.locator('.role-choice__choose').isVisible(), false, 'the chosen role offers no choice');
+  assert.equal((await rolePage.locator('.role-choice__current').textContent()).trim(), strings.role_chosen);
   // The curriculum comes before the steps, skills and targets.
   const order = await rolePage.evaluate(() => [...document.querySelectorAll('main h2')].map((h) => h.id));
   assert.equal(order[0], 'curriculum-heading', `first section of the role page: ${order}`);
@@ -61,16 +72,35 @@ test('a visited role is followed: pager, what to study next, and 「続きから
   await watch.context.close();
 });
 
+test('opening another role\'s page keeps the role chosen', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const [a, b] = roles();
+  const first = await open(watch.context, a.url);
+  assert.equal(await first.evaluate(() => window.kenshuStore.followedRole()), '', 'opening a role page chooses nothing');
+  assert.equal(await first.locator('.role-choice__choose').isVisible(), true, 'it offers the choice');
+  await first.close();
+  await (await chooseRole(watch.context, a)).close();
+  const other = await open(watch.context, b.url);
+  assert.equal(await other.evaluate(() => window.kenshuStore.followedRole()), a.id, 'browsing another curriculum keeps the chosen role');
+  assert.equal(await other.evaluate(() => window.kenshuStore.learner().role), a.id);
+  assert.equal(await other.locator('.role-choice__choose').isVisible(), true, 'and offers its own role to choose');
+  await other.close();
+  const home = await open(watch.context, 'index.html');
+  assert.equal(await home.locator('[data-continue]').getAttribute('data-role-id'), a.id, 'home continues the chosen role');
+  watch.assertClean();
+  await watch.context.close();
+});
+
 test('a module in several curricula can switch the role it follows', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext();
   const all = roles();
   const shared = all.flatMap((r) => r.modules).find((id) => all.filter((r) => r.modules.includes(id)).length >= 2);
   assert.ok(shared, 'no module belongs to two curricula');
   const [a, b] = all.filter((r) => r.modules.includes(shared));
-  await (await open(watch.context, a.url)).close();
+  await (await chooseRole(watch.context, a)).close();
   const page = await open(watch.context, moduleUrl(shared));
   const select = page.locator('.module-pager__select');
-  assert.equal(await select.inputValue(), a.id, 'the visited role is preselected');
+  assert.equal(await select.inputValue(), a.id, 'the chosen role is preselected');
   await select.selectOption(b.id);
   assert.equal(await page.locator(`[data-pager-role="${b.id}"]`).isVisible(), true);
   assert.equal(await page.locator(`[data-pager-role="${a.id}"]`).isVisible(), false);
@@ -141,8 +171,13 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   const role = roles().reduce((a, b) => (b.modules.length > 0 && b.modules.length < a.modules.length ? b : a));
   const certificate = role.url.replace(/index\.html$/, 'certificate/index.html');
   const incomplete = await open(watch.context, certificate);
-  assert.equal(await incomplete.locator('[data-certificate-incomplete]').isVisible(), true, 'incomplete curriculum: no certificate');
+  assert.equal(await incomplete.locator('[data-certificate-incomplete]').isVisible(), true, 'incomplete curriculum: it says so');
+  assert.equal(await incomplete.locator('article.certificate').isVisible(), false, 'an unearned certificate is not shown');
   assert.equal(await incomplete.locator('.certificate__print').isVisible(), false);
+  await incomplete.emulateMedia({ media: 'print' });
+  assert.equal(await incomplete.locator('article.certificate').isVisible(), false, 'nor printed');
+  assert.equal(await incomplete.locator('[data-certificate-incomplete]').isVisible(), true, 'the print says why');
+  await incomplete.emulateMedia({ media: 'screen' });
   await incomplete.evaluate(({ ids }) => {
     const at = '2026-11-30T09:00:00.000Z';
     const modules = {};
@@ -163,6 +198,7 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   await rolePage.waitForURL(/certificate\/index\.html$/);
   const sheet = rolePage.locator('article.certificate');
   assert.equal(await sheet.getAttribute('data-complete'), 'true');
+  assert.equal(await sheet.isVisible(), true, 'an earned certificate is shown');
   assert.equal(await sheet.locator('[data-certificate-name]').textContent(), '修了 花子');
   const dates = await sheet.locator('[data-certificate-date]').allTextContents();
   assert.equal(dates.length, role.modules.length);
@@ -170,12 +206,31 @@ test('a completed curriculum offers a printable certificate; print shows statuse
   assert.equal(await rolePage.locator('.certificate__print').isVisible(), true);
   assert.equal(await rolePage.locator('[data-certificate-no-name]').isVisible(), false);
 
-  // Without a name the certificate says where to enter it, and does not print.
+  await rolePage.emulateMedia({ media: 'print' });
+  assert.equal(await sheet.isVisible(), true, 'it prints');
+  assert.equal(await sheet.locator('[data-certificate-name]').isVisible(), true, 'with the name');
+  await rolePage.emulateMedia({ media: 'screen' });
+
+  // Without a name the certificate asks for it, and neither shows nor prints a blank one.
   await rolePage.evaluate(() => window.kenshuStore.setLearner({ name: '' }));
   await rolePage.reload();
-  assert.equal(await rolePage.locator('[data-certificate-no-name]').isVisible(), true, 'asks for the name');
-  assert.equal(await rolePage.locator('.certificate__print').isVisible(), false, 'no nameless certificate');
-  assert.ok((await rolePage.locator('[data-certificate-no-name] a').getAttribute('href')).endsWith('progress/index.html#learner-name'));
+  const ask = rolePage.locator('[data-certificate-no-name]');
+  assert.equal(await ask.isVisible(), true, 'asks for the name');
+  assert.equal(await sheet.isVisible(), false, 'no nameless certificate on screen');
+  assert.equal(await rolePage.locator('.certificate__print').isVisible(), false, 'no print button');
+  assert.ok((await ask.locator('a').getAttribute('href')).endsWith('progress/index.html#learner-name'));
+  await rolePage.emulateMedia({ media: 'print' });
+  assert.equal(await sheet.isVisible(), false, 'no nameless certificate in print');
+  assert.equal(await ask.locator('.note').isVisible(), true, 'the print says the name is missing');
+  assert.equal(await ask.locator('input').isVisible(), false, 'without the form field');
+  await rolePage.emulateMedia({ media: 'screen' });
+  // The name entered here is the learner's, and the certificate appears with it.
+  await ask.locator('input[name="name"]').fill('  修了 太郎 ');
+  await ask.locator('button[type="submit"]').click();
+  assert.equal(await sheet.isVisible(), true, 'named: the certificate is shown');
+  assert.equal(await sheet.locator('[data-certificate-name]').textContent(), '修了 太郎');
+  assert.equal(await rolePage.evaluate(() => window.kenshuStore.learner().name), '修了 太郎', 'saved as the learner\'s name');
+  assert.equal(await rolePage.locator('.certificate__print').isVisible(), true);
   watch.assertClean();
   await watch.context.close();
 });
@@ -183,7 +238,7 @@ test('a completed curriculum offers a printable certificate; print shows statuse
 test('from file:// the role is followed, home continues and the index filters', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext({ allowed: PUBLIC_URL });
   const role = roleWithTwoModules();
-  await (await open(watch.context, `${PUBLIC_URL}${role.url}`)).close();
+  await (await chooseRole(watch.context, { ...role, url: `${PUBLIC_URL}${role.url}` })).close();
   const module = await open(watch.context, `${PUBLIC_URL}${moduleUrl(role.modules[0])}`);
   assert.equal(await module.locator(`.module-pager [data-pager-role="${role.id}"]`).isVisible(), true, 'pager from file://');
   await module.close();
@@ -221,6 +276,7 @@ test('a reached step gets its own certificate; choosing a role on home continues
   await home.evaluate(({ ids }) => {
     const at = '2026-10-01T09:00:00.000Z';
     const state = JSON.parse(localStorage.getItem(window.KENSHU.progressKey));
+    state.learner.name = '段階 一郎';
     for (const id of ids) state.modules[id] = { passed: true, bestScore: 100, lastScore: 100, attempts: 1, passedAt: at, updatedAt: at, firstScore: 100, firstMissed: [] };
     localStorage.setItem(window.KENSHU.progressKey, JSON.stringify(state));
   }, { ids });
@@ -246,7 +302,7 @@ test('the next module suggested skips modules already passed', { timeout: TEST_T
   const withQuiz = new Set(modulesWithQuestions().map((m) => m.id));
   const role = roles().find((r) => r.modules.length >= 3 && withQuiz.has(r.modules[0]));
   assert.ok(role, 'no role has three modules');
-  const page = await open(watch.context, role.url);
+  const page = await chooseRole(watch.context, role);
   await page.evaluate((id) => {
     const at = '2026-10-01T09:00:00.000Z';
     window.kenshuStore.importText(JSON.stringify({ format: 'kenshu-progress', schema: 2, modules: { [id]: { passed: true, bestScore: 100, attempts: 1, passedAt: at, updatedAt: at } } }));

@@ -1,13 +1,14 @@
 // Search in Japanese: results as you type in the header box, the search page
 // with ?q=, folding and shard hash shared with Rust's src/search/tokens.rs
-// (tests/fixtures/search-tokens.json), hiragana and one-kanji queries,
+// (tests/fixtures/search-tokens.json), hiragana and one-kanji queries, a ー
+// ending a katakana word (セキュリティー = セキュリティ),
 // ranking, snippets with <mark>, links to the section of the match, synonyms
 // (themes/default/static/js/search-index.js and search.js).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { PUBLIC_URL, TEST_TIMEOUT, fill, headerSearch, open, textWhen, uiStrings, useBrowser } from './support.mjs';
+import { PUBLIC_URL, TEST_TIMEOUT, fill, headerSearch, open, readPage, sitePages, textWhen, uiStrings, useBrowser } from './support.mjs';
 
 /** One browser for this file's tests; each test opens its own watched context. */
 const openContext = useBrowser();
@@ -166,6 +167,29 @@ test('hiragana finds katakana words, and the snippet marks them', { timeout: TES
   await watch.context.close();
 });
 
+test('a ー ending a katakana word does not matter: セキュリティー finds セキュリティ', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  const probe = await open(watch.context, 'search/index.html');
+  const all = (text) => probe.evaluate((q) => window.kenshuSearch.query(q, 1000).then((rs) => rs.map((r) => r.href)), text);
+  for (const [long, short] of [['セキュリティー', 'セキュリティ'], ['サーバー', 'サーバ'], ['コンピューター', 'コンピュータ']]) {
+    const found = await all(short);
+    assert.ok(found.length > 0, `${short} finds something`);
+    assert.deepEqual(await all(long), found, `${long} finds what ${short} finds`);
+  }
+  await probe.close();
+  // The content writes セキュリティ: the snippets mark it for セキュリティー.
+  const { page, status, results } = await pageResults(watch.context, 'セキュリティー');
+  assert.ok(results.length === 20, `セキュリティー: a full page of results (${status})`);
+  assert.ok(results[0].marks.includes('セキュリティ'), `the first snippet marks ${JSON.stringify(results[0].marks)}`);
+  await page.close();
+  // And a match marks the ー the text has: サーバ marks サーバー where it is written so.
+  const written = await pageResults(watch.context, 'サーバ');
+  assert.ok(written.results.some((r) => r.marks.includes('サーバー')), `no snippet marks サーバー: ${JSON.stringify(written.results.map((r) => r.marks))}`);
+  await written.page.close();
+  watch.assertClean();
+  await watch.context.close();
+});
+
 test('one kanji is a query: 税 and 系', { timeout: TEST_TIMEOUT }, async () => {
   const watch = await openContext();
   for (const kanji of ['税', '系']) {
@@ -223,6 +247,27 @@ test('a result links to the section where the match is', { timeout: TEST_TIMEOUT
     await target.close();
   }
   await page.close();
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a query in a page\'s title links to the page itself, not to a section', { timeout: TEST_TIMEOUT }, async () => {
+  const watch = await openContext();
+  // Modules and their titles (the <h1>), from the built pages.
+  const modules = sitePages()
+    .filter((p) => /^modules\/[^/]+\/index\.html$/.test(p))
+    .map((url) => ({ url, title: /<h1>([^<&]+)<\/h1>/.exec(readPage(url))?.[1] }))
+    .filter((m) => m.title)
+    .slice(0, 4);
+  assert.ok(modules.length > 0, 'no module with a plain title');
+  for (const module of modules) {
+    const { page, status, results } = await pageResults(watch.context, module.title);
+    const result = results.find((r) => new URL(r.href).pathname.endsWith(module.url));
+    assert.ok(result, `${module.title}: its module is not found (${status})`);
+    assert.equal(new URL(result.href).hash, '', `${module.title}: the result links to ${result.href}, not to the page`);
+    assert.equal(result.section, '', `${module.title}: no section is named`);
+    await page.close();
+  }
   watch.assertClean();
   await watch.context.close();
 });

@@ -80,7 +80,61 @@ test('choices are shuffled per attempt and learner, and stay put on reload', { t
   await watch.context.close();
 });
 
-/** Builds the basic fixture with a module that draws 2 of 3 questions. */
+/** The questions asked (visible), each as "id:choice values in page order". */
+function askedQuestions(page) {
+  return page.locator('fieldset.question:not([hidden])').evaluateAll((qs) =>
+    qs.map((q) => `${q.getAttribute('data-question-id')}:${[...q.querySelectorAll('ul.choices input')].map((i) => i.value).join(',')}`),
+  );
+}
+
+/**
+ * What a reload must keep of a finished attempt (its review): the questions,
+ * their order, the answers given, the grades and marks, the verdict and the
+ * summary's line on when the attempt was finished.
+ */
+async function finishedView(page) {
+  const asked = page.locator('fieldset.question:not([hidden])');
+  return {
+    asked: await askedQuestions(page),
+    answers: await page.evaluate(() => window.kenshuQuiz.answers()),
+    graded: await asked.evaluateAll((qs) => qs.map((q) => q.getAttribute('data-result'))),
+    marks: await asked.evaluateAll((qs) => qs.map((q) => [...q.querySelectorAll('.choice__mark')].map((m) => m.textContent).join('|'))),
+    state: await page.locator('section.quiz-summary').getAttribute('data-state'),
+    finished: await page.locator('.quiz-summary__finished').textContent(),
+  };
+}
+
+/** The date and attempt number a 「… に終えた n 回目の挑戦」 line gives, or null. */
+function finishedLine(strings, text) {
+  const pattern = strings.attempt_finished.replace(/[.*+?^$()[\]\\|]/g, '\\$&').replace('{date}', '(.+)').replace('{count}', '(\\d+)');
+  const match = new RegExp(`^${pattern}$`).exec(text.trim());
+  return match && { date: match[1], count: Number(match[2]) };
+}
+
+test('a finished attempt keeps its choice order on reload until もう一度解く', { timeout: TEST_TIMEOUT }, async () => {
+  const module = moduleWithManyChoices();
+  const watch = await openContext();
+  await watch.context.clock.setFixedTime(new Date('2026-12-01T10:00:00+09:00'));
+  const page = await open(watch.context, module.url);
+  const strings = await uiStrings(page);
+  await answerAllRightly(page);
+  const finished = await finishedView(page);
+  assert.equal(finished.state, 'passed');
+  const line = finishedLine(strings, finished.finished);
+  assert.ok(line && line.count === 1 && line.date.includes('2026'), `the summary says which attempt ended when: ${finished.finished}`);
+  for (let i = 0; i < 3; i += 1) {
+    await page.reload();
+    assert.deepEqual(await finishedView(page), finished, `reload ${i + 1}: the finished attempt is shown as it was answered`);
+  }
+  const record = await page.evaluate((id) => window.kenshuStore.module(id), module.id);
+  assert.equal(record.attempts, 1, 'reloading records nothing');
+  await page.locator('.quiz-summary__reset').click();
+  assert.equal(await page.locator('fieldset.question[data-result]').count(), 0, 'もう一度解く starts a new attempt');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+/** Builds the basic fixture with a module that draws 2 of 3 questions, and one that draws 3 of 8. */
 function poolSite() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kenshu-selfcheck-'));
   fs.cpSync(process.env.KENSHU_FIXTURE, dir, { recursive: true });
@@ -105,6 +159,14 @@ function poolSite() {
       '```', '',
     ].join('\n'),
   );
+  // A larger pool: 3 of 8 questions of 5 choices, so a draw and an order
+  // that come back by chance are out of the question.
+  const big = ['---', 'title: 大きな出題プール', 'skills: [security-literacy]', 'draw: 3', '---', '', '## 問題', '', '```quiz'];
+  for (let n = 0; n < 8; n += 1) {
+    big.push(`- question: 番号${n}を選べ。`, '  choices:');
+    for (let c = 0; c < 5; c += 1) big.push(`    - text: 番号${n}-${c}`, `      correct: ${c === 0}`);
+  }
+  fs.writeFileSync(path.join(dir, 'content/modules/security/pool-big.md'), [...big, '```', ''].join('\n'));
   execFileSync(process.env.KENSHU_BIN, ['build', '--root', dir, '--out', path.join(dir, 'public')], { stdio: 'pipe' });
   return pathToFileURL(path.join(dir, 'public') + path.sep).href;
 }
@@ -144,9 +206,40 @@ test('a pool draws N questions, pinned orders stay, text variants are accepted (
   await watch.context.close();
 });
 
-test('a question missed first is listed for review and leaves after two right answers', { timeout: TEST_TIMEOUT }, async () => {
+test('a drawn set stays through reloads, finished or not, until a new attempt (file://)', { timeout: TEST_TIMEOUT }, async () => {
+  const site = poolSite();
+  const watch = await openContext({ allowed: site });
+  const page = await open(watch.context, `${site}modules/pool-big/index.html`);
+  const drawn = await askedQuestions(page);
+  assert.equal(drawn.length, 3, 'three of eight questions are asked');
+  await page.reload();
+  assert.deepEqual(await askedQuestions(page), drawn, 'a reload before answering asks the same draw');
+  // A wrong guess on each: the attempt fails, and a reload must not draw again.
+  for (const question of await page.locator('fieldset.question:not([hidden])').all()) {
+    await question.locator('input[data-correct="false"]').first().check();
+    await question.locator('button.question__check').click();
+  }
+  const finished = await finishedView(page);
+  assert.deepEqual(finished.graded, ['incorrect', 'incorrect', 'incorrect']);
+  assert.equal(finished.state, 'failed');
+  for (let i = 0; i < 3; i += 1) {
+    await page.reload();
+    assert.deepEqual(await finishedView(page), finished, `reload ${i + 1}: the same draw, graded, failed`);
+  }
+  await page.locator('.quiz-summary__reset').click();
+  assert.equal(await page.locator('fieldset.question:not([hidden])').count(), 3, 'a new attempt draws three again');
+  assert.equal(await page.locator('fieldset.question[data-result]').count(), 0, 'unanswered');
+  const record = await page.evaluate(() => window.kenshuStore.module('pool-big'));
+  assert.equal(record.attempts, 1, 'one attempt recorded, however often the page was reloaded');
+  watch.assertClean();
+  await watch.context.close();
+});
+
+test('a question missed first is listed for review and leaves after right answers on two days', { timeout: TEST_TIMEOUT }, async () => {
   const module = modulesWithQuestions().find((m) => m.kinds.includes('single'));
   const watch = await openContext();
+  // The learner's clock: the review spaces its questions by day.
+  await watch.context.clock.setFixedTime(new Date('2026-12-01T10:00:00+09:00'));
   const page = await open(watch.context, module.url);
   const strings = await uiStrings(page);
   const missed = await answerFirstSingle(page, 'false');
@@ -173,17 +266,40 @@ test('a question missed first is listed for review and leaves after two right an
   await link.click();
   await progress.waitForURL(/#review-/);
   await progress.reload();
-  for (const expected of [strings.review_again, strings.review_done]) {
-    const visible = progress.locator('fieldset.question:visible');
+  const visible = progress.locator('fieldset.question:visible');
+  const score = progress.locator('.quiz-summary__score');
+  /** Answers the one question the review asks rightly; returns what it says. */
+  async function reviewRightly() {
     assert.equal(await visible.count(), 1, 'the review asks only the missed question');
     assert.equal(await visible.getAttribute('data-question-id'), questionId);
+    assert.equal((await score.textContent()).trim(), fill(strings.review_answered, { answered: 0, total: 1 }), 'the summary counts the review');
+    assert.equal(await progress.locator('.quiz-summary__pass').isVisible(), false, 'the module\'s pass mark is not the review\'s');
     await visible.locator('input[data-correct="true"]').check();
     await visible.locator('button.question__check').click();
-    assert.ok((await visible.locator('.question__result').textContent()).includes(expected), `review answer: ${expected}`);
-    await progress.reload();
+    assert.equal((await score.textContent()).trim(), fill(strings.review_result, { correct: 1, total: 1 }));
+    assert.equal(await progress.locator('.quiz-summary__reset').isVisible(), false, 'no もう一度解く in the review');
+    return visible.locator('.question__result').textContent();
   }
+  assert.ok((await reviewRightly()).includes(strings.review_again), 'right once: asked again another day');
+
+  // The same day it is not asked again: not by a reload, not from the list.
+  await progress.reload();
+  assert.equal(await visible.count(), 0, 'a question answered right is not asked again the same day');
+  const dueAt = await progress.evaluate(([m, q]) => window.kenshuStore.review()[m][q].dueAt, [module.id, questionId]);
+  const dueOn = await progress.evaluate((iso) => window.kenshuUI.formatDate(iso), dueAt);
+  assert.equal((await progress.locator('.review-banner p').first().textContent()).trim(), fill(strings.review_none_due, { date: dueOn }));
   await progress.goto(new URL('../../progress/index.html', progress.url()).href);
-  assert.equal(await progress.locator('[data-review-empty]').isVisible(), true, 'reviewed twice: the list is empty');
+  const entry = progress.locator(`[data-review-list] a[data-review-question="${questionId}"]`).locator('xpath=..');
+  assert.ok((await entry.textContent()).endsWith(fill(strings.review_due_on, { date: dueOn })), 'the list says from when');
+
+  // The next day it is asked again, and a right answer takes it out.
+  await watch.context.clock.setFixedTime(new Date('2026-12-02T10:00:00+09:00'));
+  await progress.locator(`[data-review-list] a[data-review-question="${questionId}"]`).click();
+  await progress.waitForURL(/#review-/);
+  await progress.reload();
+  assert.ok((await reviewRightly()).includes(strings.review_done), 'right again the next day: out of the review');
+  await progress.goto(new URL('../../progress/index.html', progress.url()).href);
+  assert.equal(await progress.locator('[data-review-empty]').isVisible(), true, 'reviewed on two days: the list is empty');
   watch.assertClean();
   await watch.context.close();
 });

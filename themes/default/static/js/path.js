@@ -10,7 +10,10 @@
  * when the next module is passed already).
  *
  * Hooks:
- *   [data-role-page="<roleId>"]           role page: visiting it makes the role the followed one;
+ *   [data-role-page="<roleId>"]           role page; visiting it changes nothing:
+ *     [data-role-choice] button.role-choice__choose  「この人材像で学ぶ」 makes the role the
+ *                                        learner's (profile 人材像, followed), .role-choice__current
+ *                                        says when it is
  *     [data-certificate-offer] li[data-certificate-for="all|step"][data-step-modules]
  *                                        shown when those modules are all passed
  *   .module-pager .module-pager__role[data-pager-role]   module page: the followed
@@ -18,9 +21,12 @@
  *     .quiz-summary__next                 「次に学ぶモジュール」 once the module is passed
  *   [data-continue] [data-continue-body]  home: the next unpassed module of the
  *                                        followed role and its progress, or a role chooser
- *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step);
- *     [data-certificate-no-name]: shown, and printing withheld, while the
- *     learner has not entered a name
+ *   article.certificate[data-certificate][data-modules]  certificate page (#step-N for a step):
+ *     shown (and printable) only when earned, every module of the curriculum
+ *     (or of the step) passed, and named: [data-certificate-incomplete] says
+ *     it is not earned yet; form[data-certificate-no-name] asks for the name
+ *     (saved as the learner's, store.setLearner) while none is entered, and is
+ *     what prints instead of a nameless certificate
  */
 (function () {
   "use strict";
@@ -58,7 +64,8 @@
 
   // ── role page ────────────────────────────────────────────────────────────
   function rolePage(article) {
-    store.setFollowedRole(article.getAttribute("data-role-page"));
+    var choice = document.querySelector("[data-role-choice]");
+    if (choice) roleChoice(choice, article.getAttribute("data-role-page"));
     var offer = document.querySelector("[data-certificate-offer]");
     if (!offer) return;
     var render = function () {
@@ -70,6 +77,24 @@
       });
       offer.hidden = !any;
     };
+    render();
+    store.onChange(render);
+  }
+
+  /** 「この人材像で学ぶ」: choosing the role is a click, never a side effect of reading its page. */
+  function roleChoice(box, id) {
+    var button = box.querySelector(".role-choice__choose");
+    var current = box.querySelector(".role-choice__current");
+    var render = function () {
+      var chosen = store.followedRole() === id;
+      button.hidden = chosen;
+      current.textContent = chosen ? strings.role_chosen : "";
+    };
+    button.addEventListener("click", function () {
+      store.setLearner({ role: id });
+      current.focus();
+    });
+    box.hidden = false;
     render();
     store.onChange(render);
   }
@@ -239,6 +264,8 @@
     var level = step ? Number(step[1]) : 0;
     var stepName = level ? article.getAttribute("data-step-" + level) : null;
     var rows = Array.prototype.slice.call(article.querySelectorAll("[data-certificate-module]"));
+    var noName = document.querySelector("[data-certificate-no-name]");
+    var print = document.querySelector(".certificate__print");
     var render = function () {
       var learner = store.learner();
       article.querySelector("[data-certificate-name]").textContent = learner.name;
@@ -255,21 +282,38 @@
         if (inStep) ids.push(id);
       });
       var complete = allPassed(ids);
+      var named = !!learner.name.trim();
       article.setAttribute("data-complete", complete ? "true" : "false");
+      article.setAttribute("data-named", named ? "true" : "false");
       article.querySelector("[data-certificate-issued]").textContent = formatDate(new Date().toISOString());
-      var named = !!(learner.name && learner.name.trim());
+      // Only an earned certificate is shown, and only with its holder's name.
+      article.hidden = !complete || !named;
       document.querySelector("[data-certificate-incomplete]").hidden = complete;
-      // A certificate names its holder: none is printed without a name.
-      var noName = document.querySelector("[data-certificate-no-name]");
-      if (noName) noName.hidden = !complete || named;
+      noName.hidden = !complete || named;
       document.querySelector("[data-certificate-actions]").hidden = false;
-      document.querySelector(".certificate__print").hidden = !complete || (!!noName && !named);
+      print.hidden = article.hidden;
     };
-    document.querySelector(".certificate__print").addEventListener("click", function () {
+    print.addEventListener("click", function () {
       window.print();
     });
+    askName(noName, print);
     render();
     store.onChange(render);
+  }
+
+  /** The certificate's name form: the name typed becomes the learner's, and the certificate appears. */
+  function askName(form, print) {
+    var input = form.querySelector("input[name=name]");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var name = input.value.trim();
+      if (!name) {
+        input.focus();
+        return;
+      }
+      store.setLearner({ name: name });
+      if (!print.hidden) print.focus();
+    });
   }
 
   var rolePageEl = document.querySelector("[data-role-page]");

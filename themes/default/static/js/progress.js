@@ -14,7 +14,8 @@
  *                            it becomes the role the pages follow)
  *   ul[data-review-list]     the questions in the review boxes, grouped by
  *                            module (titles from assets/curricula.js), each
- *                            linking to modules/<id>/index.html#review-<questionId>;
+ *                            linking to modules/<id>/index.html#review-<questionId>
+ *                            (「…から復習できます」 after one not due yet);
  *                            [data-review-empty] shown when there is none.
  * Badges, bars and steps on this page are drawn by site.js.
  */
@@ -91,6 +92,7 @@
         a.setAttribute("data-review-question", qid);
         a.textContent = review[id][qid].text || format(strings.review_question, { id: qid });
         li.appendChild(a);
+        if (!review[id][qid].due) li.appendChild(document.createTextNode(format(strings.review_due_on, { date: formatDate(review[id][qid].dueAt) })));
         questions.appendChild(li);
       });
       item.appendChild(questions);

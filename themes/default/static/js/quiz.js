@@ -10,25 +10,28 @@
  *     div.question__result[role=status]       verdict, announced
  *     div.question__explanation[hidden]       revealed after answering
  *   section.quiz-summary[data-module-id][data-pass-score][data-draw]
- *     .quiz-summary__score[role=status]  .quiz-summary__best  button.quiz-summary__reset[hidden]
+ *     .quiz-summary__pass  .quiz-summary__score[role=status]  .quiz-summary__best
+ *     button.quiz-summary__reset[hidden]
  *
  * Behaviour:
  *   - Choices are shuffled per learner and attempt (seed from
- *     kenshuStore.attemptSeed, so a reload keeps the order until the attempt
- *     ends); data-shuffle="false" keeps the author's order. With data-draw=N
- *     each attempt asks N questions of the pool (the rest are hidden) and
- *     numbers them 1..N.
+ *     kenshuStore.attemptSeed, kept until "もう一度解く": a reload, during
+ *     the attempt or after it is finished, shows the same order);
+ *     data-shuffle="false" keeps the author's order. With data-draw=N each
+ *     attempt asks N questions of the pool (the rest are hidden) and numbers
+ *     them 1..N; the draw is the attempt's too, so reloading cannot draw
+ *     other questions.
  *   - The summary shows 「n / N 問回答」 until every question is answered.
  *   - "回答する" grades one question. Nothing chosen → a hint, nothing graded.
  *   - Once graded, a question is locked for this attempt (inputs disabled, the
  *     button stays focusable with aria-disabled="true" and reads 「回答済み」), so
  *     the first answer is the one that counts and retrying cannot inflate a score.
  *     "もう一度解く" (reset) starts a new attempt.
- *   - The graded answers of the attempt under way are saved in the store
- *     after each answer (kenshuStore.saveAnswers) and graded again on load,
- *     so a reload cannot take a wrong answer back. Leaving an attempt
- *     half-way with "もう一度解く" records it: unanswered questions count as
- *     not right, wrong ones go to the review.
+ *   - The graded answers of the current attempt (under way or finished) are
+ *     saved in the store after each answer (kenshuStore.saveAnswers) and
+ *     graded again on load, so a reload cannot take a wrong answer back.
+ *     Leaving an attempt half-way with "もう一度解く" records it: unanswered
+ *     questions count as not right, wrong ones go to the review.
  *   - After grading: fieldset gets data-result="correct|incorrect" and class
  *     question--correct|question--incorrect; each relevant choice gets
  *     span.choice__mark (✓ 正解… / ✗ 誤り…, text not colour); chosen choices'
@@ -41,7 +44,12 @@
  *     passed when correct × 100 ≥ passScore × total. The summary (role=status)
  *     announces it, section.quiz-summary gets data-state="passed|failed"
  *     (else "incomplete"), and the attempt goes to kenshuStore.recordAttempt
- *     (with the ids of the questions answered wrong).
+ *     (with the ids of the questions answered wrong). The summary then also
+ *     says when the attempt was finished and which attempt it was
+ *     (p.quiz-summary__finished); after a reload the finished attempt is
+ *     shown again as it was answered (questions, order, answers, marks,
+ *     explanations, summary) until "もう一度解く" starts a new one: no
+ *     reload or navigation starts one.
  *   - Each completed attempt is first announced as the cancelable DOM event
  *     "kenshu:attempt" on document, detail {moduleId, score, passed, correct,
  *     total, missed, state} (state = kenshuQuiz.answers()); a listener that
@@ -53,8 +61,11 @@
  *     without recording it, and (in a package) the attempt's seed and asking
  *     again the draw and order of an earlier seed.
  *   - Review (page opened with #review or #review-<questionId>): only the
- *     module's questions in the learner's review boxes are asked; each answer
- *     goes to kenshuStore.reviewAnswer instead of an attempt.
+ *     module's questions in the learner's review boxes that are due are asked
+ *     (one answered right is due again the next day); each answer goes to
+ *     kenshuStore.reviewAnswer instead of an attempt. The summary counts the
+ *     review's own questions (「復習: n / N 問回答」, then how many right), the
+ *     module's pass mark is hidden, and there is no "もう一度解く".
  *   - Enter in a text answer grades it. Pages without a summary (plain pages)
  *     grade questions but record nothing.
  */
@@ -70,6 +81,7 @@
   var resetButton = summary && summary.querySelector(".quiz-summary__reset");
   var results = {}; // element id → true (correct) / false (wrong) in this attempt
   var recorded = false;
+  var finished = null; // {at, attempt} once this attempt is recorded (kept by the store)
   var reviewing = /^#review/.test(window.location.hash);
   var all = questions;
   var restoring = false; // restore() is grading an earlier session's answers
@@ -148,7 +160,10 @@
     var chosen = all;
     if (reviewing) {
       var boxes = (store && moduleId() && store.review()[moduleId()]) || {};
-      chosen = all.filter(function (q) { return boxes[q.getAttribute("data-question-id")]; });
+      chosen = all.filter(function (q) {
+        var box = boxes[q.getAttribute("data-question-id")];
+        return box && box.due;
+      });
     } else {
       var draw = summary ? parseInt(summary.getAttribute("data-draw"), 10) : NaN;
       if (draw > 0 && draw < all.length) {
@@ -284,7 +299,7 @@
       button.textContent = strings.answered || button.textContent;
       if (focusWasInside) button.focus();
     }
-    if (resetButton) resetButton.hidden = false;
+    if (resetButton && !reviewing) resetButton.hidden = false;
     updateSummary();
     keepAnswers();
   }
@@ -304,12 +319,17 @@
     var total = questions.length;
     var answered = Object.keys(results).length;
     var scoreBox = summary.querySelector(".quiz-summary__score");
-    if (answered < total || !scoreBox || reviewing) {
-      summary.setAttribute("data-state", "incomplete");
-      if (scoreBox) scoreBox.textContent = format(strings.answered_count, { answered: answered, total: total });
+    if (!scoreBox) return;
+    if (reviewing) {
+      showReviewSummary(scoreBox, answered, total);
       return;
     }
-    var correct = Object.keys(results).filter(function (k) { return results[k]; }).length;
+    if (answered < total) {
+      summary.setAttribute("data-state", "incomplete");
+      scoreBox.textContent = format(strings.answered_count, { answered: answered, total: total });
+      return;
+    }
+    var correct = correctCount();
     var percent = Math.floor((correct * 100) / total);
     var passed = correct * 100 >= passScore() * total;
     summary.setAttribute("data-state", passed ? "passed" : "failed");
@@ -319,7 +339,26 @@
     scoreBox.appendChild(paragraph("quiz-summary__verdict quiz-summary__verdict--" + (passed ? "passed" : "failed"),
       passed ? "✓" : "✗", passed ? strings.passed : format(strings.not_passed, { pass: passScore() })));
     if (!recorded && moduleId() && !restoring) record(correct, total);
+    if (finished) scoreBox.appendChild(paragraph("quiz-summary__finished", "", finishedText()));
     showBest();
+  }
+
+  function correctCount() {
+    return Object.keys(results).filter(function (k) { return results[k]; }).length;
+  }
+
+  /** 「2026年12月3日 16:05 に終えた 2 回目の挑戦の結果です。…」 */
+  function finishedText() {
+    var when = ui.formatDate(finished.at, { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    return format(strings.attempt_finished, { date: when, count: finished.attempt });
+  }
+
+  /** The review's own summary: how many of its questions are answered, then how many right. */
+  function showReviewSummary(scoreBox, answered, total) {
+    summary.setAttribute("data-state", "incomplete");
+    scoreBox.textContent = answered < total ?
+      format(strings.review_answered, { answered: answered, total: total }) :
+      format(strings.review_result, { correct: correctCount(), total: total });
   }
 
   /**
@@ -347,7 +386,8 @@
       moduleId: moduleId(), score: percent, passed: passed, correct: correct,
       total: total, missed: missed, state: answers()
     });
-    if (keep && store) store.recordAttempt(moduleId(), percent, passed, missed, prompts);
+    var kept = keep && store ? store.recordAttempt(moduleId(), percent, passed, missed, prompts) : null;
+    if (kept && keepsAttempts()) finished = { at: kept.updatedAt, attempt: kept.attempts };
   }
 
   /** Whether this page keeps its attempt in the store (a module page, not a review or an LMS package). */
@@ -359,7 +399,7 @@
   function keepAnswers() {
     if (!keepsAttempts() || restoring) return;
     var ids = questions.map(function (q) { return q.getAttribute("data-question-id"); });
-    store.saveAnswers(moduleId(), ids, answers());
+    store.saveAnswers(moduleId(), ids, answers(), finished);
   }
 
   /** Grades again the answers saved for this attempt, when its questions are still the same. */
@@ -369,6 +409,7 @@
     if (!saved) return;
     var ids = questions.map(function (q) { return q.getAttribute("data-question-id"); });
     if (saved.questions.join("\n") !== ids.join("\n")) return;
+    finished = saved.finished || null;
     restore(saved.answers);
     if (Object.keys(results).length && resetButton) resetButton.hidden = false;
   }
@@ -447,10 +488,11 @@
     var graded = Object.keys(results);
     // Leaving an attempt half-way still counts it, misses and all.
     if (!recorded && !reviewing && moduleId() && graded.length) {
-      record(graded.filter(function (k) { return results[k]; }).length, questions.length);
+      record(correctCount(), questions.length);
     }
     results = {};
     recorded = false;
+    finished = null;
     if (packaged) pageSeed = Math.floor(Math.random() * 4294967295) + 1;
     if (store && moduleId() && !reviewing) store.newAttempt(moduleId());
     start();
@@ -492,6 +534,13 @@
     questions = chooseQuestions(base);
   }
 
+  /** Why the review asks nothing here: no question in the boxes, or none due before a later day. */
+  function noReviewText() {
+    var boxes = (store && moduleId() && store.review()[moduleId()]) || {};
+    var later = Object.keys(boxes).map(function (id) { return boxes[id].dueAt || ""; }).filter(Boolean).sort()[0];
+    return later ? format(strings.review_none_due, { date: ui.formatDate(later) }) : strings.review_none_here;
+  }
+
   /** The review's banner above the first question: what is asked, and the way back. */
   function reviewBanner() {
     var first = document.querySelector(".quiz-block");
@@ -499,8 +548,10 @@
     var box = document.createElement("div");
     box.className = "callout review-banner";
     var p = document.createElement("p");
-    p.textContent = questions.length ? strings.review_mode : strings.review_none_here;
+    p.textContent = questions.length ? strings.review_mode : noReviewText();
     box.appendChild(p);
+    var pass = summary && summary.querySelector(".quiz-summary__pass");
+    if (pass) pass.hidden = true; // the module's pass mark is not the review's
     var back = document.createElement("a");
     back.href = window.location.pathname.split("/").pop() || "index.html";
     back.textContent = strings.review_exit;

@@ -125,7 +125,9 @@
 
   function cleanBox(b) {
     if (!isObject(b) || (b.box !== 1 && b.box !== 2)) return null;
-    return { box: b.box, addedAt: isIsoDate(b.addedAt) ? b.addedAt : null, text: typeof b.text === "string" ? b.text.slice(0, MAX_TEXT) : "" };
+    var out = { box: b.box, addedAt: isIsoDate(b.addedAt) ? b.addedAt : null, text: typeof b.text === "string" ? b.text.slice(0, MAX_TEXT) : "" };
+    if (b.box === 2 && isIsoDate(b.dueAt)) out.dueAt = b.dueAt;
+    return out;
   }
 
   /** A short, never-throwing description of any JSON value, for messages. */

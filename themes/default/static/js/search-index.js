@@ -16,11 +16,12 @@
  * needs per document is worked out then, before the first query.
  * Needs ui.js (kenshuUI.nfkc), loaded before it.
  *
- * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case,
- * katakana to hiragana; runs of letters/digits (Rust's char::is_alphanumeric
- * is \p{Alphabetic}|\p{N}) cut into bigrams, then the unigrams of the run's
- * ideographs; a one-character run is its own token. Both sides check the
- * cases in tests/fixtures/search-tokens.json.
+ * Folding and tokens are exactly src/search/tokens.rs: NFKC, lower case, a
+ * ー that ends a kana word left out (セキュリティー = セキュリティ, サーバー室 =
+ * サーバ室; longVowels), katakana to hiragana; runs of letters/digits
+ * (Rust's char::is_alphanumeric is \p{Alphabetic}|\p{N}) cut into bigrams,
+ * then the unigrams of the run's ideographs; a one-character run is its own
+ * token. Both sides check the cases in tests/fixtures/search-tokens.json.
  *
  * Postings (src/search/index.rs): base-32 digits in base64url characters, a
  * digit >= 32 means more follow; each number is delta*16 + weight, weight =
@@ -36,14 +37,18 @@
  * pages, resources; then index order.
  *
  * Snippets: the section (text under a heading) where most words occur, cut
- * around the first occurrence; the result links to that heading's anchor.
+ * around the first occurrence (folded alike, so セキュリティー marks
+ * セキュリティ, and a match runs on over a ー after it); the result links to
+ * that heading's anchor. When the title holds every word, the result links
+ * to the page itself (no anchor, no heading) and quotes its summary if the
+ * summary has a match.
  *
  * window.kenshuSearch = {
  *   query(text, limit = 8, onProgress) → Promise<[result]> with .total
  *     (onProgress([first results] with .total) while doc files still load),
  *     where result =
- *     {url, href (with the section's #anchor), title, kind, summary, score,
- *      doc, anchor, heading, snippet: [{text, mark}]},
+ *     {url, href (with the section's #anchor, none for a title match),
+ *      title, kind, summary, score, doc, anchor, heading, snippet: [{text, mark}]},
  *   tokens(text), queryTokens(text), normalize(text), shardOf(token, shards),
  *   tooShort(text) }
  */
@@ -79,9 +84,54 @@
     return c;
   }
 
-  /** NFKC, lower case, katakana to hiragana: src/search/tokens.rs `normalize`. */
+  var LONG_VOWEL = "\u30fc";
+  var HIRAGANA = 1;
+  var KATAKANA = 2;
+
+  /** The kana script of a character before folding: src/search/tokens.rs `kana_of`. */
+  function kanaOf(c) {
+    var code = c.codePointAt(0);
+    if ((code >= 0x3041 && code <= 0x3096) || (code >= 0x309d && code <= 0x309f)) return HIRAGANA;
+    if ((code >= 0x30a1 && code <= 0x30fa) || (code >= 0x30fd && code <= 0x30ff) || (code >= 0x31f0 && code <= 0x31ff)) {
+      return KATAKANA;
+    }
+    return 0;
+  }
+
+  /**
+   * src/search/tokens.rs `LongVowels`: fed the NFKC-lowercased characters
+   * one by one (katakana not yet folded), the returned function holds back
+   * each run of ー after kana and returns, for each other character, how
+   * many of them come back before it: all when it is kana of the same
+   * script (マイナンバーカード), none when the word ended there
+   * (セキュリティーの, サーバー室); null for a ー held back. What is held at
+   * the end is dropped.
+   */
+  function longVowels() {
+    var script = 0;
+    var held = 0;
+    return function (c) {
+      if (c === LONG_VOWEL && script) {
+        held++;
+        return null;
+      }
+      var next = kanaOf(c);
+      var kept = next === script ? held : 0;
+      held = 0;
+      script = next;
+      return kept;
+    };
+  }
+
+  /** NFKC, lower case, a ー ending a kana word left out, katakana to hiragana: src/search/tokens.rs `normalize`. */
   function normalize(text) {
-    return Array.from(window.kenshuUI.nfkc(text).toLowerCase()).map(foldKana).join("");
+    var marks = longVowels();
+    var out = "";
+    Array.from(window.kenshuUI.nfkc(text).toLowerCase()).forEach(function (c) {
+      var kept = marks(c);
+      if (kept !== null) out += LONG_VOWEL.repeat(kept) + foldKana(c);
+    });
+    return out;
   }
 
   function isIdeograph(c) {
@@ -324,46 +374,73 @@
   /* ---------- snippets ---------- */
 
   /**
-   * normalize() of one UTF-16 unit for the characters snippets mostly hold
-   * (ASCII, kana, common kanji), or null when it takes the full NFKC.
+   * NFKC and lower case of one character and the combining marks after it,
+   * without calling normalize for what snippets mostly hold (ASCII, kana,
+   * common kanji).
    */
-  function foldSimple(c) {
-    var code = c.charCodeAt(0);
-    if (code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c;
-    if ((code >= 0x3041 && code <= 0x3096) || code === 0x30fc || (code >= 0x4e00 && code <= 0x9fff)) return c;
-    if (code >= 0x30a1 && code <= 0x30f6) return String.fromCharCode(code - 0x60);
-    return null;
+  function plain(segment) {
+    var code = segment.length === 1 ? segment.charCodeAt(0) : -1;
+    if (code >= 0 && code < 0x80) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : segment;
+    if ((code >= 0x3041 && code <= 0x3096) || (code >= 0x30a1 && code <= 0x30f6) || code === 0x30fc ||
+      (code >= 0x4e00 && code <= 0x9fff)) {
+      return segment;
+    }
+    return window.kenshuUI.nfkc(segment).toLowerCase();
   }
 
   /**
    * Folds a text like normalize, keeping where each folded character came
-   * from: a character and the combining marks after it fold together.
+   * from: a character and the combining marks after it fold together, and
+   * a ー left out at the end of a word folds into the character before it.
    */
   function foldMap(text) {
     var chars = Array.from(text);
     var out = { text: "", starts: [], ends: [] };
+    var marks = longVowels();
+    var held = []; // [start, end) of each ー held back
+    var put = function (c, start, end) {
+      out.text += c;
+      for (var k = 0; k < c.length; k++) {
+        out.starts.push(start);
+        out.ends.push(end);
+      }
+    };
+    var settle = function (kept) {
+      if (kept) held.forEach(function (h) { put(LONG_VOWEL, h[0], h[1]); });
+      else if (held.length && out.ends.length) out.ends[out.ends.length - 1] = held[held.length - 1][1];
+      held = [];
+    };
     var offset = 0;
     for (var i = 0; i < chars.length;) {
       var segment = chars[i];
       for (i++; i < chars.length && COMBINING.test(chars[i]); i++) segment += chars[i];
-      var folded = segment.length === 1 ? foldSimple(segment) : null;
-      if (folded === null) folded = normalize(segment);
-      for (var k = 0; k < folded.length; k++) {
-        out.starts.push(offset);
-        out.ends.push(offset + segment.length);
-      }
-      out.text += folded;
+      var start = offset;
       offset += segment.length;
+      Array.from(plain(segment)).forEach(function (c) {
+        var kept = marks(c);
+        if (kept === null) {
+          held.push([start, offset]);
+          return;
+        }
+        settle(kept);
+        put(foldKana(c), start, offset);
+      });
     }
+    settle(0);
     return out;
   }
 
-  /** Where the terms occur in a folded text: [[start, end)] in the original. */
+  /**
+   * Where the terms occur in a folded text: [[start, end)] in the original,
+   * a match running on over the ー right after it (マイナンバ marks マイナンバー).
+   */
   function find(map, terms) {
     var ranges = [];
     terms.forEach(function (term) {
       for (var at = map.text.indexOf(term); at >= 0; at = map.text.indexOf(term, at + term.length)) {
-        ranges.push([map.starts[at], map.ends[at + term.length - 1]]);
+        var last = at + term.length - 1;
+        while (map.text.charAt(last + 1) === LONG_VOWEL) last++;
+        ranges.push([map.starts[at], map.ends[last]]);
       }
     });
     return ranges;
@@ -418,19 +495,43 @@
     return parts;
   }
 
-  /** A result: the document's details, the best section and its snippet. */
-  function describe(hit, row, words) {
+  /** Whether the title holds every word of the query (or a synonym of it). */
+  function inTitle(title, words) {
+    var folded = normalize(title);
+    return words.every(function (word) {
+      return word.texts.some(function (t) { return folded.indexOf(t) >= 0; });
+    });
+  }
+
+  /** The summary as a section without anchor or heading, with where the words occur in it. */
+  function summarySection(summary, words) {
+    var map = foldMap(summary);
+    var ranges = flat(terms([map], words).map(function (list) { return find(map, list); }));
+    return { section: ["", "", summary], ranges: ranges };
+  }
+
+  /**
+   * What a result quotes and links to: the section where the words occur
+   * most (else the summary); but when the title holds them all, the page
+   * itself, quoting its summary if that has a match (else that section).
+   */
+  function quoted(row, words) {
     var best = bestSection(row[4] || [], words);
-    var summary = row[3] || "";
-    var anchor = best ? best.section[0] : "";
-    var ranges = best ? best.ranges : flat(terms([foldMap(summary)], words).map(function (list) {
-      return find(foldMap(summary), list);
-    }));
+    var summary = summarySection(row[3] || "", words);
+    if (!inTitle(row[1], words)) return best || summary;
+    if (summary.ranges.length || !best) return summary;
+    return { section: ["", "", best.section[2]], ranges: best.ranges };
+  }
+
+  /** A result: the document's details, and the snippet of what it links to. */
+  function describe(hit, row, words) {
+    var quote = quoted(row, words);
+    var anchor = quote.section[0];
     return {
       url: row[0], href: root + row[0] + (anchor ? "#" + anchor : ""), title: row[1], kind: row[2],
-      summary: summary, score: hit.score, doc: hit.doc, anchor: anchor,
-      heading: best ? best.section[1] : "",
-      snippet: snippetParts(best ? best.section[2] : summary, ranges)
+      summary: row[3] || "", score: hit.score, doc: hit.doc, anchor: anchor,
+      heading: quote.section[1],
+      snippet: snippetParts(quote.section[2], quote.ranges)
     };
   }
 

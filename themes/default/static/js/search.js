@@ -21,7 +21,8 @@
  *
  * Search page (templates/search.html): input#search-page-input prefilled from
  *   ?q=, results in ol.search-page__results > li.search-result
- *   (a.search-result__title to the section of the match,
+ *   (a.search-result__title to the section of the match, or to the page
+ *   when its title holds the query,
  *   span.search-result__kind, p.search-result__snippet with <mark>),
  *   PAGE_STEP at a time with button.search-page__more for more;
  *   count in p.search-page__status[role=status]; updates as you type.

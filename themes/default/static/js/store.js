@@ -20,20 +20,27 @@
  *   learner()            {name, staffNumber, department, role}
  *   setLearner(fields)   saves the given learner fields (strings)
  *   followedRole()       the role whose study order the pages follow ("" if none)
- *   setFollowedRole(id)  remembers it (role page visited, chosen on a page)
+ *   setFollowedRole(id)  remembers it (switched on a module page; choosing a
+ *                        role for good is setLearner({role}), which follows it too)
  *   assessment()         {skillId: {level, assessedAt}} (a copy)
  *   setAssessment(skillId, level)  level 1..N of KENSHU.assessmentScale
- *   attemptSeed(id)      the shuffle seed of the module's current attempt
+ *   attemptSeed(id)      the shuffle seed of the module's current attempt,
+ *                        kept after the attempt is finished (and recorded)
+ *                        until newAttempt, so its order and draw stay
  *   newAttempt(id)       forgets it and the attempt's answers: the next
  *                        attempt is shuffled anew
- *   attemptAnswers(id)   {questions, answers} saved for the module's current
- *                        attempt (see saveAnswers), or null
- *   saveAnswers(id, questions, answers)  the graded answers so far of the
- *                        current attempt (questions: ids in page order;
+ *   attemptAnswers(id)   {questions, answers, finished?} saved for the module's
+ *                        current attempt (see saveAnswers), or null
+ *   saveAnswers(id, questions, answers, finished)  the graded answers so far of
+ *                        the current attempt (questions: ids in page order;
  *                        answers: kenshuQuiz.answers()), so a reload cannot
- *                        take a wrong answer back
- *   review()             {moduleId: {questionId: {box, addedAt, text}}} (a copy)
+ *                        take a wrong answer back; finished: {at, attempt}
+ *                        once the attempt is recorded (when, and which one)
+ *   review()             {moduleId: {questionId: {box, addedAt, text, dueAt?, due}}}
+ *                        (a copy; due: to be asked now)
  *   reviewAnswer(id, questionId, correct)  Leitner step: "done" | "again" | "wrong"
+ *                        (right in box 1 → box 2, due the next day; right
+ *                        when due in box 2 → out; wrong → box 1)
  *   exportData()         the export object, schema 2 (docs/progress-format.md)
  *   exportFile()         downloads exportData() as a .json file; returns its name
  *   importText(text)     validates and merges an exported file (schema 1 or 2);
@@ -50,9 +57,11 @@
  *    selfAssessment: {<skillId>: {level, assessedAt}},
  *    modules: {<moduleId>: {passed, bestScore, lastScore, attempts, passedAt,
  *              updatedAt, firstScore, firstMissed}},
- *    review: {<moduleId>: {<questionId>: {box, addedAt, text}}}, seeds: {<moduleId>: n},
- *    answers: {<moduleId>: {questions: [id…], answers: [null | true | false | "text" | [n…]]}}}
- * (seeds and answers belong to attempts under way and are not exported)
+ *    review: {<moduleId>: {<questionId>: {box, addedAt, text, dueAt?}}}, seeds: {<moduleId>: n},
+ *    answers: {<moduleId>: {questions: [id…], answers: [null | true | false | "text" | [n…]],
+ *              finished?: {at, attempt}}}}
+ * (seeds and answers belong to the current attempt, under way or finished,
+ * until a new one is started; they are not exported)
  * Every map is prototype-free (Object.create(null)) and no key may be an
  * Object.prototype name. Corrupted or missing storage starts empty and never
  * throws; a corrupted value is copied to "<key>:corrupt" before it is
@@ -77,6 +86,7 @@
   var isObject = R.isObject;
   var isSafeId = R.isSafeId;
   var isLevel = R.isLevel;
+  var isIsoDate = R.isIsoDate;
   var cleanMap = R.cleanMap;
   var cleanLearner = R.cleanLearner;
   var cleanRecord = R.cleanRecord;
@@ -153,7 +163,7 @@
     return fresh;
   }
 
-  /** An attempt's saved answers when well formed (see saveAnswers), else null. */
+  /** An attempt's saved answers when well formed (see saveAnswers), else null; a bad `finished` is dropped. */
   function cleanAnswers(saved) {
     if (!isObject(saved) || !Array.isArray(saved.questions) || !Array.isArray(saved.answers)) return null;
     if (saved.questions.length !== saved.answers.length || saved.questions.length > 1000) return null;
@@ -162,7 +172,13 @@
       return a === null || typeof a === "boolean" || (typeof a === "string" && a.length <= 1000) ||
         (Array.isArray(a) && a.length <= 100 && a.every(function (n) { return typeof n === "number" && n >= 0 && n < 1000; }));
     });
-    return fine ? { questions: saved.questions.slice(), answers: saved.answers.slice() } : null;
+    if (!fine) return null;
+    var out = { questions: saved.questions.slice(), answers: saved.answers.slice() };
+    var done = saved.finished;
+    if (isObject(done) && isIsoDate(done.at) && typeof done.attempt === "number" && done.attempt >= 1) {
+      out.finished = { at: done.at, attempt: Math.min(Math.floor(done.attempt), MAX_ATTEMPTS) };
+    }
+    return out;
   }
 
   function backupCorrupt(raw) {
@@ -224,29 +240,60 @@
       var text = prompts && typeof prompts[q] === "string" ? prompts[q].slice(0, MAX_TEXT) : "";
       if (!boxes[q]) boxes[q] = { box: 1, addedAt: now, text: text };
     });
-    delete state.seeds[id];
     save();
     return copy(record);
   }
 
-  /** Leitner step for a question asked again in the review: right moves it up a box, twice right takes it out, wrong puts it back in box 1. */
+  /**
+   * Leitner step for a question asked again in the review: right moves it to
+   * box 2, due the next day; right again once due takes it out (so the two
+   * right answers are on different days, never one straight after seeing the
+   * answer); wrong puts it back in box 1, due at once.
+   */
   function reviewAnswer(id, question, correct) {
     var boxes = state.review[id];
-    if (!boxes || !boxes[question]) return null;
+    var entry = boxes && boxes[question];
+    if (!entry) return null;
     var outcome;
     if (!correct) {
-      boxes[question].box = 1;
+      entry.box = 1;
+      delete entry.dueAt;
       outcome = "wrong";
-    } else if (boxes[question].box >= 2) {
+    } else if (entry.box >= 2 && isDue(entry)) {
       delete boxes[question];
       if (!Object.keys(boxes).length) delete state.review[id];
       outcome = "done";
     } else {
-      boxes[question].box = 2;
+      // Right in box 1 (or in box 2 before its day, which does not count).
+      if (entry.box === 1) entry.dueAt = nextDay();
+      entry.box = 2;
       outcome = "again";
     }
     save();
     return outcome;
+  }
+
+  /** Whether a review entry is to be asked now: in box 1, or its day has come. */
+  function isDue(entry) {
+    return !entry.dueAt || Date.parse(entry.dueAt) <= Date.now();
+  }
+
+  /** The start of tomorrow in the learner's time zone, as an ISO date-time. */
+  function nextDay() {
+    var d = new Date();
+    d.setHours(24, 0, 0, 0);
+    return d.toISOString();
+  }
+
+  /** The review boxes (a copy), each entry with `due` (isDue) added. */
+  function review() {
+    var out = copy(state.review);
+    Object.keys(out).forEach(function (id) {
+      Object.keys(out[id]).forEach(function (q) {
+        out[id][q].due = isDue(out[id][q]);
+      });
+    });
+    return out;
   }
 
   function attemptSeed(id) {
@@ -274,9 +321,9 @@
     }
   }
 
-  function saveAnswers(id, questions, answers) {
+  function saveAnswers(id, questions, answers, finished) {
     if (!isSafeId(id)) return;
-    var saved = cleanAnswers({ questions: questions, answers: answers });
+    var saved = cleanAnswers({ questions: questions, answers: answers, finished: finished });
     if (!saved) return;
     state.answers[id] = saved;
     save();
@@ -448,9 +495,7 @@
       return state.answers[id] ? copy(state.answers[id]) : null;
     },
     saveAnswers: saveAnswers,
-    review: function () {
-      return copy(state.review);
-    },
+    review: review,
     reviewAnswer: reviewAnswer,
     exportData: exportData,
     exportFile: exportFile,
