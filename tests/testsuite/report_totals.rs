@@ -1,0 +1,234 @@
+//! `kenshu report`: what its totals count, and that the office can see it.
+//! A role id the site does not have is a located warning and a row of its
+//! own; and every file left out or doubted is listed on the page and in the
+//! workbook.
+
+use crate::report::{cell, csv_rows, passed, record, shipped, Shipped};
+use serde_json::{json, Value};
+use std::io::Read;
+
+/// The sheet of report.xlsx named `name`, as its XML text.
+fn sheet_xml(s: &Shipped, workbook: &str, name: &str) -> Option<String> {
+    let file = std::fs::File::open(s.site.path(workbook)).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut read = |path: &str| {
+        let mut text = String::new();
+        zip.by_name(path).ok()?.read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let book = read("xl/workbook.xml")?;
+    let at = book
+        .split("<sheet ")
+        .skip(1)
+        .position(|sheet| sheet.contains(&format!("name=\"{name}\"")))?;
+    read(&format!("xl/worksheets/sheet{}.xml", at + 1))
+}
+
+fn write_json(s: &Shipped, path: &str, value: &Value) -> String {
+    let text = serde_json::to_string_pretty(value).unwrap();
+    s.site.write(path, &text);
+    text
+}
+
+#[test]
+fn a_role_the_site_does_not_have_is_located_and_counted_as_unknown() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    let done = json!({ module: passed("2026-10-01T00:00:00.000Z") });
+    let learner = |number: &str| json!({ "name": number, "staffNumber": number, "department": "企画課", "role": "dx-leader" });
+    let text = write_json(
+        &s,
+        "in/u1.json",
+        &record(
+            &s.key,
+            learner("U1"),
+            done.clone(),
+            "2026-11-01T00:00:00.000Z",
+        ),
+    );
+    write_json(
+        &s,
+        "in/u2.json",
+        &record(&s.key, learner("U2"), done, "2026-11-01T00:00:00.000Z"),
+    );
+    let line = text.lines().position(|l| l.contains("\"role\"")).unwrap() + 1;
+    let column = text
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("\"dx-leader\"")
+        .unwrap()
+        + 1;
+    s.site.write(
+        "roster.csv",
+        "職員番号,氏名,所属,人材像\nU1,U1,企画課,\nU2,U2,企画課,DX推進員\nU3,U3,企画課,\n",
+    );
+    let run = s
+        .site
+        .run(&["report", "--roster", "roster.csv", "--out", "report", "in"]);
+    run.assert_success();
+    let said = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("u1.json"))
+        .expect(&run.stderr);
+    assert!(
+        said.contains(&format!("in/u1.json:{line}:{column}: learner.role の人材像「dx-leader」はこのサイトにありません"))
+            && said.contains("「（人材像不明）」の行に入れ、一般行政職員のカリキュラムで数えます"),
+        "{said}"
+    );
+    assert!(
+        run.stderr
+            .contains("このサイトの人材像 ID: general-staff、dx-promoter、"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("in/u2.json:")
+            && run
+                .stderr
+                .contains("名簿か別の記録の人材像「DX推進員」で数えます"),
+        "the roster knows U2's role: {}",
+        run.stderr
+    );
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(cell(&people, "U1", "人材像"), "（人材像不明）");
+    assert_eq!(
+        cell(&people, "U1", "備考"),
+        "記録の人材像「dx-leader」はサイトにない"
+    );
+    assert_eq!(cell(&people, "U2", "人材像"), "DX推進員");
+    assert_eq!(cell(&people, "U3", "人材像"), "", "no role: 人材像未設定");
+    let page = s.site.read("report/index.html");
+    let roles = &page[page.find("id=\"roles-heading\"").unwrap()..];
+    let row = |name: &str| {
+        let at = roles
+            .find(&format!("<tr><th scope=\"row\">{name}</th><td>"))
+            .unwrap_or_else(|| panic!("{name}: {roles}"));
+        roles[at..]
+            .split("</td>")
+            .next()
+            .unwrap()
+            .rsplit('>')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(row("一般行政職員"), "0", "nobody folded into general staff");
+    assert_eq!(row("DX推進員"), "1");
+    assert_eq!(row("（人材像不明）"), "1");
+    assert_eq!(row("（人材像未設定）"), "1");
+    assert!(
+        page.contains("記録の人材像がこのサイトにない職員です"),
+        "the rows are explained"
+    );
+}
+
+#[test]
+fn files_left_out_or_doubted_are_listed_on_the_page_and_in_the_workbook() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    let done = json!({ module: passed("2026-10-01T00:00:00.000Z") });
+    let good = record(
+        &s.key,
+        json!({ "name": "L1", "staffNumber": "L1", "department": "課" }),
+        done.clone(),
+        "2026-11-01T00:00:00.000Z",
+    );
+    write_json(&s, "in/good.json", &good);
+    let renamed = record(
+        &s.key,
+        json!({ "name": "別名", "staffNumber": "L1", "department": "課" }),
+        done.clone(),
+        "2026-11-01T00:00:00.000Z",
+    );
+    write_json(&s, "in/renamed.json", &renamed);
+    let stranger = record(
+        &s.key,
+        json!({ "name": "L9", "staffNumber": "L9", "department": "課" }),
+        done.clone(),
+        "2026-11-01T00:00:00.000Z",
+    );
+    write_json(&s, "in/stranger.json", &stranger);
+    write_json(
+        &s,
+        "in/other.json",
+        &record(
+            "kenshu:00000000",
+            json!({}),
+            json!({}),
+            "2026-11-01T00:00:00.000Z",
+        ),
+    );
+    s.site.write("in/broken.json", "{ \"format\": ");
+    s.site.write(
+        "roster.csv",
+        "職員番号,氏名,所属,人材像\nL1,L1,課,一般行政職員\n",
+    );
+    let args = ["report", "--roster", "roster.csv", "--out"];
+    let run = s.site.run(&[&args[..], &["report", "in"]].concat());
+    run.assert_success();
+    assert!(
+        run.stdout.contains("3 ファイルを読み、2 ファイルを除外し"),
+        "{}",
+        run.stdout
+    );
+    let page = s.site.read("report/index.html");
+    let listed = &page[page.find("id=\"files-heading\"").expect("the list")..];
+    assert!(listed.contains("（4 件）"), "{listed}");
+    assert!(listed.contains("除外したファイル 2 件、名簿にない職員の記録（集計外） 1 件、集計に含めたが確かめてほしいファイル 1 件"));
+    let expected = [
+        ("in/broken.json", "除外", "学習記録の JSON として読めません"),
+        (
+            "in/other.json",
+            "除外",
+            "別のポータルの記録です（site.key が kenshu:00000000",
+        ),
+        (
+            "in/renamed.json",
+            "集計に含む（要確認）",
+            "別の氏名「別名」があります",
+        ),
+        (
+            "in/stranger.json",
+            "集計外（名簿にない）",
+            "名簿にない職員の記録です（職員番号「L9」",
+        ),
+    ];
+    let mut last = 0;
+    for (file, treatment, reason) in expected {
+        let at = listed
+            .find(&format!("<code>{file}</code>"))
+            .unwrap_or_else(|| panic!("{file}: {listed}"));
+        assert!(at > last, "in file order: {file}");
+        last = at;
+        let row = &listed[at..listed[at..].find("</tr>").unwrap() + at];
+        assert!(
+            row.contains(&format!("<td>{treatment}</td>")) && row.contains(reason),
+            "{row}"
+        );
+    }
+    assert!(!listed.contains("good.json"));
+    let sheet = sheet_xml(&s, "report/report.xlsx", "除外・要確認のファイル").expect("the sheet");
+    for (file, treatment, _) in expected {
+        assert!(
+            sheet.contains(file) && sheet.contains(treatment),
+            "{file}: {sheet}"
+        );
+    }
+    assert!(sheet.contains("別の氏名「別名」"), "reasons in Japanese");
+    // Anonymised, the file names (which may hold staff numbers) are not listed.
+    let run = s.site.run(&[
+        "report",
+        "--anonymise",
+        "--roster",
+        "roster.csv",
+        "--out",
+        "anon",
+        "in",
+    ]);
+    run.assert_success();
+    let page = s.site.read("anon/index.html");
+    assert!(page.contains("（4 件）") && !page.contains("stranger.json") && !page.contains("L9"));
+    assert!(sheet_xml(&s, "anon/report.xlsx", "除外・要確認のファイル").is_none());
+}
