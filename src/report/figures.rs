@@ -9,6 +9,11 @@
 //! (人材像未設定) or with one the site does not have (人材像不明) are
 //! measured against the base role (the one every other role extends), each
 //! in a row of their own, and are in no role's goal figures.
+//!
+//! A module's 受講者数 and 合格者数 count the staff it targets (those whose
+//! curriculum has it), so no share of them can pass 100 %; staff who took
+//! it outside their curriculum are counted apart (対象外). The first-attempt
+//! figures are everyone's: they are about the questions, not the target.
 
 use super::catalog::{Catalog, RoleInfo};
 use super::people::{People, Person, RoleRow};
@@ -85,9 +90,15 @@ pub(crate) struct DepartmentFigures {
 
 #[derive(Default)]
 pub(crate) struct ModuleFigures {
+    /// Staff whose curriculum has the module (対象者).
     pub targeted: usize,
+    /// Of them, who took it (an attempt completed, or passed), and who passed.
     pub attempted: usize,
     pub passed: usize,
+    /// Staff it does not target who took it anyway, and who passed (対象外).
+    pub others_attempted: usize,
+    pub others_passed: usize,
+    /// First attempts of everyone who took it.
     pub first_sum: u64,
     pub first_count: usize,
     /// Question position → people who missed it first; most missed first.
@@ -243,10 +254,15 @@ fn count_person(
     }
     for (m, result) in &person.modules {
         let figures = &mut modules[*m as usize];
-        if result.attempts > 0 || result.passed {
-            figures.attempted += 1;
+        let took = usize::from(result.attempts > 0 || result.passed);
+        let passed = usize::from(result.passed);
+        if curriculum.contains(m) {
+            figures.attempted += took;
+            figures.passed += passed;
+        } else {
+            figures.others_attempted += took;
+            figures.others_passed += passed;
         }
-        figures.passed += usize::from(result.passed);
         if let Some(score) = result.first_score {
             figures.first_sum += u64::from(score);
             figures.first_count += 1;

@@ -192,9 +192,17 @@ struct ScaleView<'a> {
 #[derive(Serialize)]
 struct ModuleRow<'a> {
     title: &'a str,
+    /// Staff whose curriculum has it; `attempted` and `passed` are of them.
+    targeted: usize,
     attempted: usize,
     passed: usize,
+    /// Passed of those who took it.
     pass_rate: Option<String>,
+    /// Passed of those it targets.
+    completion: Option<String>,
+    /// Staff it does not target who took it, and passed.
+    others_attempted: usize,
+    others_passed: usize,
     first_mean: Option<String>,
     /// The questions most often missed first (at most three).
     missed: Vec<Missed<'a>>,
@@ -381,9 +389,13 @@ fn modules<'a>(input: &PageInput<'a>) -> Vec<ModuleRow<'a>> {
         .zip(&input.figures.modules)
         .map(|(m, f)| ModuleRow {
             title: &m.title,
+            targeted: f.targeted,
             attempted: f.attempted,
             passed: f.passed,
             pass_rate: pct(percent(f.passed, f.attempted)),
+            completion: pct(percent(f.passed, f.targeted)),
+            others_attempted: f.others_attempted,
+            others_passed: f.others_passed,
             first_mean: (f.first_count > 0)
                 .then(|| format!("{:.1}", f.first_sum as f64 / f.first_count as f64)),
             missed: f

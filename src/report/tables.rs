@@ -26,7 +26,7 @@ pub(crate) struct Words {
     pub unknown_role: &'static str,
     /// The remark on them: the id → text.
     pub unknown_role_remark: fn(&str) -> String,
-    pub module_columns: [&'static str; 9],
+    pub module_columns: [&'static str; 12],
     pub department_columns: [&'static str; 5],
     /// Before each role's name: people of that role.
     pub role_count_column: &'static str,
@@ -64,6 +64,8 @@ pub(crate) const WORDS: Words = Words {
     off_roster: "名簿にない提出者（集計外）",
     unknown_role: "（人材像不明）",
     unknown_role_remark: |id| format!("記録の人材像「{id}」はサイトにない"),
+    // 受講者数・合格者数 are of the 対象者 (so no share passes 100 %);
+    // 対象外 are staff whose curriculum does not have the module.
     module_columns: [
         "モジュールID",
         "タイトル",
@@ -72,6 +74,9 @@ pub(crate) const WORDS: Words = Words {
         "受講者数",
         "合格者数",
         "合格率(%)",
+        "修了率(%)",
+        "対象外の受講者数",
+        "対象外の合格者数",
         "初回平均点",
         "初回に多く間違えた問題",
     ],
@@ -246,6 +251,9 @@ pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'
                 count(f.attempted),
                 count(f.passed),
                 share(f.passed, f.attempted),
+                share(f.passed, f.targeted),
+                count(f.others_attempted),
+                count(f.others_passed),
                 if f.first_count == 0 {
                     Cell::Empty
                 } else {

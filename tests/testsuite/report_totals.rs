@@ -1,9 +1,10 @@
 //! `kenshu report`: what its totals count, and that the office can see it.
-//! A role id the site does not have is a located warning and a row of its
+//! A module's figures count the staff it targets apart from the others; a
+//! role id the site does not have is a located warning and a row of its
 //! own; and every file left out or doubted is listed on the page and in the
 //! workbook.
 
-use crate::report::{cell, csv_rows, passed, record, shipped, Shipped};
+use crate::report::{cell, csv_rows, ids_in, passed, record, shipped, Shipped};
 use serde_json::{json, Value};
 use std::io::Read;
 
@@ -28,6 +29,65 @@ fn write_json(s: &Shipped, path: &str, value: &Value) -> String {
     let text = serde_json::to_string_pretty(value).unwrap();
     s.site.write(path, &text);
     text
+}
+
+#[test]
+fn a_modules_counts_are_of_the_staff_it_targets_and_the_others_apart() {
+    let s = shipped();
+    let promoter = s.site.read("built/roles/dx-promoter/index.html");
+    let promoter_only: Vec<String> = ids_in(&promoter, "data-modules")
+        .into_iter()
+        .filter(|m| !s.curriculum.contains(m))
+        .collect();
+    let module = &promoter_only[0];
+    let done = json!({ module: passed("2026-10-01T00:00:00.000Z"), &s.literacy[0]: passed("2026-10-01T00:00:00.000Z") });
+    for (number, role) in [
+        ("M1", "general-staff"),
+        ("M2", "general-staff"),
+        ("M3", "dx-promoter"),
+    ] {
+        let learner =
+            json!({ "name": number, "staffNumber": number, "department": "企画課", "role": role });
+        let text = record(&s.key, learner, done.clone(), "2026-11-01T00:00:00.000Z");
+        write_json(&s, &format!("in/{number}.json"), &text);
+    }
+    s.site
+        .run(&["report", "--out", "report", "in"])
+        .assert_success();
+    let modules = csv_rows(&s.site.read("report/modules.csv"));
+    let column = |id: &str, name: &str| cell(&modules, id, name).to_string();
+    assert_eq!(column(module, "対象者数"), "1", "only the DX推進員");
+    assert_eq!(column(module, "受講者数"), "1");
+    assert_eq!(column(module, "合格者数"), "1");
+    assert_eq!(column(module, "修了率(%)"), "100");
+    assert_eq!(
+        column(module, "対象外の受講者数"),
+        "2",
+        "the two 一般行政職員"
+    );
+    assert_eq!(column(module, "対象外の合格者数"), "2");
+    assert_eq!(
+        column(&s.literacy[0], "対象者数"),
+        "3",
+        "everyone's curriculum has it"
+    );
+    assert_eq!(column(&s.literacy[0], "修了率(%)"), "100");
+    assert_eq!(column(&s.literacy[0], "対象外の受講者数"), "0");
+    for row in &modules[1..] {
+        let number = |name: &str| column(&row[0], name).parse::<f64>().unwrap_or(0.0);
+        assert!(number("受講者数") <= number("対象者数"), "{row:?}");
+        assert!(number("合格者数") <= number("受講者数"), "{row:?}");
+        assert!(
+            number("合格率(%)") <= 100.0 && number("修了率(%)") <= 100.0,
+            "{row:?}"
+        );
+    }
+    let page = s.site.read("report/index.html");
+    assert!(
+        page.contains("修了率は合格者 ÷ 対象者"),
+        "the page says what is counted"
+    );
+    assert!(page.contains("<td>2（うち合格 2）</td>"), "{page}");
 }
 
 #[test]
