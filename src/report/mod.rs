@@ -8,7 +8,9 @@
 //! records plus one small summary per person, and the output is the same on
 //! every run. A file that cannot be used is a warning naming it and why,
 //! listed on the page and in the workbook too, never an abort; only a
-//! missing site, a bad roster or no readable record stops the report.
+//! missing site, a bad roster or nothing to report on stops the report.
+//! With a roster and no records yet (the start of a fiscal year) the report
+//! is still made: everyone on it is 未提出, every rate 0 %.
 
 mod catalog;
 mod csv_out;
@@ -70,8 +72,9 @@ pub enum ReportError {
     Invalid(Vec<Diagnostic>),
     /// An output file could not be made or written.
     Write(Message),
-    /// Nothing to report from: an input that does not exist, or no record
-    /// file that could be read; the messages say which (nothing written).
+    /// Nothing to report on: an input that does not exist, or neither a
+    /// roster nor a record file that could be read; the messages say which
+    /// (nothing written).
     Unread(Vec<Message>),
 }
 
@@ -97,8 +100,12 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         }
         None => People::default(),
     };
+    if options.inputs.is_empty() && !people.roster {
+        return Err(ReportError::Unread(vec![msg!("report.nothing-given")]));
+    }
     let intake = intake::read_all(&options.inputs, &catalog, &mut people)?;
-    if intake.files_read == 0 {
+    // Without a roster the records are everyone the report is about.
+    if intake.files_read == 0 && !people.roster {
         let mut said: Vec<Message> = intake.notes.iter().map(FileNote::message).collect();
         said.push(msg!("report.nothing-read", files = intake.files_found));
         return Err(ReportError::Unread(said));

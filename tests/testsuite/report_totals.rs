@@ -1,12 +1,17 @@
 //! `kenshu report`: what its totals count, and that the office can see it.
-//! A module's figures count the staff it targets apart from the others; a
-//! role id the site does not have is a located warning and a row of its
-//! own; and every file left out or doubted is listed on the page and in the
-//! workbook.
+//! A roster alone (no record yet) still makes a report; a module's
+//! figures count the staff it targets apart from the others; a role id the
+//! site does not have is a located warning and a row of its own; and every
+//! file left out or doubted is listed on the page and in the workbook.
 
 use crate::report::{cell, csv_rows, ids_in, passed, record, shipped, Shipped};
 use serde_json::{json, Value};
 use std::io::Read;
+
+const ROSTER: &str = "職員番号,氏名,所属,人材像\n\
+    T1,青木 一郎,総務課,一般行政職員\n\
+    T2,井上 二郎,総務課,DX推進員\n\
+    T3,上田 三子,税務課,\n";
 
 /// The sheet of report.xlsx named `name`, as its XML text.
 fn sheet_xml(s: &Shipped, workbook: &str, name: &str) -> Option<String> {
@@ -29,6 +34,51 @@ fn write_json(s: &Shipped, path: &str, value: &Value) -> String {
     let text = serde_json::to_string_pretty(value).unwrap();
     s.site.write(path, &text);
     text
+}
+
+#[test]
+fn a_roster_alone_makes_a_report_where_nobody_has_handed_in_yet() {
+    let s = shipped();
+    s.site.write("roster.csv", ROSTER);
+    let run = s
+        .site
+        .run(&["report", "--roster", "roster.csv", "--out", "report"]);
+    run.assert_success();
+    assert!(run.stdout.contains("0 ファイルを読み"), "{}", run.stdout);
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(people.len() - 1, 3, "{people:?}");
+    for number in ["T1", "T2", "T3"] {
+        assert_eq!(cell(&people, number, "備考"), "未提出");
+        assert_eq!(cell(&people, number, "合格数"), "0");
+    }
+    let departments = csv_rows(&s.site.read("report/departments.csv"));
+    assert_eq!(&departments[1][..5], ["税務課", "1", "0", "0", "0"]);
+    assert_eq!(&departments[2][..5], ["総務課", "2", "0", "0", "0"]);
+    let page = s.site.read("report/index.html");
+    assert!(page.contains("<dt>リテラシー研修の受講率</dt><dd>0.0%</dd>"));
+    assert!(page.contains("記録を提出していない職員（3 人）"), "{page}");
+    assert!(page.contains("集計に入れなかったファイルも、確認が必要なファイルもありません"));
+    // An empty folder of submissions is the same report.
+    std::fs::create_dir_all(s.site.path("submissions")).unwrap();
+    let args = ["report", "--roster", "roster.csv", "--out", "again"];
+    s.site
+        .run(&[&args[..], &["submissions"]].concat())
+        .assert_success();
+    assert_eq!(
+        s.site.read("again/people.csv"),
+        s.site.read("report/people.csv")
+    );
+    // Neither records nor a roster: nothing to report on, said in Japanese.
+    let run = s.site.run(&["report", "--out", "none"]);
+    run.assert_failure();
+    assert!(
+        run.stderr
+            .contains("記録ファイルも名簿も指定されていません")
+            && run.stderr.contains("--roster 名簿.csv だけでも作れます"),
+        "{}",
+        run.stderr
+    );
+    assert!(!s.site.path("none").exists(), "nothing written");
 }
 
 #[test]
