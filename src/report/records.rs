@@ -351,21 +351,28 @@ fn assessments(
     Ok(out)
 }
 
-/// A date-time of a record: absent, or a real one (not 2024-02-30) no later
-/// than tomorrow (a clock a little ahead is forgiven, 2099 is not).
+/// How far ahead of the moment the report is made a date may be: a PC
+/// clock a little fast, or a time zone set wrong, is forgiven.
+const FUTURE_GRACE_SECONDS: i64 = 24 * 3600;
+
+/// A date-time of a record: absent, or a real one (not 2024-02-30) at most
+/// [`FUTURE_GRACE_SECONDS`] after now. A later one (2099) means a clock far
+/// off or an edited file, and the whole file is refused, as any other wrong
+/// value is (README, docs/progress-format.md).
 fn checked_date(field: String, text: Option<&str>) -> Result<Option<Stamp>, Message> {
     let Some(text) = text else {
         return Ok(None);
     };
     let stamp = stamp::parse(text).ok_or_else(|| msg!("report.bad-date", field = &field))?;
-    let tomorrow = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(i64::MAX, |d| d.as_secs() as i64 + 86_400);
-    if stamp > tomorrow {
+        .map_or(i64::MAX - FUTURE_GRACE_SECONDS, |d| d.as_secs() as i64);
+    if stamp > now + FUTURE_GRACE_SECONDS {
         return Err(msg!(
             "report.future-date",
             field = field,
-            date = stamp::japan_date(stamp)
+            date = stamp::japan_date(stamp),
+            today = stamp::japan_date(now)
         ));
     }
     Ok(Some(stamp))

@@ -1,8 +1,9 @@
 //! `kenshu report`: what its totals count, and that the office can see it.
-//! A roster alone (no record yet) still makes a report; a module's
-//! figures count the staff it targets apart from the others; a role id the
-//! site does not have is a located warning and a row of its own; and every
-//! file left out or doubted is listed on the page and in the workbook.
+//! A roster alone (no record yet) still makes a report; a date in the
+//! future leaves its file out with what to do; a module's figures count the
+//! staff it targets apart from the others; a role id the site does not have
+//! is a located warning and a row of its own; and every file left out or
+//! doubted is listed on the page and in the workbook.
 
 use crate::report::{cell, csv_rows, ids_in, passed, record, shipped, Shipped};
 use serde_json::{json, Value};
@@ -28,6 +29,28 @@ fn sheet_xml(s: &Shipped, workbook: &str, name: &str) -> Option<String> {
         .skip(1)
         .position(|sheet| sheet.contains(&format!("name=\"{name}\"")))?;
     read(&format!("xl/worksheets/sheet{}.xml", at + 1))
+}
+
+/// An ISO 8601 UTC date-time `seconds` from now, as the portal writes it.
+fn from_now(seconds: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let t = now + seconds;
+    let (days, rest) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    // Days to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, sec) = (rest / 3600, rest / 60 % 60, rest % 60);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}.000Z")
 }
 
 fn write_json(s: &Shipped, path: &str, value: &Value) -> String {
@@ -79,6 +102,55 @@ fn a_roster_alone_makes_a_report_where_nobody_has_handed_in_yet() {
         run.stderr
     );
     assert!(!s.site.path("none").exists(), "nothing written");
+}
+
+#[test]
+fn a_date_more_than_a_day_ahead_leaves_the_file_out_and_says_what_to_do() {
+    let s = shipped();
+    let module = &s.literacy[0];
+    let learner = |n: &str| json!({ "name": n, "staffNumber": n, "department": "総務課" });
+    let ahead = from_now(2 * 86_400);
+    let soon = from_now(12 * 3600);
+    let far = record(
+        &s.key,
+        learner("F1"),
+        json!({ module: passed(&ahead) }),
+        &soon,
+    );
+    write_json(&s, "in/ahead.json", &far);
+    let near = record(
+        &s.key,
+        learner("F2"),
+        json!({ module: passed(&soon) }),
+        &soon,
+    );
+    write_json(&s, "in/soon.json", &near);
+    let run = s.site.run(&["report", "--out", "report", "in"]);
+    run.assert_success();
+    let field = format!("modules.{module}.passedAt が未来の日付");
+    assert!(
+        run.stderr.contains(&format!("in/ahead.json: {field}"))
+            && run.stderr.contains("24時間より先の日時は使えません")
+            && run
+                .stderr
+                .contains("ヒント: 受講者の PC の日付と時刻の設定を直して"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("soon.json"), "{}", run.stderr);
+    let people = csv_rows(&s.site.read("report/people.csv"));
+    assert_eq!(people.len() - 1, 1, "only F2: {people:?}");
+    assert_eq!(
+        cell(&people, "F2", "合格数"),
+        "1",
+        "12 hours ahead is forgiven"
+    );
+    let page = s.site.read("report/index.html");
+    let listed = &page[page.find("id=\"files-heading\"").expect("the list")..];
+    assert!(
+        listed.contains("<code>in/ahead.json</code>") && listed.contains(&field),
+        "{listed}"
+    );
 }
 
 #[test]
