@@ -349,13 +349,6 @@ fn build(options: BuildOptions, lang: Lang) -> ExitCode {
 fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
     match kenshu::report::run(&options) {
         Ok(summary) => {
-            for warning in &summary.warnings {
-                say_err(
-                    &msg!("report.left-out")
-                        .text_arg("detail", warning.text(lang))
-                        .text(lang),
-                );
-            }
             for note in &summary.notes {
                 say_err(
                     &msg!("report.left-out")
@@ -366,7 +359,7 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
             let message = msg!(
                 "report.done",
                 files = summary.files_read,
-                left_out = summary.warnings.len(),
+                left_out = summary.left_out(),
                 people = summary.people,
                 out = options.out.display()
             );

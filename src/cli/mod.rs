@@ -141,8 +141,9 @@ pub struct ReportArgs {
     /// Replace names and staff numbers with stable pseudonyms.
     #[arg(long)]
     pub anonymise: bool,
-    /// Exported record files, or folders searched for *.json.
-    #[arg(required = true)]
+    /// Exported record files, or folders searched for *.json (none needed
+    /// with a roster: before any record is in, everyone is 未提出). With
+    /// neither, the report says so in its own words.
     pub inputs: Vec<PathBuf>,
 }
 

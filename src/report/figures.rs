@@ -5,11 +5,18 @@
 //!
 //! 受講 (attendance) means every level-1 module of the person's role
 //! curriculum is passed; a step is reached when every curriculum module up to
-//! its level is passed (as the role page shows it). Staff without a role are
-//! measured against the base role (the one every other role extends).
+//! its level is passed (as the role page shows it). Staff without a role
+//! (人材像未設定) or with one the site does not have (人材像不明) are
+//! measured against the base role (the one every other role extends), each
+//! in a row of their own, and are in no role's goal figures.
+//!
+//! A module's 受講者数 and 合格者数 count the staff it targets (those whose
+//! curriculum has it), so no share of them can pass 100 %; staff who took
+//! it outside their curriculum are counted apart (対象外). The first-attempt
+//! figures are everyone's: they are about the questions, not the target.
 
 use super::catalog::{Catalog, RoleInfo};
-use super::people::{People, Person};
+use super::people::{People, Person, RoleRow};
 use super::tables::NO_DEPARTMENT;
 use crate::framework::GoalMeasure;
 use std::collections::BTreeMap;
@@ -59,7 +66,8 @@ pub(crate) struct GoalFigure {
 }
 
 pub(crate) struct RoleFigures {
-    /// The role's name; `None` for staff whose role is not known.
+    pub row: RoleRow,
+    /// The role's name; `None` for the rows of staff without a known role.
     pub name: Option<String>,
     pub people: usize,
     pub submitted: usize,
@@ -82,9 +90,15 @@ pub(crate) struct DepartmentFigures {
 
 #[derive(Default)]
 pub(crate) struct ModuleFigures {
+    /// Staff whose curriculum has the module (対象者).
     pub targeted: usize,
+    /// Of them, who took it (an attempt completed, or passed), and who passed.
     pub attempted: usize,
     pub passed: usize,
+    /// Staff it does not target who took it anyway, and who passed (対象外).
+    pub others_attempted: usize,
+    pub others_passed: usize,
+    /// First attempts of everyone who took it.
     pub first_sum: u64,
     pub first_count: usize,
     /// Question position → people who missed it first; most missed first.
@@ -112,29 +126,32 @@ pub(crate) fn department_of(person: &Person) -> String {
     }
 }
 
+/// A row per role of the site, then those of 人材像未設定 and 人材像不明,
+/// which have the steps of the base role they are measured against.
 fn role_rows(catalog: &Catalog) -> Vec<RoleFigures> {
-    let row = |name: Option<&str>, steps| RoleFigures {
-        name: name.map(String::from),
+    let row = |row: RoleRow, role: Option<&RoleInfo>| RoleFigures {
+        row,
+        name: match row {
+            RoleRow::Known(_) => role.map(|r| r.name.clone()),
+            RoleRow::Unset | RoleRow::Unknown => None,
+        },
         people: 0,
         submitted: 0,
         attended: 0,
-        steps,
+        steps: role.map_or_else(Vec::new, |r| {
+            let steps = r.steps.iter();
+            steps
+                .map(|s| (s.name.clone(), s.modules.as_ref().map(|_| 0)))
+                .collect()
+        }),
         goals: Vec::new(),
     };
-    let mut roles: Vec<RoleFigures> = catalog
-        .roles
-        .iter()
-        .map(|r| {
-            let steps = r.steps.iter();
-            row(
-                Some(&r.name),
-                steps
-                    .map(|s| (s.name.clone(), s.modules.as_ref().map(|_| 0)))
-                    .collect(),
-            )
-        })
+    let mut roles: Vec<RoleFigures> = (catalog.roles.iter().enumerate())
+        .map(|(i, r)| row(RoleRow::Known(i), Some(r)))
         .collect();
-    roles.push(row(None, Vec::new()));
+    let base = catalog.measured_role(None);
+    roles.push(row(RoleRow::Unset, base));
+    roles.push(row(RoleRow::Unknown, base));
     roles
 }
 
@@ -151,7 +168,7 @@ fn department_row(name: String, catalog: &Catalog) -> DepartmentFigures {
 
 /// Counts every person the report is about (the roster's, when there is one).
 pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -> Figures {
-    let unset = catalog.roles.len();
+    let known = catalog.roles.len();
     let mut roles = role_rows(catalog);
     let mut departments: BTreeMap<String, DepartmentFigures> = BTreeMap::new();
     let mut modules: Vec<ModuleFigures> = catalog
@@ -170,7 +187,11 @@ pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -
         total += 1;
         submitted += handed_in;
         attended += done;
-        let row = &mut roles[person.role.unwrap_or(unset)];
+        let row = &mut roles[match person.role_row() {
+            RoleRow::Known(role) => role,
+            RoleRow::Unset => known,
+            RoleRow::Unknown => known + 1,
+        }];
         row.people += 1;
         row.submitted += handed_in;
         row.attended += done;
@@ -202,9 +223,7 @@ pub(crate) fn count(people: &People, summaries: &[Summary], catalog: &Catalog) -
     for (i, role) in catalog.roles.iter().enumerate() {
         roles[i].goals = goal_figures(role, i, &roles[i], &departments);
     }
-    if roles[unset].people == 0 {
-        roles.pop();
-    }
+    roles.retain(|r| r.people > 0 || matches!(r.row, RoleRow::Known(_)));
     Figures {
         people: total,
         submitted,
@@ -223,7 +242,8 @@ fn count_person(
     modules: &mut [ModuleFigures],
     missed: &mut [BTreeMap<usize, usize>],
 ) {
-    for &m in role.map(|r| r.curriculum.as_slice()).unwrap_or(&[]) {
+    let curriculum = role.map_or(&[][..], |r| r.curriculum.as_slice());
+    for &m in curriculum {
         let passed = person.passed(m);
         modules[m as usize].targeted += 1;
         for &skill in &catalog.modules[m as usize].skills {
@@ -234,10 +254,15 @@ fn count_person(
     }
     for (m, result) in &person.modules {
         let figures = &mut modules[*m as usize];
-        if result.attempts > 0 || result.passed {
-            figures.attempted += 1;
+        let took = usize::from(result.attempts > 0 || result.passed);
+        let passed = usize::from(result.passed);
+        if curriculum.contains(m) {
+            figures.attempted += took;
+            figures.passed += passed;
+        } else {
+            figures.others_attempted += took;
+            figures.others_passed += passed;
         }
-        figures.passed += usize::from(result.passed);
         if let Some(score) = result.first_score {
             figures.first_sum += u64::from(score);
             figures.first_count += 1;

@@ -3,12 +3,15 @@
 //! escaper, words from the theme's `ui.report` strings). The page is static,
 //! in the portal's look (kenshu.css beside it, plus report.css), with no
 //! script and no inline style, printable on A4. Every chart has a table with
-//! the same numbers.
+//! the same numbers. The lists of the page (who handed in nothing, which
+//! files were left out) are made in lists.rs.
 
 use super::catalog::Catalog;
 use super::csv_out::cell_text;
-use super::figures::{percent, Figures};
-use super::people::People;
+use super::figures::{percent, Figures, RoleFigures};
+use super::intake::{FileNote, Treatment};
+use super::lists::{FilesView, MissingView};
+use super::people::{People, RoleRow};
 use super::svg::{bars, Bar, Chart};
 use super::tables::{mean, share, Cell, Names};
 use crate::diagnostics::Diagnostic;
@@ -26,14 +29,13 @@ pub(crate) struct PageInput<'a> {
     pub order: &'a [usize],
     pub names: &'a dyn Names,
     pub files_read: usize,
-    pub files_skipped: usize,
+    /// The files left out or doubted, in path order.
+    pub notes: &'a [FileNote],
     /// The latest export date among the records (`YYYY-MM-DD`).
     pub as_of: Option<String>,
     pub anonymised: bool,
 }
 
-/// At most this many names are listed on the page; the CSV has them all.
-const LIST_LIMIT: usize = 1000;
 /// At most this many 所属 get a bar; the table below the chart has them all.
 const CHART_LIMIT: usize = 60;
 
@@ -62,7 +64,7 @@ pub(crate) struct View<'a> {
     goals: Vec<GoalRow<'a>>,
     /// The goals that records can measure, as bars (none: no chart).
     goals_chart: Option<Chart>,
-    roles: Vec<RoleRow<'a>>,
+    roles: Vec<RoleView<'a>>,
     roles_chart: Chart,
     departments: Vec<DepartmentRow<'a>>,
     departments_chart: Chart,
@@ -74,6 +76,40 @@ pub(crate) struct View<'a> {
     modules: Vec<ModuleRow<'a>>,
     /// Who handed in nothing (only with a roster).
     missing: Option<MissingView>,
+    /// The files left out, outside the figures or counted with a doubt.
+    files: FilesView,
+}
+
+/// The names of the roles table's rows of staff without a known role,
+/// from the theme's strings (`ui.report.no_role`, `ui.report.unknown_role`).
+struct RowNames {
+    unset: String,
+    unknown: String,
+}
+
+impl RowNames {
+    fn of(renderer: &Renderer) -> RowNames {
+        let word = |key: &str, default: &str| {
+            let strings = &renderer.theme().strings;
+            let found = strings.pointer(&format!("/report/{key}"));
+            found
+                .and_then(|w| w.as_str())
+                .unwrap_or(default)
+                .to_string()
+        };
+        RowNames {
+            unset: word("no_role", "（人材像未設定）"),
+            unknown: word("unknown_role", super::tables::WORDS.unknown_role),
+        }
+    }
+
+    fn of_row<'a>(&'a self, role: &'a RoleFigures) -> &'a str {
+        match role.row {
+            RoleRow::Known(_) => role.name.as_deref().unwrap_or_default(),
+            RoleRow::Unset => &self.unset,
+            RoleRow::Unknown => &self.unknown,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -108,9 +144,12 @@ struct GoalRow<'a> {
 }
 
 #[derive(Serialize)]
-struct RoleRow<'a> {
-    /// `None` for staff whose role is not known.
-    name: Option<&'a str>,
+struct RoleView<'a> {
+    name: &'a str,
+    /// `role`; `unset` for staff without a role, `unknown` for staff whose
+    /// records name one the site does not have (both measured against the
+    /// base role).
+    kind: &'static str,
     people: usize,
     submitted: usize,
     attendance: Option<String>,
@@ -153,9 +192,17 @@ struct ScaleView<'a> {
 #[derive(Serialize)]
 struct ModuleRow<'a> {
     title: &'a str,
+    /// Staff whose curriculum has it; `attempted` and `passed` are of them.
+    targeted: usize,
     attempted: usize,
     passed: usize,
+    /// Passed of those who took it.
     pass_rate: Option<String>,
+    /// Passed of those it targets.
+    completion: Option<String>,
+    /// Staff it does not target who took it, and passed.
+    others_attempted: usize,
+    others_passed: usize,
     first_mean: Option<String>,
     /// The questions most often missed first (at most three).
     missed: Vec<Missed<'a>>,
@@ -167,39 +214,21 @@ struct Missed<'a> {
     count: usize,
 }
 
-#[derive(Serialize)]
-struct MissingView {
-    /// People on the roster without a file.
-    count: usize,
-    /// People with a file but not on the roster (left out of the figures).
-    outside: usize,
-    /// The list stops at this many (`limited`: there are more).
-    limit: usize,
-    limited: bool,
-    people: Vec<MissingPerson>,
-}
-
-#[derive(Serialize)]
-struct MissingPerson {
-    number: String,
-    name: String,
-    department: String,
-}
-
 /// Renders the page with the theme's report.html.
 pub(crate) fn page(renderer: &Renderer, input: &PageInput) -> Result<String, Diagnostic> {
-    let view = view(input);
+    let names = RowNames::of(renderer);
+    let view = view(input, &names);
     renderer.render_template(
         TEMPLATE,
         minijinja::Value::from(minijinja::value::Serde(&view)),
     )
 }
 
-pub(crate) fn view<'a>(input: &PageInput<'a>) -> View<'a> {
+fn view<'a>(input: &PageInput<'a>, names: &'a RowNames) -> View<'a> {
     let c = input.catalog;
     let f = input.figures;
     let goals = goals(input);
-    let (goal_bars, role_bars, department_bars) = chart_bars(input);
+    let (goal_bars, role_bars, department_bars) = chart_bars(input, names);
     View {
         site: SiteView {
             title: &c.title,
@@ -213,13 +242,15 @@ pub(crate) fn view<'a>(input: &PageInput<'a>) -> View<'a> {
             submitted: f.submitted,
             attendance: pct(percent(f.attended, f.people)),
             files_read: input.files_read,
-            files_skipped: input.files_skipped,
+            files_skipped: (input.notes.iter())
+                .filter(|n| n.treatment == Treatment::LeftOut)
+                .count(),
             as_of: input.as_of.clone(),
             base_role: c.base_role.map(|r| c.roles[r].name.as_str()),
         },
         goals_chart: (!goal_bars.is_empty()).then(|| bars("goals-chart", &goal_bars)),
         goals,
-        roles: roles(f),
+        roles: roles(f, names),
         roles_chart: bars("roles-chart", &role_bars),
         departments: departments(f),
         departments_chart: bars("departments-chart", &department_bars),
@@ -231,12 +262,13 @@ pub(crate) fn view<'a>(input: &PageInput<'a>) -> View<'a> {
             top: c.scale.len(),
         },
         modules: modules(input),
-        missing: missing(input),
+        missing: super::lists::missing(input),
+        files: super::lists::files(input),
     }
 }
 
 /// The bars of the goals, roles and departments charts.
-fn chart_bars(input: &PageInput) -> (Vec<Bar>, Vec<Bar>, Vec<Bar>) {
+fn chart_bars(input: &PageInput, names: &RowNames) -> (Vec<Bar>, Vec<Bar>, Vec<Bar>) {
     let c = input.catalog;
     let f = input.figures;
     let goal_bars: Vec<Bar> = f
@@ -245,11 +277,7 @@ fn chart_bars(input: &PageInput) -> (Vec<Bar>, Vec<Bar>, Vec<Bar>) {
         .flat_map(|r| r.goals.iter().map(move |g| (r, g)))
         .filter(|(_, g)| g.actual.is_some())
         .map(|(r, g)| Bar {
-            label: Some(format!(
-                "{}:{}",
-                r.name.as_deref().unwrap_or_default(),
-                g.label
-            )),
+            label: format!("{}:{}", r.name.as_deref().unwrap_or_default(), g.label),
             value: g.actual,
             target: Some(g.target),
         })
@@ -259,7 +287,7 @@ fn chart_bars(input: &PageInput) -> (Vec<Bar>, Vec<Bar>, Vec<Bar>) {
         .iter()
         .filter(|r| r.people > 0)
         .map(|r| Bar {
-            label: r.name.clone(),
+            label: names.of_row(r).to_string(),
             value: percent(r.attended, r.people),
             target: None,
         })
@@ -278,7 +306,7 @@ fn chart_bars(input: &PageInput) -> (Vec<Bar>, Vec<Bar>, Vec<Bar>) {
         .iter()
         .take(CHART_LIMIT)
         .map(|d| Bar {
-            label: Some(d.name.clone()),
+            label: d.name.clone(),
             value: percent(d.attended, d.people),
             target: attendance_target,
         })
@@ -304,11 +332,16 @@ fn goals<'a>(input: &PageInput<'a>) -> Vec<GoalRow<'a>> {
         .collect()
 }
 
-fn roles(f: &Figures) -> Vec<RoleRow<'_>> {
+fn roles<'a>(f: &'a Figures, names: &'a RowNames) -> Vec<RoleView<'a>> {
     f.roles
         .iter()
-        .map(|role| RoleRow {
-            name: role.name.as_deref(),
+        .map(|role| RoleView {
+            name: names.of_row(role),
+            kind: match role.row {
+                RoleRow::Known(_) => "role",
+                RoleRow::Unset => "unset",
+                RoleRow::Unknown => "unknown",
+            },
             people: role.people,
             submitted: role.submitted,
             attendance: pct(percent(role.attended, role.people)),
@@ -356,9 +389,13 @@ fn modules<'a>(input: &PageInput<'a>) -> Vec<ModuleRow<'a>> {
         .zip(&input.figures.modules)
         .map(|(m, f)| ModuleRow {
             title: &m.title,
+            targeted: f.targeted,
             attempted: f.attempted,
             passed: f.passed,
             pass_rate: pct(percent(f.passed, f.attempted)),
+            completion: pct(percent(f.passed, f.targeted)),
+            others_attempted: f.others_attempted,
+            others_passed: f.others_passed,
             first_mean: (f.first_count > 0)
                 .then(|| format!("{:.1}", f.first_sum as f64 / f.first_count as f64)),
             missed: f
@@ -372,35 +409,4 @@ fn modules<'a>(input: &PageInput<'a>) -> Vec<ModuleRow<'a>> {
                 .collect(),
         })
         .collect()
-}
-
-fn missing(input: &PageInput) -> Option<MissingView> {
-    let people = input.people;
-    if !people.roster {
-        return None;
-    }
-    let missing: Vec<usize> = input
-        .order
-        .iter()
-        .copied()
-        .filter(|&i| people.persons[i].on_roster && people.persons[i].files == 0)
-        .collect();
-    Some(MissingView {
-        count: missing.len(),
-        outside: people.persons.iter().filter(|p| !p.on_roster).count(),
-        limit: LIST_LIMIT,
-        limited: missing.len() > LIST_LIMIT,
-        people: missing
-            .iter()
-            .take(LIST_LIMIT)
-            .map(|&i| {
-                let p = &people.persons[i];
-                MissingPerson {
-                    number: input.names.number(p),
-                    name: input.names.name(p),
-                    department: p.learner.department.clone(),
-                }
-            })
-            .collect(),
-    })
 }

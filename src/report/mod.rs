@@ -4,15 +4,20 @@
 //! as a static page, CSV files and a workbook.
 //!
 //! Files are read in parallel in chunks and merged chunk by chunk in the
-//! sorted order of their paths, so memory holds one chunk of records plus
-//! one small summary per person, and the output is the same on every run.
-//! A file that cannot be used is a warning naming it and why, never an
-//! abort; only a missing site or a bad roster stops the report.
+//! sorted order of their paths (intake.rs), so memory holds one chunk of
+//! records plus one small summary per person, and the output is the same on
+//! every run. A file that cannot be used is a warning naming it and why,
+//! listed on the page and in the workbook too, never an abort; only a
+//! missing site, a bad roster or nothing to report on stops the report.
+//! With a roster and no records yet (the start of a fiscal year) the report
+//! is still made: everyone on it is 未提出, every rate 0 %.
 
 mod catalog;
 mod csv_out;
 mod figures;
 mod html;
+mod intake;
+mod lists;
 mod people;
 mod records;
 mod roster;
@@ -27,9 +32,9 @@ use crate::msg;
 use crate::render::Renderer;
 use crate::site::{load_outline, LoadOptions};
 use catalog::Catalog;
-use people::{AddNote, People, Person};
+pub use intake::{FileNote, Treatment};
+use people::{People, Person};
 use rayon::prelude::*;
-use records::Refusal;
 use std::path::{Path, PathBuf};
 
 /// What `kenshu report` was asked to do.
@@ -45,13 +50,19 @@ pub struct ReportOptions {
 /// What a report run did: problems to print, and counts to sum up.
 #[derive(Debug, Default)]
 pub struct ReportSummary {
-    /// Files left out, each with why (never fatal): `report.*` messages
-    /// naming the file, put into words when printed.
-    pub warnings: Vec<Message>,
-    /// Records merged with a doubt: one staff number under two 氏名.
-    pub notes: Vec<Message>,
+    /// Files left out, outside the figures or counted with a doubt, each
+    /// with why (never fatal), in path order; the page lists them too.
+    pub notes: Vec<FileNote>,
     pub files_read: usize,
     pub people: usize,
+}
+
+impl ReportSummary {
+    /// Files left out of the report (unusable, or nobody's for sure).
+    pub fn left_out(&self) -> usize {
+        let left_out = |n: &&FileNote| n.treatment == Treatment::LeftOut;
+        self.notes.iter().filter(left_out).count()
+    }
 }
 
 /// Why no report was written.
@@ -61,13 +72,11 @@ pub enum ReportError {
     Invalid(Vec<Diagnostic>),
     /// An output file could not be made or written.
     Write(Message),
-    /// Nothing to report from: an input that does not exist, or no record
-    /// file that could be read; the messages say which (nothing written).
+    /// Nothing to report on: an input that does not exist, or neither a
+    /// roster nor a record file that could be read; the messages say which
+    /// (nothing written).
     Unread(Vec<Message>),
 }
-
-/// Files read in parallel per chunk: enough work for every thread, little memory.
-const CHUNK: usize = 4096;
 
 /// Makes the report.
 pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
@@ -91,110 +100,25 @@ pub fn run(options: &ReportOptions) -> Result<ReportSummary, ReportError> {
         }
         None => People::default(),
     };
-    let mut summary = ReportSummary::default();
-    let files = collect_inputs(&options.inputs, &mut summary.warnings)?;
-    for chunk in files.chunks(CHUNK) {
-        let results: Vec<_> = chunk
-            .par_iter()
-            .map(|path| records::read(path, &catalog))
-            .collect();
-        for (path, result) in chunk.iter().zip(results) {
-            match result {
-                Ok(record) => match people.add(record, &catalog) {
-                    Some(AddNote::Ambiguous { name, department }) => {
-                        summary.warnings.push(msg!(
-                            "report.ambiguous-person",
-                            path = path.display(),
-                            name = name,
-                            department = department
-                        ));
-                    }
-                    Some(AddNote::NameConflict(c)) => {
-                        summary.files_read += 1;
-                        summary.notes.push(msg!(
-                            "report.name-conflict",
-                            path = path.display(),
-                            number = c.staff_number,
-                            kept = c.kept,
-                            other = c.other
-                        ));
-                    }
-                    None => summary.files_read += 1,
-                },
-                Err(refusal) => summary.warnings.push(refusal_message(path, refusal)),
-            }
-        }
+    if options.inputs.is_empty() && !people.roster {
+        return Err(ReportError::Unread(vec![msg!("report.nothing-given")]));
     }
-    if summary.files_read == 0 {
-        let mut said = std::mem::take(&mut summary.warnings);
-        said.push(msg!("report.nothing-read", files = files.len()));
+    let intake = intake::read_all(&options.inputs, &catalog, &mut people)?;
+    // Without a roster the records are everyone the report is about.
+    if intake.files_read == 0 && !people.roster {
+        let mut said: Vec<Message> = intake.notes.iter().map(FileNote::message).collect();
+        said.push(msg!("report.nothing-read", files = intake.files_found));
         return Err(ReportError::Unread(said));
     }
+    let summary = ReportSummary {
+        notes: intake.notes,
+        files_read: intake.files_read,
+        people: people.counted().count(),
+    };
     let names = Pseudonyms::new(options.anonymise, &catalog.key);
     let outputs = render(&renderer, &people, &catalog, &names, &summary)?;
     write_outputs(&options.out, &outputs).map_err(ReportError::Write)?;
-    summary.people = people.counted().count();
     Ok(summary)
-}
-
-fn refusal_message(path: &Path, refusal: Refusal) -> Message {
-    match refusal {
-        Refusal::OtherSite(key) => msg!("report.other-site", path = path.display(), key = key),
-        Refusal::Invalid(why) => {
-            // The reason's own arguments go with it, for `{@reason}` to fill.
-            let mut message = msg!("report.left-out-file", path = path.display());
-            message.args.extend(why.args);
-            message.arg("@reason", why.code)
-        }
-    }
-}
-
-/// Every `*.json` under the inputs, sorted, each once (a file named
-/// twice, or by two paths, is read once); an input that does not exist
-/// stops the report.
-fn collect_inputs(
-    inputs: &[PathBuf],
-    warnings: &mut Vec<Message>,
-) -> Result<Vec<PathBuf>, ReportError> {
-    let missing: Vec<Message> = inputs
-        .iter()
-        .filter(|input| !input.exists())
-        .map(|input| msg!("report.no-input", path = input.display()))
-        .collect();
-    if !missing.is_empty() {
-        return Err(ReportError::Unread(missing));
-    }
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.is_file() {
-            files.push(input.clone());
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(input).follow_links(true) {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let json = e
-                        .path()
-                        .extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("json"));
-                    if json {
-                        files.push(e.into_path());
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => warnings.push(msg!(
-                    "report.unreadable-input",
-                    path = e.path().unwrap_or(input).display(),
-                    detail = e
-                )),
-            }
-        }
-    }
-    files.sort();
-    files.dedup();
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(file.canonicalize().unwrap_or_else(|_| file.clone())));
-    Ok(files)
 }
 
 /// The CSV files of the people, modules and departments tables.
@@ -218,7 +142,18 @@ fn render(
     let people_table = tables::people_table(people, &summaries, &order, catalog, names);
     let modules_table = tables::modules_table(&figures, catalog);
     let departments_table = tables::departments_table(&figures, catalog);
+    let files_table = tables::files_table(&summary.notes);
     let sheets = [&people_table, &modules_table, &departments_table];
+    // File names and reasons may name staff: an anonymised workbook has no list.
+    let workbook_sheets: Vec<&tables::Table> = match names.enabled() {
+        true => sheets.to_vec(),
+        false => vec![
+            &people_table,
+            &modules_table,
+            &departments_table,
+            &files_table,
+        ],
+    };
     let page = || {
         html::page(
             renderer,
@@ -229,7 +164,7 @@ fn render(
                 order: &order,
                 names,
                 files_read: summary.files_read,
-                files_skipped: summary.warnings.len(),
+                notes: &summary.notes,
                 as_of: people
                     .persons
                     .iter()
@@ -248,7 +183,7 @@ fn render(
     // The workbook takes longest: it is written while the page and the CSV files are.
     let (workbook, (page, [people_csv, modules_csv, departments_csv])) = rayon::join(
         || {
-            xlsx::write(&sheets, tables::WORDS.workbook_title)
+            xlsx::write(&workbook_sheets, tables::WORDS.workbook_title)
                 .map_err(|e| failed("report.xlsx", &e))
         },
         || rayon::join(page, csv),

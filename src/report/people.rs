@@ -6,9 +6,13 @@
 //! import merges them (docs/progress-format.md): the better result wins.
 //! Records are merged in the sorted order of their paths, so the result
 //! never depends on which thread read which file first.
+//!
+//! A person's 人材像 is the roster's, else the first role of the site that
+//! their records name. A role id the site does not have is kept aside: a
+//! person with no other role is counted as 人材像不明, never as general
+//! staff without a word.
 
-use super::catalog::Catalog;
-use super::records::{Learner, ModuleResult, Record};
+use super::records::{GivenRole, Learner, ModuleResult, Record};
 use super::roster::RosterEntry;
 use super::stamp::Stamp;
 use std::collections::hash_map::Entry;
@@ -19,7 +23,11 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Default)]
 pub(crate) struct Person {
     pub learner: Learner,
+    /// The roster's role, else the first known role of the records.
     pub role: Option<usize>,
+    /// The first role id of the records that the site does not have: with
+    /// no role known, the person is counted as 人材像不明.
+    pub unknown_role: Option<String>,
     pub on_roster: bool,
     pub files: u32,
     pub last_export: Option<Stamp>,
@@ -42,6 +50,25 @@ impl Person {
     pub(super) fn level(&self, skill: usize) -> Option<u8> {
         self.assessments.iter().find(|a| a.0 == skill).map(|a| a.1)
     }
+
+    /// The row of the roles table the person is counted in.
+    pub(super) fn role_row(&self) -> RoleRow {
+        match (self.role, &self.unknown_role) {
+            (Some(role), _) => RoleRow::Known(role),
+            (None, Some(_)) => RoleRow::Unknown,
+            (None, None) => RoleRow::Unset,
+        }
+    }
+}
+
+/// Where a person is counted among the roles: under a role of the site,
+/// as 人材像未設定 (none given) or as 人材像不明 (one the site does not
+/// have). The last two are measured against the base role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RoleRow {
+    Known(usize),
+    Unset,
+    Unknown,
 }
 
 #[derive(Clone, Hash, PartialEq, Eq)]
@@ -108,9 +135,9 @@ impl People {
     /// Adds one record to its person (a new one when nobody matches): by
     /// staff number, else by 氏名 and 所属 when the person found has no
     /// other staff number (one file exported before the number was filled
-    /// in, one after). Returns the names, when the record's 氏名 differs
-    /// from the one already known for its staff number.
-    pub(super) fn add(&mut self, record: Record, catalog: &Catalog) -> Option<AddNote> {
+    /// in, one after). Says which person it went to, and whether the
+    /// record's 氏名 differs from the one already known for its number.
+    pub(super) fn add(&mut self, record: Record) -> Result<Added, Ambiguous> {
         let (number, by_name) = keys_of(&record.learner);
         if number.is_none()
             && by_name
@@ -118,7 +145,7 @@ impl People {
                 .is_some_and(|k| self.shared_names.contains(k))
         {
             // Which of two people it is cannot be known: it is no one's.
-            return Some(AddNote::Ambiguous {
+            return Err(Ambiguous {
                 name: record.learner.name,
                 department: record.learner.department,
             });
@@ -150,8 +177,8 @@ impl People {
         }
         let person = &mut self.persons[at];
         let conflict = name_conflict(&person.learner, &record.learner);
-        merge_into(person, record, catalog);
-        conflict.map(AddNote::NameConflict)
+        merge_into(person, record);
+        Ok(Added { at, conflict })
     }
 
     /// Files `at` under its 氏名 and 所属; a second person under the same
@@ -176,16 +203,19 @@ impl People {
     }
 }
 
-/// What the report should say about a record it took in.
+/// A record taken in: the person's index, and a doubt about the 氏名.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum AddNote {
-    NameConflict(NameConflict),
-    /// A record without a staff number whose 氏名 and 所属 two people with
-    /// different numbers share: it is left out.
-    Ambiguous {
-        name: String,
-        department: String,
-    },
+pub(crate) struct Added {
+    pub at: usize,
+    pub conflict: Option<NameConflict>,
+}
+
+/// A record without a staff number whose 氏名 and 所属 two people with
+/// different numbers share: it is left out.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ambiguous {
+    pub name: String,
+    pub department: String,
 }
 
 /// One staff number with two 氏名 in its records (a typo, or a number
@@ -208,7 +238,7 @@ fn name_conflict(known: &Learner, incoming: &Learner) -> Option<NameConflict> {
     })
 }
 
-fn merge_into(person: &mut Person, record: Record, catalog: &Catalog) {
+fn merge_into(person: &mut Person, record: Record) {
     person.files += 1;
     person.last_export = person.last_export.max(record.exported_at);
     let fill = |mine: &mut String, theirs: &str| {
@@ -223,8 +253,12 @@ fn merge_into(person: &mut Person, record: Record, catalog: &Catalog) {
     );
     fill(&mut person.learner.department, &record.learner.department);
     fill(&mut person.learner.role, &record.learner.role);
-    if person.role.is_none() {
-        person.role = catalog.role(&person.learner.role);
+    match record.role {
+        GivenRole::Known(role) if person.role.is_none() => person.role = Some(role),
+        GivenRole::Unknown { id, .. } if person.unknown_role.is_none() => {
+            person.unknown_role = Some(id);
+        }
+        _ => {}
     }
     person.modules = merge_sorted(
         std::mem::take(&mut person.modules),

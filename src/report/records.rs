@@ -100,10 +100,24 @@ pub(crate) struct ModuleResult {
     pub first_missed: Box<[u16]>,
 }
 
+/// The 人材像 a record names (`learner.role`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum GivenRole {
+    None,
+    Known(usize),
+    /// An id (or name) the site does not have, and where its value is in
+    /// the file: (line, column), both from 1, the column in characters.
+    Unknown {
+        id: String,
+        place: Option<(usize, usize)>,
+    },
+}
+
 /// A checked record, reduced to catalogue indexes.
 #[derive(Debug)]
 pub(crate) struct Record {
     pub learner: Learner,
+    pub role: GivenRole,
     pub exported_at: Option<Stamp>,
     /// (skill index, level, assessedAt), by skill index.
     pub assessments: Vec<(usize, u8, Option<Stamp>)>,
@@ -174,14 +188,94 @@ pub(crate) fn parse(bytes: &[u8], catalog: &Catalog) -> Result<Record, Refusal> 
     if modules.len() > MAX_MODULES {
         return Err(invalid(msg!("report.too-many-modules", max = MAX_MODULES)));
     }
+    let role = given_role(&learner.role, bytes, catalog);
     Ok(Record {
         learner,
+        role,
         exported_at: checked_date("exportedAt".into(), raw.exported_at.as_deref())
             .map_err(invalid)?,
         assessments: assessments(raw.self_assessment.unwrap_or_default(), catalog)
             .map_err(invalid)?,
         modules: module_results(modules, catalog).map_err(invalid)?,
     })
+}
+
+/// The role `learner.role` names: one of the site's (by id, or by name as
+/// a roster may give it), or one it does not have, located in the file.
+fn given_role(text: &str, bytes: &[u8], catalog: &Catalog) -> GivenRole {
+    let text = text.trim();
+    if text.is_empty() {
+        return GivenRole::None;
+    }
+    match catalog.role(text) {
+        Some(role) => GivenRole::Known(role),
+        None => GivenRole::Unknown {
+            id: text.to_string(),
+            place: std::str::from_utf8(bytes).ok().and_then(role_place),
+        },
+    }
+}
+
+/// Where the value of `learner.role` starts in a record's JSON text, as
+/// (line, column) from 1, the column counted in characters.
+fn role_place(text: &str) -> Option<(usize, usize)> {
+    let start = text.len() - text.trim_start().len();
+    let learner = value_of_key(text, start, "learner")?;
+    let role = value_of_key(text, learner, "role")?;
+    let line_start = text[..role].rfind('\n').map_or(0, |at| at + 1);
+    let line = text[..role].matches('\n').count() + 1;
+    Some((line, text[line_start..role].chars().count() + 1))
+}
+
+/// Where the value of `key` starts, among the keys of the object whose `{`
+/// is at `start` (not those of objects inside it); `None` when it has none.
+fn value_of_key(text: &str, start: usize, key: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    if b.get(start) != Some(&b'{') {
+        return None;
+    }
+    let skip_space = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let (mut i, mut depth) = (start, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let end = string_end(b, i)?;
+                let after = skip_space(end);
+                if depth == 1 && b.get(after) == Some(&b':') {
+                    let name: String = serde_json::from_str(&text[i..end]).ok()?;
+                    if name == key {
+                        return Some(skip_space(after + 1));
+                    }
+                }
+                i = end;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth <= 1 => return None,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Just past the closing quote of the JSON string whose `"` is at `start`.
+fn string_end(b: &[u8], start: usize) -> Option<usize> {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Why a file is not a record's JSON, in the office's words: where the
@@ -257,21 +351,28 @@ fn assessments(
     Ok(out)
 }
 
-/// A date-time of a record: absent, or a real one (not 2024-02-30) no later
-/// than tomorrow (a clock a little ahead is forgiven, 2099 is not).
+/// How far ahead of the moment the report is made a date may be: a PC
+/// clock a little fast, or a time zone set wrong, is forgiven.
+const FUTURE_GRACE_SECONDS: i64 = 24 * 3600;
+
+/// A date-time of a record: absent, or a real one (not 2024-02-30) at most
+/// [`FUTURE_GRACE_SECONDS`] after now. A later one (2099) means a clock far
+/// off or an edited file, and the whole file is refused, as any other wrong
+/// value is (README, docs/progress-format.md).
 fn checked_date(field: String, text: Option<&str>) -> Result<Option<Stamp>, Message> {
     let Some(text) = text else {
         return Ok(None);
     };
     let stamp = stamp::parse(text).ok_or_else(|| msg!("report.bad-date", field = &field))?;
-    let tomorrow = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(i64::MAX, |d| d.as_secs() as i64 + 86_400);
-    if stamp > tomorrow {
+        .map_or(i64::MAX - FUTURE_GRACE_SECONDS, |d| d.as_secs() as i64);
+    if stamp > now + FUTURE_GRACE_SECONDS {
         return Err(msg!(
             "report.future-date",
             field = field,
-            date = stamp::japan_date(stamp)
+            date = stamp::japan_date(stamp),
+            today = stamp::japan_date(now)
         ));
     }
     Ok(Some(stamp))
@@ -331,4 +432,27 @@ fn module_results(
     }
     out.sort_by_key(|m| m.0);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_role_is_found_in_the_learner_object_only() {
+        let text = "{\n  \"modules\": { \"role\": { \"role\": \"x\" } },\n  \"learner\": {\n    \"name\": \"role\",\n    \"role\": \"dx-leader\"\n  }\n}";
+        assert_eq!(role_place(text), Some((5, 13)));
+        let compact = r#"{"site":{"role":"a"},"learner":{"n\"ame":"}","r\u006fle":"x"}}"#;
+        let at = compact.rfind("\"x\"").unwrap() + 1;
+        assert_eq!(role_place(compact), Some((1, at)));
+        assert_eq!(role_place(r#"{"learner":{"name":"a"},"role":"x"}"#), None);
+        assert_eq!(role_place("{\"learner\": \"役割\"}"), None);
+    }
+
+    #[test]
+    fn the_column_counts_characters_not_bytes() {
+        let text = "{\"learner\":{\"name\":\"山田\",\"role\":\"x\"}}";
+        let column = text[..text.rfind("\"x\"").unwrap()].chars().count() + 1;
+        assert_eq!(role_place(text), Some((1, column)));
+    }
 }

@@ -9,8 +9,7 @@ use serde::Serialize;
 
 /// One bar: a label, a share in percent (or none) and an optional target.
 pub(crate) struct Bar {
-    /// `None`: the template names it (staff whose role is not known).
-    pub label: Option<String>,
+    pub label: String,
     pub value: Option<f64>,
     pub target: Option<u8>,
 }
@@ -46,8 +45,8 @@ pub(crate) struct Tick {
 
 #[derive(Serialize)]
 pub(crate) struct BarShape {
-    /// The label as shown (cut when long); `None` as in [`Bar`].
-    pub label: Option<String>,
+    /// The label as shown (cut when long).
+    pub label: String,
     pub x: usize,
     pub y: usize,
     pub text_y: usize,
@@ -92,13 +91,12 @@ pub(crate) fn bars(id: &'static str, bars: &[Bar]) -> Chart {
 
 fn shape(i: usize, bar: &Bar) -> BarShape {
     let y = 6 + i * ROW;
-    let label = bar.label.as_ref().map(|label| {
-        if label.chars().count() > LABEL_CHARS {
-            label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
-        } else {
-            label.clone()
-        }
-    });
+    let label = if bar.label.chars().count() > LABEL_CHARS {
+        let kept = bar.label.chars().take(LABEL_CHARS - 1);
+        kept.chain(['…']).collect()
+    } else {
+        bar.label.clone()
+    };
     let value = bar.value.unwrap_or(0.0).clamp(0.0, 100.0);
     let width = (PLOT as f64 * value / 100.0).round() as usize;
     BarShape {
@@ -129,12 +127,12 @@ mod tests {
             "c",
             &[
                 Bar {
-                    label: Some("あいうえおかきくけこさしすせそ".into()),
+                    label: "あいうえおかきくけこさしすせそ".into(),
                     value: Some(50.0),
                     target: Some(40),
                 },
                 Bar {
-                    label: None,
+                    label: "（人材像未設定）".into(),
                     value: None,
                     target: None,
                 },
@@ -142,7 +140,7 @@ mod tests {
         );
         assert_eq!(chart.height, 2 * ROW + 34);
         let (a, b) = (&chart.bars[0], &chart.bars[1]);
-        assert_eq!(a.label.as_deref(), Some("あいうえおかきくけこさし…"));
+        assert_eq!(a.label, "あいうえおかきくけこさし…");
         assert_eq!(a.width, PLOT / 2);
         assert!(a.met);
         assert_eq!(a.value.as_deref(), Some("50.0%"));
@@ -151,8 +149,8 @@ mod tests {
             Some(LABEL + PLOT * 40 / 100)
         );
         assert_eq!(
-            (b.label.as_deref(), b.width, b.value.as_deref()),
-            (None, 0, None)
+            (b.label.as_str(), b.width, b.value.as_deref()),
+            ("（人材像未設定）", 0, None)
         );
         assert_eq!(
             chart.ticks.iter().map(|t| t.x).collect::<Vec<_>>(),

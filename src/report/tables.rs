@@ -1,10 +1,14 @@
 //! The report's tables — people, modules, departments — as plain rows, so
-//! that the CSV files, the workbook's sheets and the page show the same.
+//! that the CSV files, the workbook's sheets and the page show the same;
+//! and the files the report left out or doubted, a sheet of the workbook
+//! (the page lists them from the same notes).
 
 use super::catalog::Catalog;
 use super::figures::{department_of, percent, Figures, Summary};
-use super::people::{People, Person};
+use super::intake::{FileNote, Treatment};
+use super::people::{People, Person, RoleRow};
 use super::stamp;
+use crate::messages::Lang;
 
 /// The words of the CSV files and the workbook, all in one table. They are
 /// an interface — the training office's spreadsheets and scripts read the
@@ -18,15 +22,22 @@ pub(crate) struct Words {
     pub remark_column: &'static str,
     pub not_submitted: &'static str,
     pub off_roster: &'static str,
-    pub module_columns: [&'static str; 9],
+    /// The 人材像 of staff whose records name a role the site does not have.
+    pub unknown_role: &'static str,
+    /// The remark on them: the id → text.
+    pub unknown_role_remark: fn(&str) -> String,
+    pub module_columns: [&'static str; 12],
     pub department_columns: [&'static str; 5],
     /// Before each role's name: people of that role.
     pub role_count_column: &'static str,
     /// Before each skill's name: share passed, and mean self-rated level.
     pub skill_rate_column: &'static str,
     pub skill_level_column: &'static str,
-    /// Sheet names: people, modules, departments.
-    pub sheets: [&'static str; 3],
+    /// Sheet names: people, modules, departments, files.
+    pub sheets: [&'static str; 4],
+    pub file_columns: [&'static str; 4],
+    /// What became of a file: left out, off the roster, counted.
+    pub treatments: [&'static str; 3],
     pub workbook_title: &'static str,
     /// The 所属 of staff who gave none (in the tables and on the page).
     pub no_department: &'static str,
@@ -51,6 +62,10 @@ pub(crate) const WORDS: Words = Words {
     remark_column: "備考",
     not_submitted: "未提出",
     off_roster: "名簿にない提出者（集計外）",
+    unknown_role: "（人材像不明）",
+    unknown_role_remark: |id| format!("記録の人材像「{id}」はサイトにない"),
+    // 受講者数・合格者数 are of the 対象者 (so no share passes 100 %);
+    // 対象外 are staff whose curriculum does not have the module.
     module_columns: [
         "モジュールID",
         "タイトル",
@@ -59,6 +74,9 @@ pub(crate) const WORDS: Words = Words {
         "受講者数",
         "合格者数",
         "合格率(%)",
+        "修了率(%)",
+        "対象外の受講者数",
+        "対象外の合格者数",
         "初回平均点",
         "初回に多く間違えた問題",
     ],
@@ -66,7 +84,9 @@ pub(crate) const WORDS: Words = Words {
     role_count_column: "人数:",
     skill_rate_column: "合格率(%):",
     skill_level_column: "自己評価平均:",
-    sheets: ["職員", "モジュール", "所属"],
+    sheets: ["職員", "モジュール", "所属", "除外・要確認のファイル"],
+    file_columns: ["ファイル", "扱い", "理由", "対処"],
+    treatments: ["除外", "集計外（名簿にない）", "集計に含む（要確認）"],
     workbook_title: "学習状況レポート",
     no_department: "（所属なし）",
     pseudonym_name: "職員",
@@ -160,7 +180,6 @@ pub(crate) fn people_table<'a>(
     let row = move |at: usize| {
         let i = order[at];
         let (p, s) = (&people.persons[i], &summaries[i]);
-        let role = p.role.map(|r| &catalog.roles[r]);
         // Steps are those of the role the person is measured against (the
         // base role when none is set), as 合格数 and カリキュラム数 are.
         let step = catalog
@@ -172,7 +191,11 @@ pub(crate) fn people_table<'a>(
             text(names.number(p)),
             text(names.name(p)),
             text(p.learner.department.trim()),
-            role.map_or(Cell::Empty, |r| text(r.name.clone())),
+            match p.role_row() {
+                RoleRow::Known(r) => text(catalog.roles[r].name.clone()),
+                RoleRow::Unknown => text(WORDS.unknown_role),
+                RoleRow::Unset => Cell::Empty,
+            },
             count(s.passed),
             count(s.curriculum),
             step,
@@ -193,12 +216,18 @@ pub(crate) fn people_table<'a>(
     }
 }
 
-fn remark(person: &Person, roster: bool) -> &'static str {
+/// What people.csv notes about a person, the notes joined with 「・」.
+fn remark(person: &Person, roster: bool) -> String {
+    let mut notes = Vec::new();
     match (person.files, person.on_roster) {
-        (0, _) => WORDS.not_submitted,
-        (_, false) if roster => WORDS.off_roster,
-        _ => "",
+        (0, _) => notes.push(WORDS.not_submitted.to_string()),
+        (_, false) if roster => notes.push(WORDS.off_roster.to_string()),
+        _ => {}
     }
+    if let (RoleRow::Unknown, Some(id)) = (person.role_row(), &person.unknown_role) {
+        notes.push((WORDS.unknown_role_remark)(id));
+    }
+    notes.join("・")
 }
 
 pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'a> {
@@ -222,6 +251,9 @@ pub(crate) fn modules_table<'a>(figures: &Figures, catalog: &Catalog) -> Table<'
                 count(f.attempted),
                 count(f.passed),
                 share(f.passed, f.attempted),
+                share(f.passed, f.targeted),
+                count(f.others_attempted),
+                count(f.others_passed),
                 if f.first_count == 0 {
                     Cell::Empty
                 } else {
@@ -263,6 +295,32 @@ pub(crate) fn departments_table<'a>(figures: &Figures, catalog: &Catalog) -> Tab
         })
         .collect();
     Table::from_rows(WORDS.sheets[2], header, rows)
+}
+
+/// The files the report left out or doubted: file, what became of it, why
+/// and what to do (in Japanese, as the rest of the workbook).
+pub(crate) fn files_table<'a>(notes: &'a [FileNote]) -> Table<'a> {
+    let header = WORDS.file_columns.map(String::from).to_vec();
+    let row = move |i: usize| {
+        let note: &FileNote = &notes[i];
+        let treatment = match note.treatment {
+            Treatment::LeftOut => WORDS.treatments[0],
+            Treatment::OffRoster => WORDS.treatments[1],
+            Treatment::Counted => WORDS.treatments[2],
+        };
+        vec![
+            text(note.file()),
+            text(treatment),
+            text(note.reason.text(Lang::Ja)),
+            note.reason.hint(Lang::Ja).map_or(Cell::Empty, text),
+        ]
+    };
+    Table {
+        sheet: WORDS.sheets[3],
+        header,
+        len: notes.len(),
+        row: Box::new(row),
+    }
 }
 
 /// A mean to two decimals, or empty.

@@ -1,7 +1,8 @@
 // The page `kenshu report` writes (tests/testsuite/browser.rs puts a report of
 // generated records in report-sample/): it loads under the portal's CSP with
 // nothing but its two stylesheets, axe-core finds no WCAG A/AA violation, and
-// every chart is an image with a title followed by a table of its numbers.
+// every chart is an image with a title followed by a table of its numbers,
+// and the files left out of the figures are listed.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -38,6 +39,8 @@ test('the report page is accessible, self-contained and charts have tables', { t
   }
   const styled = await page.evaluate(() => window.getComputedStyle(document.querySelector('.report-privacy')).borderTopStyle);
   assert.equal(styled, 'solid', 'report.css did not apply');
+  const leftOut = await page.locator('section[aria-labelledby="files-heading"] tbody tr').allTextContents();
+  assert.ok(leftOut.some((row) => row.includes('zz-broken.json') && row.includes('除外')), `files left out: ${leftOut}`);
   const text = await page.locator('main').textContent();
   assert.ok(text.includes('個人情報') && text.includes('自己申告'), 'privacy and self-report notices');
   const loaded = watch.requests.filter((url) => url.includes('report-sample/')).map((url) => url.slice(url.lastIndexOf('/') + 1));

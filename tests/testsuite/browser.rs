@@ -177,6 +177,8 @@ fn write_sample_report(site: &TestSite) {
         "{}",
         String::from_utf8_lossy(&corpus.stderr)
     );
+    // A broken file, so that the page lists a file left out.
+    site.write("records/records/zz-broken.json", "{ \"format\": ");
     site.run(&[
         "report",
         "--roster",

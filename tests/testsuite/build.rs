@@ -437,7 +437,7 @@ fn usage_errors_say_what_is_wrong_in_japanese_and_exit_2() {
         (&["biuld"], "エラー: 「biuld」というコマンドはありません（「build」の書き間違いではありませんか？）", "ヒント: kenshu --help"),
         (&["check", "--format", "xml"], "エラー: --format <FORMAT> に「xml」は使えません", "ヒント: 使える値: text, json"),
         (&["serve", "--port", "abc"], "エラー: --port <PORT> に「abc」は使えません", "ヒント: --help"),
-        (&["report"], "エラー: --out <OUT>, <INPUTS>... を指定してください", "使い方: kenshu report"),
+        (&["report"], "エラー: --out <OUT> を指定してください", "使い方: kenshu report"),
         (&["--lang", "en", "build", "--bogus"], "error: there is no option --bogus", "Usage: kenshu build"),
     ];
     for (args, first, later) in cases {

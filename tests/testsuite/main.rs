@@ -16,6 +16,7 @@ mod hostile;
 mod lms;
 mod moodle;
 mod report;
+mod report_totals;
 mod safety;
 mod serve;
 mod serve_limits;
