@@ -81,6 +81,17 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+
+    /// `n` different items of `items` (at most all of them), in a random
+    /// order: the choices of one question, the prompts of one quiz.
+    pub fn pick_distinct<'a, T>(&mut self, items: &'a [T], n: usize) -> Vec<&'a T> {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        for i in 0..n.min(order.len()) {
+            let j = i + self.below(order.len() - i);
+            order.swap(i, j);
+        }
+        order.iter().take(n).map(|&i| &items[i]).collect()
+    }
 }
 
 /// What the generator decides about one module before writing its body.

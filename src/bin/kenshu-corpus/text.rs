@@ -143,16 +143,18 @@ fn table(out: &mut String, rng: &mut Rng) {
 /// Five questions: the four kinds, then one more of a random kind.
 fn quiz(out: &mut String, rng: &mut Rng) {
     out.push_str("## 理解度チェック\n\n```quiz\n");
-    for n in 0..5 {
+    // A question asked twice, or a choice offered twice, is an error.
+    let prompts = rng.pick_distinct(JA, 5);
+    for (n, prompt) in prompts.into_iter().enumerate() {
         let kind = if n < 4 { n } else { rng.below(4) };
-        let prompt = rng.pick(JA).trim_end_matches('。');
+        let prompt = prompt.trim_end_matches('。');
         let _ = writeln!(out, "- question: \"次の説明は正しいか。{prompt}\"");
         match kind {
             0 => {
                 out.push_str("  choices:\n");
                 let right = rng.below(3);
-                for c in 0..3 {
-                    let _ = writeln!(out, "    - text: \"{}\"", rng.pick(JA));
+                for (c, text) in rng.pick_distinct(JA, 3).into_iter().enumerate() {
+                    let _ = writeln!(out, "    - text: \"{text}\"");
                     if c == right {
                         out.push_str("      correct: true\n      feedback: \"正解です。\"\n");
                     }
@@ -160,8 +162,8 @@ fn quiz(out: &mut String, rng: &mut Rng) {
             }
             1 => {
                 out.push_str("  choices:\n");
-                for c in 0..4 {
-                    let _ = writeln!(out, "    - text: \"{}\"", rng.pick(EN));
+                for (c, text) in rng.pick_distinct(EN, 4).into_iter().enumerate() {
+                    let _ = writeln!(out, "    - text: \"{text}\"");
                     if c % 2 == 0 {
                         out.push_str("      correct: true\n");
                     }
