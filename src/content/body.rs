@@ -190,17 +190,17 @@ fn check_module_questions<'q>(
     questions: impl Iterator<Item = &'q Question>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Prompts as their ids see them (trimmed; NFC is checked on reading).
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for question in questions {
         let at = Location::new(question.line, 1);
-        let key = quiz::answer_key(&question.prompt, "");
-        match seen.get(&key) {
+        match seen.get(question.prompt.trim()) {
             Some(&first) => {
                 let message = msg!("quiz.duplicate-question", line = first);
                 diagnostics.push(Diagnostic::error(path, at, message));
             }
             None => {
-                seen.insert(key, question.line);
+                seen.insert(question.prompt.trim(), question.line);
             }
         }
         let all_right = question.choices.iter().all(|c| c.correct);

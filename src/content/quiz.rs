@@ -63,6 +63,13 @@ const MARK_LOOK_ALIKES: &[&str] = &["x", "o"];
 /// typed with the IME on (ｔｒｕｅ, Ｆａｌｓｅ) or in half-width kana.
 fn truth_word(written: &str) -> Option<bool> {
     let written = written.trim();
+    // Most are written as they are listed: no need to fold.
+    if TRUE_WORDS.contains(&written) {
+        return Some(true);
+    }
+    if FALSE_WORDS.contains(&written) {
+        return Some(false);
+    }
     let folded: String = written.nfkc().collect::<String>().to_lowercase();
     let is = |words: &[&str]| words.contains(&written) || words.contains(&folded.as_str());
     match (is(TRUE_WORDS), is(FALSE_WORDS)) {
@@ -253,7 +260,7 @@ fn read_choices(
     };
     let before = problems.len();
     let mut choices = Vec::new();
-    // Each choice's text as compared (NFKC, trimmed), and its line.
+    // Each choice's text as written (trimmed), and its line.
     let mut seen: Vec<(String, usize)> = Vec::new();
     for item in list.iter() {
         let mut fields = match Fields::new(source, item, CHOICE_KEYS) {
@@ -268,7 +275,7 @@ fn read_choices(
             .scalar("correct")
             .and_then(|s| truth_word(s.as_str()));
         let text: String = fields.required("text").unwrap_or_default();
-        let key: String = text.trim().nfkc().collect();
+        let key = text.trim().to_string();
         let at = fields.location("text");
         match seen
             .iter()
