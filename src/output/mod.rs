@@ -26,7 +26,7 @@ pub use guard::{
     check_output, check_outside_sources, check_report_output, check_site_output, REPORT_MARK, STAMP,
 };
 pub use replace::{check_replaceable, starts_with};
-pub use reuse::{spare_in_site, SPARE_DIR};
+pub use reuse::{spare_beside, spare_in_site, SPARE_DIR};
 pub use swap::{Cleanup, Refused};
 
 use crate::messages::Message;
@@ -86,12 +86,14 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 }
 
 /// Writes `files` into `out`, replacing its previous contents atomically;
-/// the old contents are kept beside it as the spare tree (or, when that
-/// cannot be, are gone when this returns). For a private folder only, such
-/// as a preview's: a site's build keeps its spare tree in the site folder.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let (parent, name) = beside(out);
-    let staging = Staging::create(out, Some(parent.join(reuse::spare_name(&name))))?;
+/// the old contents are kept as the spare tree at `spare` (or, when there
+/// is none or that cannot be, are gone when this returns).
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    spare: Option<PathBuf>,
+) -> Result<(), WriteError> {
+    let staging = Staging::create(out, spare)?;
     files.par_iter().try_for_each(|file| staging.write(file))?;
     let _ = staging.commit()?.finish();
     Ok(())

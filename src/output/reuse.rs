@@ -40,6 +40,13 @@ pub(super) fn spare_name(name: &str) -> String {
     format!(".{name}.kenshu-spare")
 }
 
+/// The spare tree beside `out`, for a private folder only (a preview's,
+/// in a folder of its own that no web server serves).
+pub fn spare_beside(out: &Path) -> PathBuf {
+    let (parent, name) = super::beside(out);
+    parent.join(spare_name(&name))
+}
+
 /// Where a build of the site at `root` into `out` keeps its spare tree:
 /// `.kenshu/spare/<out's name>-<hash of its absolute path>`, so that two
 /// outputs of one site keep two spare trees. `None` when no spare tree

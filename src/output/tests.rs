@@ -2,6 +2,12 @@
 
 use super::*;
 
+/// Writes a site, keeping the spare tree beside `out` (as a preview's
+/// private folder does).
+fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    super::write_site(out, files, Some(spare_beside(out)))
+}
+
 fn file(path: &str, text: &str) -> OutputFile {
     OutputFile::bytes(path, text)
 }

@@ -120,7 +120,7 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
     // Changes saved during the first build are queued, not lost.
     let live = Arc::new(Live::default());
     live.set_lang(options.lang);
-    let mut preview = Preview::new(&root, options.drafts, &output.dir);
+    let mut preview = Preview::new(&root, options.drafts, &output.dir, output.spare.clone());
     apply(&mut preview, &live, &Changes::default(), None);
     let stop = Arc::new(AtomicBool::new(false));
     let context = Arc::new(http::Context {
@@ -302,6 +302,10 @@ fn open_browser(url: &str, lang: Lang) {
 /// The preview's output folder, and whether it is ours to delete.
 struct Output {
     dir: PathBuf,
+    /// Where a full rewrite keeps the old tree: beside a private folder,
+    /// in the site folder for `--out` (as `build` keeps it, never beside a
+    /// folder a web server may serve).
+    spare: Option<PathBuf>,
     /// A fresh private folder made for this run, removed at the end.
     temporary: Option<tempfile::TempDir>,
     /// The language of the warning if it cannot be removed.
@@ -333,6 +337,7 @@ impl Output {
             let dir = base.path().join("site");
             std::fs::create_dir(&dir).map_err(|e| cannot(&dir, e))?;
             return Ok(Output {
+                spare: Some(crate::output::spare_beside(&dir)),
                 dir,
                 temporary: Some(base),
                 lang,
@@ -357,6 +362,7 @@ impl Output {
             )
         })?;
         Ok(Output {
+            spare: crate::output::spare_in_site(root, &dir),
             dir,
             temporary: None,
             lang,

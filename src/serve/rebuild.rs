@@ -107,7 +107,7 @@ fn bodies_only(changes: &Changes) -> bool {
 }
 
 impl Preview {
-    pub(super) fn new(root: &Path, drafts: bool, out: &Path) -> Preview {
+    pub(super) fn new(root: &Path, drafts: bool, out: &Path, spare: Option<PathBuf>) -> Preview {
         Preview {
             root: root.to_path_buf(),
             options: LoadOptions { drafts },
@@ -115,7 +115,7 @@ impl Preview {
             site: None,
             renderer: None,
             shape: None,
-            store: Store::new(out),
+            store: Store::new(out, spare),
             pending: BTreeSet::new(),
             render_all: true,
             theme_stale: true,

@@ -68,14 +68,17 @@ pub(super) enum Scope<'a> {
 #[derive(Debug)]
 pub(super) struct Store {
     dir: PathBuf,
+    /// Where a full rewrite keeps the old tree (see `output::Staging`).
+    spare: Option<PathBuf>,
     files: HashMap<String, Held>,
 }
 
 impl Store {
     /// An output folder the server has not written yet.
-    pub(super) fn new(dir: &Path) -> Store {
+    pub(super) fn new(dir: &Path, spare: Option<PathBuf>) -> Store {
         Store {
             dir: dir.to_path_buf(),
+            spare,
             files: HashMap::new(),
         }
     }
@@ -86,7 +89,7 @@ impl Store {
 
     /// Writes `files` as the whole site, replacing the folder at once.
     pub(super) fn replace(&mut self, files: Vec<OutputFile>) -> Result<usize, WriteError> {
-        output::write_site(&self.dir, &files)?;
+        output::write_site(&self.dir, &files, self.spare.clone())?;
         self.files = files
             .into_iter()
             .map(|f| (f.path, Held::of(f.contents)))
@@ -195,7 +198,7 @@ mod tests {
     fn only_changed_files_are_written() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let mut store = Store::new(&out);
+        let mut store = Store::new(&out, None);
         store
             .replace(vec![page("a/index.html", "a"), page("b/index.html", "b")])
             .unwrap();
@@ -215,7 +218,7 @@ mod tests {
     fn scopes_decide_what_is_deleted() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let mut store = Store::new(&out);
+        let mut store = Store::new(&out, None);
         store
             .replace(vec![
                 page("index.html", "home"),

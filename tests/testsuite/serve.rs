@@ -599,3 +599,23 @@ fn the_404_page_links_from_the_preview_root_whatever_base_path_says() {
         .read("public/404.html")
         .contains("href=\"/training/assets/css/kenshu.css\""));
 }
+
+#[test]
+fn a_preview_into_out_keeps_its_old_tree_in_the_site_folder_not_beside_it() {
+    let site = TestSite::fixture("basic");
+    let out = site.path("www/kenshu");
+    let out_text = out.to_string_lossy().into_owned();
+    site.run(&["build", "--out", &out_text]).assert_success();
+    let server = Server::start(&site, &["--out", &out_text]);
+    assert_eq!(server.get("/").status, 200);
+    drop(server);
+    let beside: Vec<String> = std::fs::read_dir(site.path("www"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        beside,
+        ["kenshu"],
+        "nothing a web server could serve beside the output"
+    );
+}

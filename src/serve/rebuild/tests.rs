@@ -100,7 +100,7 @@ fn rebuild(preview: &mut Preview, changes: &Changes) -> Rebuilt {
 #[test]
 fn incremental_rebuilds_match_full_builds() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
     site.assert_matches_full_build("first build");
 
@@ -168,7 +168,7 @@ fn incremental_rebuilds_match_full_builds() {
 #[test]
 fn media_static_and_renamed_files_match_full_builds() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
 
     // A body edit and new bytes of a media file in one batch.
@@ -199,7 +199,7 @@ fn media_static_and_renamed_files_match_full_builds() {
 #[test]
 fn body_edits_render_the_pages_that_show_what_changed() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
 
     let question = site.edit(
@@ -241,7 +241,7 @@ fn body_edits_render_the_pages_that_show_what_changed() {
 #[test]
 fn a_rescan_finds_the_changes_the_watcher_missed() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
 
     // Not reported: the watcher lost it.
@@ -263,7 +263,7 @@ fn a_rescan_finds_the_changes_the_watcher_missed() {
 #[test]
 fn errors_keep_the_last_good_output_until_fixed() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
     let before = files_of(&site.out);
 
@@ -295,7 +295,7 @@ fn errors_keep_the_last_good_output_until_fixed() {
 #[test]
 fn theme_and_config_changes_rebuild_everything() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
 
     let builtin = fs::read_to_string(
@@ -321,7 +321,7 @@ fn theme_and_config_changes_rebuild_everything() {
 #[test]
 fn a_broken_template_fails_every_rebuild_until_fixed() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
     let before = files_of(&site.out);
 
@@ -351,7 +351,7 @@ fn a_broken_template_fails_every_rebuild_until_fixed() {
 #[test]
 fn a_layout_problem_fails_every_rebuild_until_fixed() {
     let site = Fixture::new();
-    let mut preview = Preview::new(&site.root, false, &site.out);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
     rebuild(&mut preview, &Changes::default());
     let before = files_of(&site.out);
 
