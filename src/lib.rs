@@ -17,6 +17,7 @@
 #![warn(unreachable_pub)]
 
 pub mod build;
+pub(crate) mod calendar;
 pub(crate) mod chars;
 pub mod cli;
 pub mod config;

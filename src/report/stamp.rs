@@ -2,6 +2,9 @@
 //! them (`Date.prototype.toISOString`), kept as seconds since 1970 so that a
 //! hundred thousand records stay small and compare cheaply.
 
+pub(crate) use crate::calendar::japan_date;
+use crate::calendar::{civil_from_days, days_from_civil};
+
 /// Seconds since 1970-01-01T00:00:00Z.
 pub(crate) type Stamp = i64;
 
@@ -79,37 +82,6 @@ fn zone_offset(zone: &str) -> Option<i64> {
     let hours: i64 = digits[..2].parse().ok()?;
     let minutes: i64 = digits[2..].parse().ok()?;
     (hours <= 23 && minutes <= 59).then_some(sign * (hours * 3600 + minutes * 60))
-}
-
-/// The date in Japan (UTC+9) as `YYYY-MM-DD`: what the office calls the day.
-pub(crate) fn japan_date(stamp: Stamp) -> String {
-    let days = (stamp + 9 * 3600).div_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

@@ -279,6 +279,15 @@ fn a_newline_in_a_file_name_stays_on_one_diagnostic_line() {
         line.starts_with("エラー: content/modules/tools/a\\nb.md:1:1: "),
         "{line}"
     );
+    // The name inside a message's words is escaped too (「a\nb」).
+    let known = ["エラー: ", "警告: ", "  ヒント: ", "エラー "];
+    for line in result.stderr.lines() {
+        assert!(
+            known.iter().any(|start| line.starts_with(start)),
+            "a message broke its line: {line:?} in\n{}",
+            result.stderr
+        );
+    }
 }
 
 #[test]

@@ -591,21 +591,3 @@ fn a_shift_jis_file_name_is_an_error_naming_what_it_reads() {
     site.build().assert_failure();
     assert!(!site.path("public").exists(), "nothing published");
 }
-
-#[cfg(unix)]
-#[test]
-fn a_newline_in_a_file_name_stays_escaped_in_the_whole_message() {
-    let site = TestSite::fixture("basic");
-    fs::write(site.path("content/modules/tools/a\nb.md"), "x").unwrap();
-    let result = site.check();
-    result.assert_failure();
-    assert!(result.stderr.contains("a\\nb"), "{}", result.stderr);
-    for line in result.stderr.lines() {
-        let known = ["エラー: ", "警告: ", "  ヒント: ", "エラー "];
-        assert!(
-            known.iter().any(|start| line.starts_with(start)),
-            "a message broke its line: {line:?} in\n{}",
-            result.stderr
-        );
-    }
-}
