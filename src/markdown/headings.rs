@@ -50,14 +50,15 @@ impl<'b> BodyState<'_, 'b> {
             id: id.clone(),
             text,
         });
-        self.html_events.push(Event::Start(Tag::Heading {
+        self.html_events.push_back(Event::Start(Tag::Heading {
             level,
             id: Some(id.into()),
             classes,
             attrs,
         }));
         self.html_events.extend(inner);
-        self.html_events.push(Event::End(TagEnd::Heading(level)));
+        self.html_events
+            .push_back(Event::End(TagEnd::Heading(level)));
     }
 
     fn unique_slug(&mut self, text: &str) -> String {

@@ -24,7 +24,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::messages::Message;
 use lines::LineIndex;
 use pulldown_cmark::{html, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 use std::path::Path;
 
@@ -133,12 +133,53 @@ fn walk(input: &MarkdownInput, write: bool) -> RenderedBody {
     run(BodyState::new(input, write, demote), events.into_iter())
 }
 
+/// Walks the events: the HTML of each stretch between quiz blocks is
+/// written by one HTML writer as the events come (a body of a million table
+/// cells never holds them all), and each quiz block becomes a part of its own.
 fn run<'b>(mut state: BodyState<'_, 'b>, mut events: impl Events<'b>) -> RenderedBody {
-    while let Some((event, range)) = events.next() {
-        state.handle(event, range, &mut events);
+    loop {
+        let stretch = Stretch {
+            state: &mut state,
+            events: &mut events,
+        };
+        let mut html = String::new();
+        if stretch.state.write {
+            html::push_html(&mut html, stretch);
+        } else {
+            stretch.for_each(drop);
+        }
+        if !html.is_empty() {
+            state.out.parts.push(BodyPart::Html(html));
+        }
+        match state.quiz_at.take() {
+            Some(index) => state.out.parts.push(BodyPart::Quiz(index)),
+            None => return state.out,
+        }
     }
-    state.flush();
-    state.out
+}
+
+/// The events of a body up to its next quiz block, as HTML is to be
+/// written of them: the parser's, through the adapters.
+struct Stretch<'s, 'a, 'b, I> {
+    state: &'s mut BodyState<'a, 'b>,
+    events: &'s mut I,
+}
+
+impl<'b, I: Events<'b>> Iterator for Stretch<'_, '_, 'b, I> {
+    type Item = Event<'b>;
+
+    fn next(&mut self) -> Option<Event<'b>> {
+        loop {
+            if let Some(event) = self.state.html_events.pop_front() {
+                return Some(event);
+            }
+            if self.state.quiz_at.is_some() {
+                return None;
+            }
+            let (event, range) = self.events.next()?;
+            self.state.handle(event, range, self.events);
+        }
+    }
 }
 
 /// Whether a body may hold an `h1`: a lone `#` (not in `##`) followed by
@@ -157,20 +198,14 @@ fn may_have_h1(body: &str) -> bool {
     })
 }
 
-/// How many events are kept before they are written out as HTML, at the
-/// end of a top-level block: a body of a million table cells then never
-/// holds a million events at once.
-const FLUSH_EVENTS: usize = 4096;
-
 struct BodyState<'a, 'b> {
     input: &'b MarkdownInput<'a>,
     lines: LineIndex<'b>,
     out: RenderedBody,
-    html_events: Vec<Event<'b>>,
-    /// How deep in blocks and spans the last event left the walk.
-    depth: usize,
-    /// Whether HTML may be written out before the end (not with footnotes).
-    flush_early: bool,
+    /// Events adapted and not yet written out.
+    html_events: VecDeque<Event<'b>>,
+    /// The quiz block just taken out of the flow, whose part comes next.
+    quiz_at: Option<usize>,
     slugs: HashMap<String, usize>,
     demote: bool,
     /// Write HTML and collect plain text (false: find problems only).
@@ -217,10 +252,8 @@ impl<'a, 'b> BodyState<'a, 'b> {
                 plain_text: String::with_capacity(if write { input.body.len() } else { 0 }),
                 ..RenderedBody::default()
             },
-            html_events: Vec::new(),
-            depth: 0,
-            // Footnotes are numbered by one HTML writer over the whole body.
-            flush_early: !input.body.contains("[^"),
+            html_events: VecDeque::new(),
+            quiz_at: None,
             slugs: HashMap::new(),
             demote,
             write,
@@ -233,24 +266,6 @@ impl<'a, 'b> BodyState<'a, 'b> {
 
 impl<'b> BodyState<'_, 'b> {
     fn handle(&mut self, event: Event<'b>, range: Range<usize>, rest: &mut impl Events<'b>) {
-        match &event {
-            // Quizzes and headings take their events up to their end.
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_quiz_fence(info) => {}
-            Event::Start(Tag::Heading { .. }) => {}
-            Event::Start(_) => self.depth += 1,
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            _ => {}
-        }
-        self.handle_event(event, range, rest);
-        if !self.write {
-            // A check writes no HTML: nothing to keep.
-            self.html_events.clear();
-        } else if self.depth == 0 && self.flush_early && self.html_events.len() >= FLUSH_EVENTS {
-            self.flush();
-        }
-    }
-
-    fn handle_event(&mut self, event: Event<'b>, range: Range<usize>, rest: &mut impl Events<'b>) {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_quiz_fence(&info) => {
                 self.take_quiz(range, rest);
@@ -263,38 +278,38 @@ impl<'b> BodyState<'_, 'b> {
             }) => self.heading(level, id, classes, attrs, rest),
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 let tag = self.link(tag, range.start);
-                self.html_events.push(Event::Start(tag));
+                self.html_events.push_back(Event::Start(tag));
             }
             Event::Html(text) | Event::InlineHtml(text) if !self.input.allow_html => {
-                self.html_events.push(Event::Text(text));
+                self.html_events.push_back(Event::Text(text));
             }
             Event::Text(ref text) => {
                 if !self.in_code {
                     self.check_unparsed_link(range.start);
                 }
                 self.push_text(text);
-                self.html_events.push(event);
+                self.html_events.push_back(event);
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 self.in_code = true;
-                self.html_events.push(event);
+                self.html_events.push_back(event);
             }
             Event::End(TagEnd::CodeBlock) => {
                 self.in_code = false;
-                self.html_events.push(event);
+                self.html_events.push_back(event);
             }
             Event::Code(ref text) => {
                 self.push_text(text);
-                self.html_events.push(event);
+                self.html_events.push_back(event);
             }
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(TagEnd::Paragraph)
             | Event::End(TagEnd::Item) => {
                 self.out.plain_text.push(' ');
-                self.html_events.push(event);
+                self.html_events.push_back(event);
             }
-            other => self.html_events.push(other),
+            other => self.html_events.push_back(other),
         }
     }
 
@@ -325,28 +340,7 @@ impl<'b> BodyState<'_, 'b> {
             text,
             first_line: fence_line + 1,
         });
-        self.flush();
-        let index = self.out.quizzes.len() - 1;
-        self.out.parts.push(BodyPart::Quiz(index));
-    }
-
-    fn flush(&mut self) {
-        if self.html_events.is_empty() {
-            return;
-        }
-        if !self.write {
-            self.html_events.clear();
-            return;
-        }
-        // After an early flush, the HTML goes on in the same part.
-        if let Some(BodyPart::Html(html)) = self.out.parts.last_mut() {
-            html::push_html(html, self.html_events.drain(..));
-            return;
-        }
-        let mut html = String::new();
-        html::push_html(&mut html, self.html_events.drain(..));
-        html.shrink_to_fit();
-        self.out.parts.push(BodyPart::Html(html));
+        self.quiz_at = Some(self.out.quizzes.len() - 1);
     }
 
     fn report(&mut self, location: Location, message: Message) {
@@ -445,8 +439,8 @@ mod tests {
     }
 
     #[test]
-    fn a_long_body_written_out_in_pieces_is_the_html_of_the_whole() {
-        let body = "段落 *強調* と `code`\n\n- 項目\n- 項目\n\n".repeat(FLUSH_EVENTS);
+    fn a_long_body_streamed_through_is_the_html_of_the_whole() {
+        let body = "段落 *強調* と `code`[^1]\n\n- 項目\n- 項目\n\n".repeat(5000) + "[^1]: 注\n";
         let out = render(&body, &LinkTargets::default());
         let mut whole = String::new();
         html::push_html(&mut whole, Parser::new_ext(&body, options()));
