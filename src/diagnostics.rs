@@ -98,7 +98,7 @@ impl Diagnostic {
             Severity::Error => word(lang, "label.error"),
             Severity::Warning => word(lang, "label.warning"),
         };
-        let mut out = if self.location.is_whole() {
+        let out = if self.location.is_whole() {
             format!("{label}: {}: {}", self.shown_path(), self.text(lang))
         } else {
             format!(
@@ -109,10 +109,7 @@ impl Diagnostic {
                 self.text(lang)
             )
         };
-        if let Some(hint) = self.hint(lang) {
-            out.push_str(&format!("\n  {}: {hint}", word(lang, "label.hint")));
-        }
-        out
+        crate::messages::with_hint(out, self.hint(lang), lang)
     }
 
     /// One JSON object: path, line, column, severity, code, message, hint;

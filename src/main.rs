@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     match run(cli.command, lang) {
         Ok(code) => code,
         Err(detail) => {
-            say_err(&msg!("cli.error").text_arg("detail", detail).text(lang));
+            say_error(detail, lang);
             ExitCode::FAILURE
         }
     }
@@ -87,14 +87,8 @@ fn parse_command_line() -> Result<(Cli, Lang), ExitCode> {
         _ => String::new(),
     };
     let label = kenshu::messages::word(lang, "label.error");
-    let mut text = format!("{label}: {}{usage}", message.text(lang));
-    if let Some(hint) = message.hint(lang) {
-        text.push_str(&format!(
-            "\n  {}: {hint}",
-            kenshu::messages::word(lang, "label.hint")
-        ));
-    }
-    say_err(&text);
+    let text = format!("{label}: {}{usage}", message.text(lang));
+    say_err(&kenshu::messages::with_hint(text, message.hint(lang), lang));
     Err(ExitCode::from(2))
 }
 
@@ -229,11 +223,7 @@ fn package_scorm(options: PackageOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(PackageError::Write(message)) => {
-            say_err(
-                &msg!("cli.error")
-                    .text_arg("detail", message.text_with_hint(lang))
-                    .text(lang),
-            );
+            say_error(message.text_with_hint(lang), lang);
             ExitCode::FAILURE
         }
     }
@@ -275,11 +265,7 @@ fn export(what: ExportCommand, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(ExportError::Write(message)) => {
-            say_err(
-                &msg!("cli.error")
-                    .text_arg("detail", message.text_with_hint(lang))
-                    .text(lang),
-            );
+            say_error(message.text_with_hint(lang), lang);
             ExitCode::FAILURE
         }
     }
@@ -372,20 +358,12 @@ fn report(options: kenshu::report::ReportOptions, lang: Lang) -> ExitCode {
             ExitCode::FAILURE
         }
         Err(kenshu::report::ReportError::Write(message)) => {
-            say_err(
-                &msg!("cli.error")
-                    .text_arg("detail", message.text_with_hint(lang))
-                    .text(lang),
-            );
+            say_error(message.text_with_hint(lang), lang);
             ExitCode::FAILURE
         }
         Err(kenshu::report::ReportError::Unread(messages)) => {
             for message in &messages {
-                say_err(
-                    &msg!("cli.error")
-                        .text_arg("detail", message.text_with_hint(lang))
-                        .text(lang),
-                );
+                say_error(message.text_with_hint(lang), lang);
             }
             say_err(&kenshu::messages::word(lang, "report.failed"));
             ExitCode::FAILURE
@@ -408,6 +386,11 @@ fn say(line: &str) {
 }
 
 /// Prints a line to standard error, quietly giving up on a closed pipe.
+/// `エラー: …` with `detail` (text in words, hint lines and all) kept as it is.
+fn say_error(detail: String, lang: Lang) {
+    say_err(&msg!("cli.error").text_arg("detail", detail).text(lang));
+}
+
 fn say_err(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -113,14 +113,7 @@ impl Message {
     /// The message and, on a line of its own, how to fix it (for a
     /// message printed on its own, not as a located diagnostic).
     pub fn text_with_hint(&self, lang: Lang) -> String {
-        match self.hint(lang) {
-            Some(hint) => format!(
-                "{}\n  {}: {hint}",
-                self.text(lang),
-                word(lang, "label.hint")
-            ),
-            None => self.text(lang),
-        }
+        with_hint(self.text(lang), self.hint(lang), lang)
     }
 
     /// How to fix it, when the catalogue says.
@@ -224,6 +217,15 @@ pub fn io_detail(err: &std::io::Error) -> String {
         _ => "",
     };
     format!("{SYSTEM_ERROR}{code}{SYSTEM_ERROR}{err}")
+}
+
+/// `text` and, on an indented line of its own, `hint` (when there is one):
+/// how every message with its hint is printed.
+pub fn with_hint(text: String, hint: Option<String>, lang: Lang) -> String {
+    match hint {
+        Some(hint) => format!("{text}\n  {}: {hint}", word(lang, "label.hint")),
+        None => text,
+    }
 }
 
 /// A word from the catalogue itself (labels such as "error").

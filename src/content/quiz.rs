@@ -63,20 +63,22 @@ const MARK_LOOK_ALIKES: &[&str] = &["x", "o"];
 /// typed with the IME on (ｔｒｕｅ, Ｆａｌｓｅ) or in half-width kana.
 fn truth_word(written: &str) -> Option<bool> {
     let written = written.trim();
-    // Most are written as they are listed: no need to fold.
-    if TRUE_WORDS.contains(&written) {
-        return Some(true);
-    }
-    if FALSE_WORDS.contains(&written) {
-        return Some(false);
-    }
-    let folded: String = written.nfkc().collect::<String>().to_lowercase();
-    let is = |words: &[&str]| words.contains(&written) || words.contains(&folded.as_str());
-    match (is(TRUE_WORDS), is(FALSE_WORDS)) {
+    // Most are written as they are listed: fold only the others.
+    listed_truth(written).or_else(|| listed_truth(&fold(written)))
+}
+
+/// Which list `word` is in, as it is.
+fn listed_truth(word: &str) -> Option<bool> {
+    match (TRUE_WORDS.contains(&word), FALSE_WORDS.contains(&word)) {
         (true, _) => Some(true),
         (_, true) => Some(false),
         _ => None,
     }
+}
+
+/// NFKC and lower case: how a truth word or a slip is recognised.
+fn fold(written: &str) -> String {
+    written.nfkc().collect::<String>().to_lowercase()
 }
 
 /// What kind of control a question is answered with.
@@ -224,10 +226,17 @@ fn read_question(
             msg!("quiz.ignore-not-text"),
         ));
     }
-    let emptied = question
-        .accepted
-        .iter()
-        .find(|a| answer_key(a, &question.ignore).is_empty() && !a.trim().is_empty());
+    // Without ignore:, only a blank answer is empty, and that is reported apart.
+    let emptied = (!question.ignore.is_empty())
+        .then(|| {
+            let ignore = &question.ignore;
+            question
+                .accepted
+                .iter()
+                .find(|a| answer_key(a, ignore).is_empty())
+        })
+        .flatten()
+        .filter(|a| !a.trim().is_empty());
     if let (Some(answer), QuestionKind::Text) = (emptied, question.kind) {
         let message = msg!(
             "quiz.ignore-empties-answer",
@@ -260,8 +269,8 @@ fn read_choices(
     };
     let before = problems.len();
     let mut choices = Vec::new();
-    // Each choice's text as written (trimmed), and its line.
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    // The line of each choice's text, beside `choices`.
+    let mut lines: Vec<usize> = Vec::new();
     for item in list.iter() {
         let mut fields = match Fields::new(source, item, CHOICE_KEYS) {
             Ok(fields) => fields,
@@ -275,19 +284,15 @@ fn read_choices(
             .scalar("correct")
             .and_then(|s| truth_word(s.as_str()));
         let text: String = fields.required("text").unwrap_or_default();
-        let key = text.trim().to_string();
         let at = fields.location("text");
-        match seen
-            .iter()
-            .find(|(other, _)| *other == key && !key.is_empty())
-        {
-            Some((_, first)) => problems.push(Diagnostic::error(
-                source.path,
-                at,
-                msg!("quiz.duplicate-choice", text = text.trim(), line = first),
-            )),
-            None => seen.push((key, at.line)),
+        let trimmed = text.trim();
+        let first = (choices.iter().zip(&lines))
+            .find(|(c, _): &(&Choice, _)| c.text.trim() == trimmed && !trimmed.is_empty());
+        if let Some((_, first)) = first {
+            let message = msg!("quiz.duplicate-choice", text = trimmed, line = first);
+            problems.push(Diagnostic::error(source.path, at, message));
         }
+        lines.push(at.line);
         choices.push(Choice {
             text,
             correct: said.or_else(|| fields.get("correct")).unwrap_or(false),
@@ -308,10 +313,10 @@ fn read_answer(
     let at = yaml::at(source, node.span());
     let accepted: Vec<String> = if let Some(scalar) = node.as_scalar() {
         let written = scalar.as_str().trim();
-        if let Some(truth) = truth_word(written) {
+        let folded = fold(written);
+        if let Some(truth) = listed_truth(written).or_else(|| listed_truth(&folded)) {
             return Some(true_false(truth));
         }
-        let folded: String = written.nfkc().collect::<String>().to_lowercase();
         if MARK_LOOK_ALIKES.contains(&folded.as_str()) {
             let meant = if folded == "o" { "true" } else { "false" };
             let message = msg!("quiz.mark-look-alike", written = written, meant = meant);

@@ -73,14 +73,7 @@ impl FileNote {
 
     /// The warning in words and, on a line of its own, how to fix it.
     pub fn text_with_hint(&self, lang: Lang) -> String {
-        let text = self.message().text(lang);
-        match self.reason.hint(lang) {
-            Some(hint) => format!(
-                "{text}\n  {}: {hint}",
-                crate::messages::word(lang, "label.hint")
-            ),
-            None => text,
-        }
+        crate::messages::with_hint(self.message().text(lang), self.reason.hint(lang), lang)
     }
 }
 

@@ -145,15 +145,10 @@ fn render(
     let files_table = tables::files_table(&summary.notes);
     let sheets = [&people_table, &modules_table, &departments_table];
     // File names and reasons may name staff: an anonymised workbook has no list.
-    let workbook_sheets: Vec<&tables::Table> = match names.enabled() {
-        true => sheets.to_vec(),
-        false => vec![
-            &people_table,
-            &modules_table,
-            &departments_table,
-            &files_table,
-        ],
-    };
+    let mut workbook_sheets = sheets.to_vec();
+    if !names.enabled() {
+        workbook_sheets.push(&files_table);
+    }
     let page = || {
         html::page(
             renderer,

@@ -284,7 +284,6 @@ fn trim_to_entry(path: &[Step]) -> Option<Vec<Step>> {
     Some(path[..=end].to_vec())
 }
 
-/// Removes the mapping entry at `path` (which ends in a key); its key.
 /// Puts stand-in value number `kind` (text, list, number, true/false) at
 /// `path`, whose last step is a missing key; false when there is no such
 /// kind or place.
@@ -316,17 +315,10 @@ fn node_at_mut<'n>(node: &'n mut Node, path: &[Step]) -> Option<&'n mut Node> {
     })
 }
 
+/// Removes the mapping entry at `path` (which ends in a key); its key.
 fn remove(node: &mut Node, path: &[Step]) -> Option<String> {
     let (last, way) = path.split_last()?;
-    let mut at = node;
-    for step in way {
-        at = match (step, at) {
-            (Step::Key(key), Node::Mapping(map)) => map.get_mut(key.as_str())?,
-            (Step::Item(index), Node::Sequence(list)) => list.get_mut(*index)?,
-            _ => return None,
-        };
-    }
-    match (last, at) {
+    match (last, node_at_mut(node, way)?) {
         (Step::Key(key), Node::Mapping(map)) => map.remove(key.as_str()).map(|_| key.clone()),
         _ => None,
     }
