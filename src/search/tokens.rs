@@ -25,7 +25,7 @@ pub fn normalize(text: &str) -> String {
     let mut marks = LongVowels::default();
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc().flat_map(char::to_lowercase) {
-        if let Some(kept) = marks.before(c) {
+        if let Some(kept) = marks.before(c, class_of(c) & KANA) {
             out.extend(std::iter::repeat_n(LONG_VOWEL, kept));
             out.push(fold_kana(c));
         }
@@ -36,23 +36,14 @@ pub fn normalize(text: &str) -> String {
 /// The long-vowel mark (NFKC makes the half-width ｰ this one).
 const LONG_VOWEL: char = 'ー';
 
-/// The kana script of a character before katakana are folded to hiragana:
-/// where it changes, a kana word ends.
-#[derive(Clone, Copy, Default, PartialEq, Eq)]
-enum Kana {
-    #[default]
-    None,
-    Hiragana,
-    Katakana,
-}
-
-fn kana_of(c: char) -> Kana {
+/// The kana script of a character before katakana are folded to hiragana
+/// (its [`HIRAGANA`] or [`KATAKANA`] class, 0 for neither): where it
+/// changes, a kana word ends.
+fn kana_of(c: char) -> u8 {
     match c {
-        '\u{3041}'..='\u{3096}' | '\u{309d}'..='\u{309f}' => Kana::Hiragana,
-        '\u{30a1}'..='\u{30fa}' | '\u{30fd}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' => {
-            Kana::Katakana
-        }
-        _ => Kana::None,
+        '\u{3041}'..='\u{3096}' | '\u{309d}'..='\u{309f}' => HIRAGANA,
+        '\u{30a1}'..='\u{30fa}' | '\u{30fd}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}' => KATAKANA,
+        _ => 0,
     }
 }
 
@@ -67,20 +58,22 @@ fn kana_of(c: char) -> Kana {
 /// A ー after anything but kana is kept.
 #[derive(Default)]
 struct LongVowels {
-    /// The script of the last character that was not a held-back ー.
-    script: Kana,
+    /// The script of the last character that was not a held-back ー (its
+    /// kana class bits).
+    script: u8,
     held: usize,
 }
 
 impl LongVowels {
-    /// How many held-back ー come back before `c`; `None` when `c` is a ー
-    /// that is held back itself. Ending the text drops what is held.
-    fn before(&mut self, c: char) -> Option<usize> {
-        if c == LONG_VOWEL && self.script != Kana::None {
+    /// How many held-back ー come back before `c`, whose kana class bits
+    /// are `script`; `None` when `c` is a ー that is held back itself.
+    /// Ending the text drops what is held.
+    #[inline]
+    fn before(&mut self, c: char, script: u8) -> Option<usize> {
+        if c == LONG_VOWEL && self.script != 0 {
             self.held += 1;
             return None;
         }
-        let script = kana_of(c);
         let kept = if script == self.script { self.held } else { 0 };
         self.held = 0;
         self.script = script;
@@ -183,12 +176,12 @@ pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(Token)) {
             }
             let next_is_stable = chars.peek().is_none_or(|&(_, n)| class_of(n) & STABLE != 0);
             if next_is_stable && class & LOWER_SELF != 0 {
-                run.push(c, class & ALNUM != 0, &mut emit);
+                run.push(c, class, &mut emit);
                 continue;
             }
             if next_is_stable {
                 for lower in c.to_lowercase() {
-                    run.push(lower, is_alphanumeric(lower), &mut emit);
+                    run.push(lower, class_of(lower), &mut emit);
                 }
                 continue;
             }
@@ -203,7 +196,7 @@ pub(crate) fn for_each_token(text: &str, mut emit: impl FnMut(Token)) {
 
 fn normalized_segment(segment: &str, run: &mut Run, emit: &mut impl FnMut(Token)) {
     for c in segment.nfkc().flat_map(char::to_lowercase) {
-        run.push(c, is_alphanumeric(c), emit);
+        run.push(c, class_of(c), emit);
     }
 }
 
@@ -220,27 +213,35 @@ struct Run {
 
 impl Run {
     /// Takes the next character of the NFKC-lowercased text, katakana not yet
-    /// folded: [`normalize`] one character at a time.
-    fn push(&mut self, c: char, alphanumeric: bool, emit: &mut impl FnMut(Token)) {
-        let Some(kept) = self.marks.before(c) else {
+    /// folded, with its [`class_of`]: [`normalize`] one character at a time.
+    #[inline]
+    fn push(&mut self, c: char, class: u8, emit: &mut impl FnMut(Token)) {
+        let Some(kept) = self.marks.before(c, class & KANA) else {
             return;
         };
         for _ in 0..kept {
-            self.add(LONG_VOWEL, true, emit);
+            self.add(LONG_VOWEL, ALNUM, emit);
         }
-        self.add(fold_kana(c), alphanumeric, emit);
+        let folded = if class & KATAKANA != 0 {
+            fold_kana(c)
+        } else {
+            c
+        };
+        self.add(folded, class, emit);
     }
 
-    /// Adds a folded character to the run, or ends the run.
-    fn add(&mut self, c: char, alphanumeric: bool, emit: &mut impl FnMut(Token)) {
-        if !alphanumeric {
+    /// Adds a folded character of the given class to the run, or ends the
+    /// run.
+    #[inline]
+    fn add(&mut self, c: char, class: u8, emit: &mut impl FnMut(Token)) {
+        if class & ALNUM == 0 {
             self.end(emit);
             return;
         }
         if let Some(previous) = self.previous {
             emit(pack(previous, Some(c)));
         }
-        if is_ideograph(c) {
+        if class & IDEOGRAPH != 0 {
             self.unigrams.push(c);
         }
         self.previous = Some(c);
@@ -268,16 +269,22 @@ const ALNUM: u8 = 1;
 const STABLE: u8 = 2;
 /// Lowercasing leaves the character as it is.
 const LOWER_SELF: u8 = 4;
+/// Hiragana, and katakana (before folding), for [`LongVowels`].
+const HIRAGANA: u8 = 8;
+const KATAKANA: u8 = 16;
+const KANA: u8 = HIRAGANA | KATAKANA;
+/// A word on its own ([`is_ideograph`]).
+const IDEOGRAPH: u8 = 32;
 
 /// The classes of the Basic Multilingual Plane, each computed the first
 /// time it is needed; the Unicode tables behind them are a search per
 /// character.
 static CLASSES: CharTable = CharTable::new(classify);
 
-/// A character's classes; none outside the BMP, so such a character takes
-/// the slow path.
+/// A character's classes: remembered for the BMP, computed each time for
+/// the (rare) characters of the other planes.
 fn class_of(c: char) -> u8 {
-    CLASSES.get(c).unwrap_or(0)
+    CLASSES.get(c).unwrap_or_else(|| classify(c))
 }
 
 fn classify(c: char) -> u8 {
@@ -294,7 +301,10 @@ fn classify(c: char) -> u8 {
     if lower.next() == Some(c) && lower.next().is_none() {
         class |= LOWER_SELF;
     }
-    class
+    if is_ideograph(c) {
+        class |= IDEOGRAPH;
+    }
+    class | kana_of(c)
 }
 
 fn is_alphanumeric(c: char) -> bool {
