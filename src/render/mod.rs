@@ -93,7 +93,7 @@ impl Renderer {
         let quiz = quiz_strings(&theme).map_err(|d| problems.push(d)).ok();
         match quiz {
             Some(quiz) if problems.is_empty() => {
-                let ui = Value::from(minijinja::value::Serde(&theme.strings));
+                let ui = ui_value(&theme.strings);
                 Ok(Renderer {
                     env,
                     theme,
@@ -336,6 +336,26 @@ fn escape_html(
 /// (templates, quiz forms, the report).
 pub(crate) fn write_escaped(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), text)
+}
+
+/// The UI strings as template values. Tables become maps keyed by `str`
+/// (in key order, as serialising would give): every page looks up dozens
+/// of `ui.group.key`s, and a map keyed by template values compares keys
+/// as values, several times slower.
+fn ui_value(strings: &serde_json::Value) -> Value {
+    match strings {
+        serde_json::Value::Object(table) => Value::from_object(
+            table
+                .iter()
+                .map(|(key, value)| (std::sync::Arc::<str>::from(key.as_str()), ui_value(value)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+        serde_json::Value::Array(items) => {
+            Value::from(items.iter().map(ui_value).collect::<Vec<_>>())
+        }
+        serde_json::Value::String(text) => Value::from(text.as_str()),
+        other => Value::from(minijinja::value::Serde(other)),
+    }
 }
 
 /// Marks HTML produced by kenshu itself as safe for templates.
