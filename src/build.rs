@@ -13,7 +13,6 @@ use crate::search::{self, Target};
 use crate::site::{load_outline, load_site, LoadOptions, Site};
 use crate::theme::load_theme;
 use crate::urls;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -147,9 +146,9 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (rendered, index) = rayon::join(
         || renderer.render_site_with(&site, |file| staging.write(&file)),
         || {
-            let index = search_index(&site);
-            index.par_iter().try_for_each(|file| staging.write(file))?;
-            Ok(index.len())
+            let write =
+                |file: search::IndexFile| staging.write(&OutputFile::bytes(file.path, file.bytes));
+            search::write_index_files(&site, &search_url, &write)
         },
     );
     let index_files = index.map_err(BuildError::Write)?;

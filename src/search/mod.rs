@@ -42,6 +42,31 @@ pub struct IndexFile {
 /// The index files of a site: meta, posting shards and one file per
 /// document. `url` gives a document's page relative to the site root.
 pub fn index_files(site: &Site, url: &(dyn Fn(&Target) -> String + Sync)) -> Vec<IndexFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let collect = |file| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    let _ = write_index_files(site, url, &collect);
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Files come from several threads: put them in a fixed order.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// As [`index_files`], but each file goes to `sink` as soon as it is made
+/// (from several threads), so the build does not hold the whole index in
+/// memory; the first error stops the writing. Returns the number of files.
+pub fn write_index_files<E: Send>(
+    site: &Site,
+    url: &(dyn Fn(&Target) -> String + Sync),
+    sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
     let docs = documents::documents(site);
     let groups = synonyms::folded(site.config.search.synonyms.as_deref());
     let packed: Vec<index::Group> = groups
@@ -58,17 +83,15 @@ pub fn index_files(site: &Site, url: &(dyn Fn(&Target) -> String + Sync)) -> Vec
         .collect();
     let index = index::postings(&docs, &packed);
     let shard_count = shards::shard_count(&index.tokens);
-    let mut files = vec![shards::meta_file(
+    sink(shards::meta_file(
         &docs,
         &index.lengths,
         shard_count,
         &groups,
-    )];
+    ))?;
     let (posting_files, doc_files) = rayon::join(
-        || shards::shard_files(index, shard_count),
-        || shards::doc_files(&docs, url),
+        || shards::shard_files(index, shard_count, sink),
+        || shards::doc_files(&docs, url, sink),
     );
-    files.extend(posting_files);
-    files.extend(doc_files);
-    files
+    Ok(1 + posting_files? + doc_files?)
 }

@@ -57,11 +57,12 @@ pub(crate) fn meta_file(
     script_file("meta", &meta)
 }
 
-/// One `doc-N.js` per document.
-pub(crate) fn doc_files(
+/// One `doc-N.js` per document, each handed to `sink`; returns how many.
+pub(crate) fn doc_files<E: Send>(
     docs: &[SearchDoc],
     urls: &(dyn Fn(&super::Target) -> String + Sync),
-) -> Vec<IndexFile> {
+    sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
     docs.par_iter()
         .enumerate()
         .map(|(number, doc)| {
@@ -77,14 +78,20 @@ pub(crate) fn doc_files(
                 excerpt(&doc.summary),
                 sections,
             );
-            script_file(&format!("doc-{number}"), &row)
+            sink(script_file(&format!("doc-{number}"), &row))
         })
-        .collect()
+        .collect::<Result<Vec<()>, E>>()
+        .map(|written| written.len())
 }
 
 /// One script per shard: `{"token":"postings",…}` with tokens in byte
-/// order; synonym group N is the token `~N`.
-pub(crate) fn shard_files(index: Index, shards: u32) -> Vec<IndexFile> {
+/// order; synonym group N is the token `~N`. Each goes to `sink`; returns
+/// how many.
+pub(crate) fn shard_files<E: Send>(
+    index: Index,
+    shards: u32,
+    sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
     let groups = index
         .groups
         .into_iter()
@@ -130,9 +137,10 @@ pub(crate) fn shard_files(index: Index, shards: u32) -> Vec<IndexFile> {
                 json.push(b'"');
             }
             json.push(b'}');
-            script_bytes(&format!("idx-{number}"), &json)
+            sink(script_bytes(&format!("idx-{number}"), &json))
         })
-        .collect()
+        .collect::<Result<Vec<()>, E>>()
+        .map(|written| written.len())
 }
 
 fn excerpt(text: &str) -> &str {
