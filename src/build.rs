@@ -161,13 +161,25 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         Err(RenderFailure::Sink(err)) => return Err(BuildError::Write(err)),
     };
     let cleanup = staging.commit().map_err(BuildError::Write)?;
+    let modules = site.modules.len();
+    drop_aside((site, renderer));
     Ok(BuildReport {
         diagnostics,
         files,
-        modules: site.modules.len(),
+        modules,
         elapsed: started.elapsed(),
         cleanup,
     })
+}
+
+/// Frees a built site's memory on a thread of its own: at 10,000 modules
+/// that is about 50 ms of one core (perf), which the build's caller need
+/// not wait for (a command that exits next leaves it to the system).
+fn drop_aside<T: Send + 'static>(value: T) {
+    // Should the thread not start, the value is dropped here instead.
+    let _ = std::thread::Builder::new()
+        .name("kenshu-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// The search index of a site as output files, with the URL of each
