@@ -43,43 +43,44 @@ pub(crate) fn study_order(role: &str, framework: &Framework, modules: &[ModuleKe
         (m.level, rank.unwrap_or((usize::MAX, usize::MAX)), m.id)
     };
     let position: HashMap<&str, usize> = members.iter().map(|&i| (modules[i].id, i)).collect();
-    let mut waiting_on: HashMap<usize, usize> = HashMap::new();
-    let mut unlocks: HashMap<usize, Vec<usize>> = HashMap::new();
+    // Indexed by module position: how many prerequisites each member still
+    // waits on, and the members each one unlocks.
+    let mut waiting_on = vec![0usize; modules.len()];
+    let mut unlocks: Vec<Vec<usize>> = vec![Vec::new(); modules.len()];
     for &i in &members {
-        let prerequisites: HashSet<usize> = modules[i]
+        let mut prerequisites: Vec<usize> = modules[i]
             .prerequisites
             .iter()
             .filter_map(|p| position.get(p.as_str()).copied())
             .filter(|&p| p != i)
             .collect();
-        waiting_on.insert(i, prerequisites.len());
+        prerequisites.sort_unstable();
+        prerequisites.dedup();
+        waiting_on[i] = prerequisites.len();
         for p in prerequisites {
-            unlocks.entry(p).or_default().push(i);
+            unlocks[p].push(i);
         }
     }
     let mut ready: BinaryHeap<Reverse<(_, usize)>> = members
         .iter()
-        .filter(|i| waiting_on[i] == 0)
+        .filter(|&&i| waiting_on[i] == 0)
         .map(|&i| Reverse((sort_key(i), i)))
         .collect();
     let mut order = Vec::with_capacity(members.len());
     while let Some(Reverse((_, i))) = ready.pop() {
         order.push(i);
-        for &next in unlocks.get(&i).map(Vec::as_slice).unwrap_or(&[]) {
-            let count = waiting_on.get_mut(&next).expect("member");
-            *count -= 1;
-            if *count == 0 {
+        for &next in &unlocks[i] {
+            waiting_on[next] -= 1;
+            if waiting_on[next] == 0 {
                 ready.push(Reverse((sort_key(next), next)));
             }
         }
     }
     // Modules caught in a prerequisite cycle (already reported) go last, in key order.
     if order.len() < members.len() {
-        let placed: HashSet<usize> = order.iter().copied().collect();
-        let mut rest: Vec<usize> = members
-            .into_iter()
-            .filter(|i| !placed.contains(i))
-            .collect();
+        let mut placed = vec![false; modules.len()];
+        order.iter().for_each(|&i| placed[i] = true);
+        let mut rest: Vec<usize> = members.into_iter().filter(|&i| !placed[i]).collect();
         rest.sort_by_key(|&i| sort_key(i));
         order.extend(rest);
     }

@@ -286,23 +286,25 @@ pub(super) fn check_fragments<B: BodyKind>(
         .map(|m| (&m.path, &m.body))
         .chain(pages.iter().map(|p| (&p.path, &p.body)))
         .collect();
-    let headings: HashMap<&Path, HashSet<&str>> = bodies
-        .iter()
-        .map(|(path, body)| {
-            (
-                path.as_path(),
-                body.headings().iter().map(|h| h.id.as_str()).collect(),
-            )
-        })
-        .collect();
-    for (path, body) in &bodies {
+    // Made at the first link into another file: most links stay on their page.
+    let mut by_path: Option<HashMap<&Path, &B>> = None;
+    for &(path, body) in &bodies {
         for link in body.fragments() {
             let target = link.target.as_deref().unwrap_or(path);
-            let Some(ids) = headings.get(target) else {
+            let target_body = if target == path.as_path() {
+                Some(body)
+            } else {
+                by_path
+                    .get_or_insert_with(|| bodies.iter().map(|&(p, b)| (p.as_path(), b)).collect())
+                    .get(target)
+                    .copied()
+            };
+            let Some(target_body) = target_body else {
                 continue;
             };
-            let slug = crate::markdown::slugify(&link.fragment);
-            if !ids.contains(link.fragment.as_str()) && !ids.contains(slug.as_str()) {
+            // A page has a handful of headings: a look along them is enough.
+            let has = |id: &str| target_body.headings().iter().any(|h| h.id == id);
+            if !has(&link.fragment) && !has(&crate::markdown::slugify(&link.fragment)) {
                 let message = msg!(
                     "link.missing-heading",
                     fragment = &link.fragment,
