@@ -214,7 +214,7 @@ struct Run {
 impl Run {
     /// Takes the next character of the NFKC-lowercased text, katakana not yet
     /// folded, with its [`class_of`]: [`normalize`] one character at a time.
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, c: char, class: u8, emit: &mut impl FnMut(Token)) {
         let Some(kept) = self.marks.before(c, class & KANA) else {
             return;
