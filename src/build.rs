@@ -146,8 +146,7 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let (rendered, index) = rayon::join(
         || renderer.render_site_with(&site, |file| staging.write(&file)),
         || {
-            let write =
-                |file: search::IndexFile| staging.write(&OutputFile::bytes(file.path, file.bytes));
+            let write = |file| staging.write(&index_output(file));
             search::write_index_files(&site, &search_url, &write)
         },
     );
@@ -187,8 +186,13 @@ fn drop_aside<T: Send + 'static>(value: T) {
 pub fn search_index(site: &Site) -> Vec<OutputFile> {
     search::index_files(site, &search_url)
         .into_iter()
-        .map(|file| OutputFile::bytes(file.path, file.bytes))
+        .map(index_output)
         .collect()
+}
+
+/// An index file as an output file (the search stage knows nothing of output).
+fn index_output(file: search::IndexFile) -> OutputFile {
+    OutputFile::bytes(file.path, file.bytes)
 }
 
 fn search_url(target: &Target) -> String {

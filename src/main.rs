@@ -385,12 +385,12 @@ fn say(line: &str) {
     }
 }
 
-/// Prints a line to standard error, quietly giving up on a closed pipe.
 /// `エラー: …` with `detail` (text in words, hint lines and all) kept as it is.
 fn say_error(detail: String, lang: Lang) {
     say_err(&msg!("cli.error").text_arg("detail", detail).text(lang));
 }
 
+/// Prints a line to standard error, quietly giving up on a closed pipe.
 fn say_err(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -227,16 +227,13 @@ fn read_question(
         ));
     }
     // Without ignore:, only a blank answer is empty, and that is reported apart.
-    let emptied = (!question.ignore.is_empty())
-        .then(|| {
-            let ignore = &question.ignore;
-            question
-                .accepted
-                .iter()
-                .find(|a| answer_key(a, ignore).is_empty())
-        })
-        .flatten()
-        .filter(|a| !a.trim().is_empty());
+    let emptied = match question.ignore.as_str() {
+        "" => None,
+        ignore => question
+            .accepted
+            .iter()
+            .find(|a| !a.trim().is_empty() && answer_key(a, ignore).is_empty()),
+    };
     if let (Some(answer), QuestionKind::Text) = (emptied, question.kind) {
         let message = msg!(
             "quiz.ignore-empties-answer",
@@ -286,10 +283,14 @@ fn read_choices(
         let text: String = fields.required("text").unwrap_or_default();
         let at = fields.location("text");
         let trimmed = text.trim();
-        let first = (choices.iter().zip(&lines))
-            .find(|(c, _): &(&Choice, _)| c.text.trim() == trimmed && !trimmed.is_empty());
-        if let Some((_, first)) = first {
-            let message = msg!("quiz.duplicate-choice", text = trimmed, line = first);
+        let twin = match trimmed {
+            "" => None,
+            _ => choices
+                .iter()
+                .position(|c: &Choice| c.text.trim() == trimmed),
+        };
+        if let Some(first) = twin {
+            let message = msg!("quiz.duplicate-choice", text = trimmed, line = lines[first]);
             problems.push(Diagnostic::error(source.path, at, message));
         }
         lines.push(at.line);
@@ -471,6 +472,14 @@ mod tests {
         assert!(!qs[0].shuffle);
         assert!(qs[1].shuffle, "shuffled unless pinned");
         assert_eq!(qs[1].ignore, "・ー");
+    }
+
+    #[test]
+    fn an_answer_emptied_by_ignore_is_found_after_a_blank_one() {
+        let errs =
+            parse("- question: a\n  ignore: ー\n  answer: [\"\", ー, データ]\n").unwrap_err();
+        let codes: Vec<&str> = errs.iter().map(|e| e.code()).collect();
+        assert_eq!(codes, ["quiz.ignore-empties-answer"]);
     }
 
     #[test]

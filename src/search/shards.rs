@@ -63,25 +63,22 @@ pub(crate) fn doc_files<E: Send>(
     urls: &(dyn Fn(&super::Target) -> String + Sync),
     sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
 ) -> Result<usize, E> {
-    docs.par_iter()
-        .enumerate()
-        .map(|(number, doc)| {
-            let sections: Vec<[&str; 3]> = doc
-                .sections
-                .iter()
-                .map(|s| [s.anchor, s.heading, s.text])
-                .collect();
-            let row = (
-                urls(&doc.target),
-                doc.title,
-                doc.kind,
-                excerpt(&doc.summary),
-                sections,
-            );
-            sink(script_file(&format!("doc-{number}"), &row))
-        })
-        .collect::<Result<Vec<()>, E>>()
-        .map(|written| written.len())
+    docs.par_iter().enumerate().try_for_each(|(number, doc)| {
+        let sections: Vec<[&str; 3]> = doc
+            .sections
+            .iter()
+            .map(|s| [s.anchor, s.heading, s.text])
+            .collect();
+        let row = (
+            urls(&doc.target),
+            doc.title,
+            doc.kind,
+            excerpt(&doc.summary),
+            sections,
+        );
+        sink(script_file(&format!("doc-{number}"), &row))
+    })?;
+    Ok(docs.len())
 }
 
 /// One script per shard: `{"token":"postings",…}` with tokens in byte
@@ -120,7 +117,7 @@ pub(crate) fn shard_files<E: Send>(
     by_shard
         .par_iter()
         .enumerate()
-        .map(|(number, entries)| {
+        .try_for_each(|(number, entries)| {
             let bytes: usize = entries.iter().map(|e| e.1.len() + e.2.len() + 6).sum();
             let mut json = Vec::with_capacity(bytes + 2);
             json.push(b'{');
@@ -138,9 +135,8 @@ pub(crate) fn shard_files<E: Send>(
             }
             json.push(b'}');
             sink(script_bytes(&format!("idx-{number}"), &json))
-        })
-        .collect::<Result<Vec<()>, E>>()
-        .map(|written| written.len())
+        })?;
+    Ok(by_shard.len())
 }
 
 fn excerpt(text: &str) -> &str {

@@ -308,10 +308,7 @@ fn classify(c: char) -> u8 {
 }
 
 fn is_alphanumeric(c: char) -> bool {
-    match CLASSES.get(c) {
-        Some(class) => class & ALNUM != 0,
-        None => c.is_alphanumeric(),
-    }
+    class_of(c) & ALNUM != 0
 }
 
 /// Which shard a token's postings are in: FNV-1a over its code points.
