@@ -7,10 +7,13 @@
 //! [`CharTable`] asks once per distinct character (a site uses a few
 //! thousand) and reads its own array after that. Filling it lazily, not for
 //! all 65,536 characters up front, keeps small sites' builds from paying
-//! for characters they never use.
+//! for characters they never use; the array is a zeroed static, which the
+//! system maps in only where it is written.
 
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::OnceLock;
+
+/// The characters of the Basic Multilingual Plane.
+const BMP: usize = 0x1_0000;
 
 /// Set on a cell whose answer is known.
 const KNOWN: u8 = 0x80;
@@ -18,7 +21,7 @@ const KNOWN: u8 = 0x80;
 /// Up to seven flag bits per character of the BMP, computed by `classify`
 /// the first time a character is asked about.
 pub(crate) struct CharTable {
-    cells: OnceLock<Box<[AtomicU8]>>,
+    cells: [AtomicU8; BMP],
     classify: fn(char) -> u8,
 }
 
@@ -26,7 +29,7 @@ impl CharTable {
     /// A table whose flags `classify` computes (bit 7 is the table's own).
     pub(crate) const fn new(classify: fn(char) -> u8) -> Self {
         CharTable {
-            cells: OnceLock::new(),
+            cells: [const { AtomicU8::new(0) }; BMP],
             classify,
         }
     }
@@ -34,10 +37,7 @@ impl CharTable {
     /// The flags of a BMP character; `None` outside the BMP (the caller asks
     /// the Unicode tables itself, as such characters are rare).
     pub(crate) fn get(&self, c: char) -> Option<u8> {
-        let cell = self
-            .cells
-            .get_or_init(|| (0..0x1_0000).map(|_| AtomicU8::new(0)).collect())
-            .get(c as usize)?;
+        let cell = self.cells.get(c as usize)?;
         // Relaxed is enough: every thread computes the same answer, so a
         // race only computes it twice.
         let known = cell.load(Ordering::Relaxed);

@@ -202,7 +202,10 @@ fn read_all(
     let results: Vec<_> = paths
         .into_par_iter()
         .map(|path| match source::load_text(root, &path) {
-            Ok(text) => Ok(SourceFile { path, text }),
+            Ok(text) => {
+                let problem = source::control_character(&path, &text);
+                Ok((SourceFile { path, text }, problem))
+            }
             Err(d) => Err((path, d)),
         })
         .collect();
@@ -210,8 +213,8 @@ fn read_all(
     let mut failed = Vec::new();
     for result in results {
         match result {
-            Ok(file) => {
-                if let Some(problem) = source::control_character(&file.path, &file.text) {
+            Ok((file, problem)) => {
+                if let Some(problem) = problem {
                     diagnostics.push(problem);
                 }
                 files.push(file);
