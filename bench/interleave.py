@@ -44,6 +44,8 @@ def main():
     parser.add_argument("--hugo-site", help="the same corpus as a Hugo site")
     parser.add_argument("kenshu", nargs="+", help="kenshu binaries to compare")
     args = parser.parse_args()
+    if args.hugo and not args.hugo_site:
+        parser.error("--hugo needs --hugo-site")
 
     parent = os.path.dirname(os.path.abspath(args.site))
     out, hugo_out = os.path.join(parent, "ok"), os.path.join(parent, "oh")

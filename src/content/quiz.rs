@@ -314,10 +314,10 @@ fn read_answer(
     let at = yaml::at(source, node.span());
     let accepted: Vec<String> = if let Some(scalar) = node.as_scalar() {
         let written = scalar.as_str().trim();
-        let folded = fold(written);
-        if let Some(truth) = listed_truth(written).or_else(|| listed_truth(&folded)) {
+        if let Some(truth) = truth_word(written) {
             return Some(true_false(truth));
         }
+        let folded = fold(written);
         if MARK_LOOK_ALIKES.contains(&folded.as_str()) {
             let meant = if folded == "o" { "true" } else { "false" };
             let message = msg!("quiz.mark-look-alike", written = written, meant = meant);
