@@ -12,6 +12,11 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// Where the heading's text starts in the body's plain text; `None`
+    /// when it is not there (past the plain text's size limit, or no
+    /// plain text kept).
+    #[serde(skip)]
+    pub plain_offset: Option<usize>,
 }
 
 impl<'b> BodyState<'_, 'b> {
@@ -43,12 +48,13 @@ impl<'b> BodyState<'_, 'b> {
         let id = id
             .map(|i| i.to_string())
             .unwrap_or_else(|| self.unique_slug(&text));
-        self.push_text(&text);
+        let plain_offset = self.push_text(&text);
         self.out.plain_text.push(' ');
         self.out.headings.push(Heading {
             level: level as u8,
             id: id.clone(),
             text,
+            plain_offset,
         });
         self.html_events.push_back(Event::Start(Tag::Heading {
             level,

@@ -28,6 +28,10 @@ use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 use std::path::Path;
 
+/// Plain text kept of one body for the search index: past this many bytes,
+/// a body's text is not indexed.
+const PLAIN_TEXT_LIMIT: usize = 200_000;
+
 /// Everything the renderer needs to know about the file being rendered.
 pub(crate) struct MarkdownInput<'a> {
     pub path: &'a Path,
@@ -313,10 +317,15 @@ impl<'b> BodyState<'_, 'b> {
         }
     }
 
-    fn push_text(&mut self, text: &str) {
-        if self.out.plain_text.len() < 200_000 && self.write {
+    /// Appends `text` to the plain text, up to its size limit; returns
+    /// where it starts there, if it was kept.
+    fn push_text(&mut self, text: &str) -> Option<usize> {
+        let start = self.out.plain_text.len();
+        let kept = start < PLAIN_TEXT_LIMIT && self.write;
+        if kept {
             self.out.plain_text.push_str(text);
         }
+        kept.then_some(start)
     }
 
     /// Takes a quiz block's text out of the flow and marks its place.

@@ -110,19 +110,17 @@ fn heading_texts(body: &Body) -> Vec<&str> {
     body.headings.iter().map(|h| h.text.as_str()).collect()
 }
 
-/// Cuts a body's plain text at its headings. The Markdown stage writes each
-/// heading's text into the plain text where the heading stands, so each is
-/// found after the one before; a heading not found (no text, or past the
-/// plain text's size limit) joins the section before it.
+/// Cuts a body's plain text at its headings, where the Markdown stage wrote
+/// each heading's text; a heading with no text, or past the plain text's
+/// size limit, joins the section before it.
 pub(crate) fn sections(body: &Body) -> Vec<Section<'_>> {
     let text = body.plain_text.as_str();
     let mut out = Vec::with_capacity(body.headings.len() + 1);
     let (mut start, mut anchor, mut heading) = (0, "", "");
     for h in &body.headings {
-        let Some(found) = (!h.text.is_empty())
-            .then(|| text[start..].find(h.text.as_str()))
-            .flatten()
-            .map(|at| start + at)
+        let Some(found) = h
+            .plain_offset
+            .filter(|&at| !h.text.is_empty() && at >= start && text.is_char_boundary(at))
         else {
             continue;
         };
@@ -147,45 +145,62 @@ fn push_section<'a>(out: &mut Vec<Section<'a>>, anchor: &'a str, heading: &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::Heading;
+    use crate::markdown::{render_body, LinkTargets, MarkdownInput};
+    use std::path::Path;
 
-    fn heading(id: &str, text: &str) -> Heading {
-        Heading {
-            level: 2,
-            id: id.into(),
-            text: text.into(),
+    /// A body through the Markdown stage, as a build reads it.
+    fn body(markdown: &str) -> Body {
+        let rendered = render_body(&MarkdownInput {
+            path: Path::new("content/modules/a/x.md"),
+            body: markdown,
+            first_line: 1,
+            allow_html: false,
+            root_prefix: "../../",
+            targets: &LinkTargets::default(),
+        });
+        Body {
+            plain_text: rendered.plain_text,
+            headings: rendered.headings,
+            ..Body::default()
         }
+    }
+
+    fn cut(body: &Body) -> Vec<(&str, &str)> {
+        sections(body).iter().map(|s| (s.anchor, s.text)).collect()
     }
 
     #[test]
     fn sections_are_cut_at_headings_in_order() {
-        let body = Body {
-            plain_text: "前置き 概要 本文一 手順 概要は上 手順二 ".into(),
-            headings: vec![
-                heading("gaiyou", "概要"),
-                heading("tejun", "手順"),
-                heading("x", ""),
-            ],
-            ..Body::default()
-        };
-        let found = sections(&body);
-        let cut: Vec<(&str, &str)> = found.iter().map(|s| (s.anchor, s.text)).collect();
+        let body = body("前置き\n\n## 概要\n\n本文一\n\n## 手順\n\n概要は上\n");
         assert_eq!(
-            cut,
+            cut(&body),
             [
                 ("", "前置き"),
-                ("gaiyou", "概要 本文一"),
-                ("tejun", "手順 概要は上 手順二")
+                ("概要", "概要 本文一"),
+                ("手順", "手順 概要は上")
             ]
         );
     }
 
     #[test]
+    fn a_heading_s_words_earlier_in_the_text_do_not_cut_there() {
+        // "手順" occurs in the first section before the heading 手順.
+        let body = body("## 概要\n\n手順は次のとおり\n\n## 手順\n\n一つ目\n");
+        assert_eq!(
+            cut(&body),
+            [("概要", "概要 手順は次のとおり"), ("手順", "手順 一つ目")]
+        );
+    }
+
+    #[test]
+    fn a_heading_without_text_joins_the_section_before_it() {
+        let body = body("## 概要\n\n本文\n\n##\n\n続き\n");
+        assert_eq!(cut(&body), [("概要", "概要 本文  続き")]);
+    }
+
+    #[test]
     fn a_body_without_headings_is_one_section() {
-        let body = Body {
-            plain_text: "ただの本文".into(),
-            ..Body::default()
-        };
+        let body = body("ただの本文\n");
         assert_eq!(sections(&body), [whole("ただの本文")]);
     }
 }
