@@ -125,23 +125,19 @@ const MAX_INDENT: usize = MAX_DEPTH * 4;
 /// deeper than [`MAX_INDENT`] (block nesting is bounded by indentation,
 /// flow nesting is not).
 pub(super) fn too_deep(source: &SourceText) -> Option<Diagnostic> {
+    // Flow nesting cannot pass the limit with no more opening brackets
+    // than that in the whole text (nearly every file): then only the
+    // indentation is looked at.
+    let openers = memchr::memchr2_iter(b'[', b'{', source.text.as_bytes());
+    let brackets = openers.take(MAX_DEPTH + 1).count() > MAX_DEPTH;
     let mut depth = 0usize;
     for (index, line) in source.text.lines().enumerate() {
         let indent = line.len() - line.trim_start().len();
-        let mut deepest = None;
-        // Brackets are ASCII, so bytes are enough; the column is counted
-        // in characters only for a report.
-        for (byte, b) in line.bytes().enumerate() {
-            match b {
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => continue,
-            }
-            if depth > MAX_DEPTH {
-                deepest = Some(line[..byte].chars().count() + 1);
-                break;
-            }
-        }
+        let deepest = if brackets {
+            too_deep_at(line, &mut depth)
+        } else {
+            None
+        };
         let (col, message) = match (deepest, indent > MAX_INDENT) {
             (Some(col), _) => (col, msg!("yaml.too-deep", max = MAX_DEPTH)),
             (None, true) => (1, msg!("yaml.too-indented", max = MAX_INDENT)),
@@ -149,6 +145,24 @@ pub(super) fn too_deep(source: &SourceText) -> Option<Diagnostic> {
         };
         let at = Location::new(source.first_line + index, col);
         return Some(Diagnostic::error(source.path, at, message));
+    }
+    None
+}
+
+/// Follows the flow nesting `depth` through `line`: the column (in
+/// characters) of the bracket that takes it past [`MAX_DEPTH`], if one does.
+fn too_deep_at(line: &str, depth: &mut usize) -> Option<usize> {
+    // Brackets are ASCII, so bytes are enough; the column is counted in
+    // characters only for a report.
+    for (byte, b) in line.bytes().enumerate() {
+        match b {
+            b'[' | b'{' => *depth += 1,
+            b']' | b'}' => *depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if *depth > MAX_DEPTH {
+            return Some(line[..byte].chars().count() + 1);
+        }
     }
     None
 }

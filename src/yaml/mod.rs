@@ -333,6 +333,25 @@ mod tests {
     }
 
     #[test]
+    fn flow_nesting_at_the_limit_passes_and_one_more_is_refused_at_its_bracket() {
+        let nested = |depth: usize| format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse(&src(&nested(MAX_DEPTH)), false).is_ok());
+        // Spread over lines: the 65th bracket is the third of line 3.
+        let text = format!("x: 1\na: {}\n  [[[1]]]{}\n", "[".repeat(62), "]".repeat(62));
+        let errs = parse(&src(&text), false).unwrap_err();
+        assert_eq!(errs[0].code(), "yaml.too-deep");
+        assert_eq!(errs[0].location, Location::new(4, 5));
+    }
+
+    #[test]
+    fn many_shallow_flow_lists_are_not_too_deep() {
+        let text: String = (0..200)
+            .map(|i| format!("k{i}: [a, {{b: [c]}}]\n"))
+            .collect();
+        assert!(parse(&src(&text), false).is_ok());
+    }
+
+    #[test]
     fn deep_block_nesting_is_refused_by_its_indentation() {
         let text: String = (0..300)
             .map(|depth| format!("{}a:\n", " ".repeat(depth)))
