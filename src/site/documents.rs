@@ -29,7 +29,7 @@ pub(super) struct Loader<'a> {
 }
 
 /// The headers of a load, checked, with where links may lead.
-struct Headers {
+pub(super) struct Headers {
     modules: Vec<ModuleHeader>,
     pages: Vec<PageHeader>,
     targets: LinkTargets,
@@ -39,23 +39,37 @@ struct Headers {
 type ByPath<'a> = HashMap<&'a Path, &'a SourceFile>;
 
 impl Loader<'_> {
-    /// Parses headers, checks cross-references, then reads bodies.
-    pub(super) fn load<B: BodyKind>(
+    /// Parses the headers and runs the checks across them.
+    pub(super) fn headers(&self, diagnostics: &mut Diagnostics) -> Headers {
+        let parsed = content::parse_module_headers(&self.files.modules, diagnostics);
+        self.check_headers(parsed, diagnostics)
+    }
+
+    /// Reads the bodies of checked headers. The module sources (`files`'
+    /// own, handed over) are dropped one by one as their bodies are read,
+    /// so a build never holds every source beside every body.
+    pub(super) fn bodies<B: BodyKind>(
         &self,
+        headers: Headers,
+        sources: Vec<SourceFile>,
         diagnostics: &mut Diagnostics,
     ) -> (Vec<Module<B>>, Vec<Page<B>>) {
-        let parsed = content::parse_module_headers(&self.files.modules, diagnostics);
-        let headers = self.check_headers(parsed, diagnostics);
-        let by_path = self.by_path();
-        let modules = headers
-            .modules
+        // Every header comes from one of the sources (sorted by path).
+        let places: Vec<Option<usize>> = (headers.modules.iter())
+            .map(|h| content::find_file(&sources, &h.path).ok())
+            .collect();
+        let mut sources: Vec<Option<SourceFile>> = sources.into_iter().map(Some).collect();
+        let work: Vec<(ModuleHeader, SourceFile)> = (headers.modules.into_iter())
+            .zip(places)
+            .filter_map(|(h, at)| Some((h, sources[at?].take()?)))
+            .collect();
+        drop(sources);
+        let modules = work
             .into_par_iter()
-            .map(|h| {
-                let file = by_path[h.path.as_path()];
-                self.module(h, file, &headers.targets)
-            })
+            .map(|(h, file)| self.module(h, &file, &headers.targets))
             .collect();
         let modules = collect(modules, diagnostics);
+        let by_path = self.by_path();
         let pages = self.pages(headers.pages, &by_path, &headers.targets, diagnostics);
         check_fragments(&modules, &pages, diagnostics);
         (modules, pages)

@@ -4,7 +4,7 @@
 use super::documents::Loader;
 use super::{LoadOptions, Module, Page, Site};
 use crate::config::{missing_file, SiteConfig, SITE_FILE};
-use crate::content::{self, ContentFiles};
+use crate::content::{self, BodyKind, ContentFiles};
 use crate::curriculum::{self, ModuleKey};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::framework::{Framework, SKILLS_FILE};
@@ -56,6 +56,19 @@ impl Inputs {
             catalogue: &self.settings.catalogue,
             options,
         }
+    }
+
+    /// The modules and pages: headers first, checked across each other,
+    /// then bodies, for which the module sources are handed over (and
+    /// dropped as they are read).
+    pub(super) fn load<B: BodyKind>(
+        &mut self,
+        options: LoadOptions,
+        diagnostics: &mut Diagnostics,
+    ) -> (Vec<Module<B>>, Vec<Page<B>>) {
+        let headers = self.loader(options).headers(diagnostics);
+        let sources = std::mem::take(&mut self.files.modules);
+        self.loader(options).bodies(headers, sources, diagnostics)
     }
 
     /// The site of these inputs and documents; `None` when site.yaml has errors.

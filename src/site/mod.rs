@@ -154,8 +154,8 @@ impl Site<Outline> {
 /// cannot do without (site.yaml, skills.yaml) is missing or unreadable.
 pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let site = Inputs::read(root, &mut diagnostics).and_then(|inputs| {
-        let (modules, pages) = inputs.loader(options).load::<Body>(&mut diagnostics);
+    let site = Inputs::read(root, &mut diagnostics).and_then(|mut inputs| {
+        let (modules, pages) = inputs.load::<Body>(options, &mut diagnostics);
         inputs.into_site(modules, pages)
     });
     diagnostics.sort();
@@ -184,8 +184,8 @@ pub fn load_site_cached(
 /// memory.
 pub fn load_outline(root: &Path, options: LoadOptions) -> (Option<Site<Outline>>, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let site = Inputs::read(root, &mut diagnostics).and_then(|inputs| {
-        let (modules, pages) = inputs.loader(options).load::<Outline>(&mut diagnostics);
+    let site = Inputs::read(root, &mut diagnostics).and_then(|mut inputs| {
+        let (modules, pages) = inputs.load::<Outline>(options, &mut diagnostics);
         inputs.into_site(modules, pages)
     });
     diagnostics.sort();
