@@ -54,17 +54,7 @@ impl Loader<'_> {
         sources: Vec<SourceFile>,
         diagnostics: &mut Diagnostics,
     ) -> (Vec<Module<B>>, Vec<Page<B>>) {
-        // Every header comes from one of the sources (sorted by path).
-        let places: Vec<Option<usize>> = (headers.modules.iter())
-            .map(|h| content::find_file(&sources, &h.path).ok())
-            .collect();
-        let mut sources: Vec<Option<SourceFile>> = sources.into_iter().map(Some).collect();
-        let work: Vec<(ModuleHeader, SourceFile)> = (headers.modules.into_iter())
-            .zip(places)
-            .filter_map(|(h, at)| Some((h, sources[at?].take()?)))
-            .collect();
-        drop(sources);
-        let modules = work
+        let modules = with_sources(headers.modules, sources)
             .into_par_iter()
             .map(|(h, file)| self.module(h, &file, &headers.targets))
             .collect();
@@ -75,7 +65,8 @@ impl Loader<'_> {
         (modules, pages)
     }
 
-    /// [`Loader::load`] reusing what `cache` kept of unchanged module files.
+    /// [`Loader::headers`] then [`Loader::bodies`], reusing what `cache`
+    /// kept of unchanged module files (and keeping the sources).
     /// What no module body changes goes to `fixed`, the rest to `diagnostics`.
     pub(super) fn load_cached(
         &self,
@@ -257,6 +248,25 @@ impl Loader<'_> {
 /// Where module and page bodies link to the root from.
 const MODULE_ROOT: &str = "../../";
 const PAGE_ROOT: &str = "../";
+
+/// Each header with its source file, taken out of `sources` (sorted by
+/// path, as [`ContentFiles`] keeps them); the sources of no header (drafts,
+/// headers with errors) are dropped.
+fn with_sources(
+    headers: Vec<ModuleHeader>,
+    sources: Vec<SourceFile>,
+) -> Vec<(ModuleHeader, SourceFile)> {
+    let places: Vec<Option<usize>> = headers
+        .iter()
+        .map(|h| content::find_file(&sources, &h.path).ok())
+        .collect();
+    let mut sources: Vec<Option<SourceFile>> = sources.into_iter().map(Some).collect();
+    headers
+        .into_iter()
+        .zip(places)
+        .filter_map(|(h, at)| Some((h, sources[at?].take()?)))
+        .collect()
+}
 
 fn collect<T>(read: Vec<(T, Vec<Diagnostic>)>, diagnostics: &mut Diagnostics) -> Vec<T> {
     read.into_iter()
