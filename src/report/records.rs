@@ -217,65 +217,25 @@ fn given_role(text: &str, bytes: &[u8], catalog: &Catalog) -> GivenRole {
 }
 
 /// Where the value of `learner.role` starts in a record's JSON text, as
-/// (line, column) from 1, the column counted in characters.
+/// (line, column) from 1, the column counted in characters. serde_json
+/// finds it: the value read as a raw slice of `text` is where it is.
 fn role_place(text: &str) -> Option<(usize, usize)> {
-    let start = text.len() - text.trim_start().len();
-    let learner = value_of_key(text, start, "learner")?;
-    let role = value_of_key(text, learner, "role")?;
+    #[derive(Deserialize)]
+    struct File<'a> {
+        #[serde(borrow)]
+        learner: Option<LearnerRole<'a>>,
+    }
+    #[derive(Deserialize)]
+    struct LearnerRole<'a> {
+        #[serde(borrow)]
+        role: Option<&'a serde_json::value::RawValue>,
+    }
+    let file: File = serde_json::from_str(text).ok()?;
+    let value = file.learner?.role?.get();
+    let role = value.as_ptr() as usize - text.as_ptr() as usize;
     let line_start = text[..role].rfind('\n').map_or(0, |at| at + 1);
     let line = text[..role].matches('\n').count() + 1;
     Some((line, text[line_start..role].chars().count() + 1))
-}
-
-/// Where the value of `key` starts, among the keys of the object whose `{`
-/// is at `start` (not those of objects inside it); `None` when it has none.
-fn value_of_key(text: &str, start: usize, key: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    if b.get(start) != Some(&b'{') {
-        return None;
-    }
-    let skip_space = |mut i: usize| {
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        i
-    };
-    let (mut i, mut depth) = (start, 0usize);
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                let end = string_end(b, i)?;
-                let after = skip_space(end);
-                if depth == 1 && b.get(after) == Some(&b':') {
-                    let name: String = serde_json::from_str(&text[i..end]).ok()?;
-                    if name == key {
-                        return Some(skip_space(after + 1));
-                    }
-                }
-                i = end;
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' if depth <= 1 => return None,
-            b'}' | b']' => depth -= 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Just past the closing quote of the JSON string whose `"` is at `start`.
-fn string_end(b: &[u8], start: usize) -> Option<usize> {
-    let mut i = start + 1;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 /// Why a file is not a record's JSON, in the office's words: where the
