@@ -121,23 +121,11 @@ impl Loader<'_> {
             .collect();
         modules.retain(|h| !drafts.contains(&h.path));
         let pages = content::parse_page_headers(&self.files.pages, diagnostics);
-        let unparsed_ids: HashSet<String> =
-            unparsed.iter().map(|p| content::file_stem(p)).collect();
-        validate::check_unique_ids(&modules, diagnostics);
-        validate::check_references(
-            &modules,
-            &unparsed_ids,
-            self.framework,
-            self.catalogue,
-            diagnostics,
+        let (found, mut targets) = rayon::join(
+            || self.checks_across(&modules, &pages, &unparsed),
+            || link_targets(&modules, &pages, self.files),
         );
-        validate::check_prerequisite_cycles(&modules, diagnostics);
-        if unparsed.is_empty() {
-            validate::check_skill_coverage(&modules, self.framework, diagnostics);
-        }
-        let files = (self.files.media.as_slice(), self.files.statics.as_slice());
-        validate::check_output_collisions(&modules, &pages, files, diagnostics);
-        let mut targets = link_targets(&modules, &pages, self.files);
+        diagnostics.extend(found);
         targets.drafts = drafts;
         for path in &unparsed {
             targets
@@ -151,6 +139,43 @@ impl Loader<'_> {
             pages,
             targets,
         }
+    }
+
+    /// The checks across module headers (ids, references, prerequisite
+    /// cycles, skills without modules, output paths), in two halves run in
+    /// parallel; the problems come in the same order as run one by one.
+    fn checks_across(
+        &self,
+        modules: &[ModuleHeader],
+        pages: &[PageHeader],
+        unparsed: &[PathBuf],
+    ) -> Diagnostics {
+        let (mut first, mut second) = (Diagnostics::new(), Diagnostics::new());
+        rayon::join(
+            || {
+                let unparsed_ids: HashSet<String> =
+                    unparsed.iter().map(|p| content::file_stem(p)).collect();
+                validate::check_unique_ids(modules, &mut first);
+                let (framework, catalogue) = (self.framework, self.catalogue);
+                validate::check_references(
+                    modules,
+                    &unparsed_ids,
+                    framework,
+                    catalogue,
+                    &mut first,
+                );
+            },
+            || {
+                validate::check_prerequisite_cycles(modules, &mut second);
+                if unparsed.is_empty() {
+                    validate::check_skill_coverage(modules, self.framework, &mut second);
+                }
+                let files = (self.files.media.as_slice(), self.files.statics.as_slice());
+                validate::check_output_collisions(modules, pages, files, &mut second);
+            },
+        );
+        first.extend(second);
+        first
     }
 
     /// A module whose header has errors is not built, but its body is still
