@@ -186,11 +186,12 @@ impl Loader<'_> {
         targets: &LinkTargets,
         diagnostics: &mut Diagnostics,
     ) {
-        let by_path = self.by_path();
+        let modules = &self.files.modules;
         for path in unparsed {
-            let Some(file) = by_path.get(path.as_path()) else {
+            let Ok(at) = content::find_file(modules, path) else {
                 continue;
             };
+            let file = &modules[at];
             let Ok(split) = content::split(&file.path, &file.text) else {
                 continue;
             };
