@@ -35,7 +35,7 @@ pub(super) struct Headers {
     targets: LinkTargets,
 }
 
-/// Every modules' and pages' source file, by path.
+/// Every module's source file, by path, for the preview's cached load.
 type ByPath<'a> = HashMap<&'a Path, &'a SourceFile>;
 
 impl Loader<'_> {
@@ -59,8 +59,7 @@ impl Loader<'_> {
             .map(|(h, file)| self.module(h, &file, &headers.targets))
             .collect();
         let modules = collect(modules, diagnostics);
-        let by_path = self.by_path();
-        let pages = self.pages(headers.pages, &by_path, &headers.targets, diagnostics);
+        let pages = self.pages(headers.pages, &headers.targets, diagnostics);
         check_fragments(&modules, &pages, diagnostics);
         (modules, pages)
     }
@@ -85,18 +84,14 @@ impl Loader<'_> {
             &build,
         );
         let modules = collect(built, diagnostics);
-        let pages = self.pages(headers.pages, &by_path, &headers.targets, fixed);
+        let pages = self.pages(headers.pages, &headers.targets, fixed);
         check_fragments(&modules, &pages, diagnostics);
         (modules, pages)
     }
 
     fn by_path(&self) -> ByPath<'_> {
-        self.files
-            .modules
-            .iter()
-            .chain(&self.files.pages)
-            .map(|f| (f.path.as_path(), f))
-            .collect()
+        let modules = self.files.modules.iter();
+        modules.map(|f| (f.path.as_path(), f)).collect()
     }
 
     /// Leaves drafts out, runs the checks across headers, and reports the
@@ -249,13 +244,14 @@ impl Loader<'_> {
     fn pages<B: BodyKind>(
         &self,
         headers: Vec<PageHeader>,
-        by_path: &ByPath,
         targets: &LinkTargets,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Page<B>> {
         let options = self.body_options(PAGE_ROOT);
-        let read = headers.into_iter().map(|header| {
-            let file = by_path[header.path.as_path()];
+        let files = &self.files.pages;
+        let read = headers.into_iter().filter_map(|header| {
+            // Every page header comes from one of the page files.
+            let file = &files[content::find_file(files, &header.path).ok()?];
             let (body, problems) = B::read(file, header.body_first_line, options, targets);
             let page = Page {
                 slug: header.slug,
@@ -265,7 +261,7 @@ impl Loader<'_> {
                 weight: header.front.weight,
                 body,
             };
-            (page, problems)
+            Some((page, problems))
         });
         collect(read.collect(), diagnostics)
     }
