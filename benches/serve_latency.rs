@@ -8,7 +8,10 @@
 //! request for the page, whose body must hold the new text. That is what an
 //! author waits for between saving and seeing the page (less the browser's
 //! own rendering). It prints the median and spread, for body edits (one page
-//! re-rendered) and for title edits (every page listing the module).
+//! re-rendered) and for title edits (every page listing the module). For a
+//! title edit it also times the module list (`/modules/`, one of the pages
+//! listing the module, which the server writes after the reload): save →
+//! that page served with the new title.
 //!
 //! Options: `-- --modules N --runs N`. `KENSHU_BIN=path` runs another
 //! kenshu binary (say, one built from an earlier commit) for a comparison.
@@ -48,16 +51,20 @@ fn main() {
         println!("kenshu serve: {line}");
     }
 
-    let body = measure(&mut server, &paths, runs, |text, run| {
+    let body = measure(&mut server, &paths, runs, None, |text, run| {
         text.replace(
             "## 学習目標",
             &format!("## 学習目標\n\n計測用の段落 {run}。"),
         )
     });
     report("body edit (1 page re-rendered)", &body);
-    let title = measure(&mut server, &paths, runs.div_ceil(3), |text, run| {
-        text.replacen("title: ", &format!("title: 改訂{run} "), 1)
-    });
+    let title = measure(
+        &mut server,
+        &paths,
+        runs.div_ceil(3),
+        Some("/modules/"),
+        |text, run| text.replacen("title: ", &format!("title: 改訂{run} "), 1),
+    );
     report("title edit (the pages listing the module)", &title);
     server.stop();
 }
@@ -66,6 +73,8 @@ fn main() {
 struct Times {
     /// From writing the file to having the changed page.
     served: Vec<Duration>,
+    /// From writing the file to having a page that lists it, changed.
+    listed: Vec<Duration>,
     /// The server's own rebuild time (load, render, write).
     rebuild: Vec<Duration>,
 }
@@ -75,10 +84,12 @@ fn measure(
     server: &mut Server,
     paths: &[PathBuf],
     runs: usize,
+    listing: Option<&str>,
     edit: impl Fn(&str, usize) -> String,
 ) -> Times {
     let mut times = Times {
         served: Vec::with_capacity(runs),
+        listed: Vec::with_capacity(runs),
         rebuild: Vec::with_capacity(runs),
     };
     let mut events = server.events();
@@ -98,6 +109,11 @@ fn measure(
         let elapsed = started.elapsed();
         assert!(page.contains(&marker), "the page of {id} has no {marker:?}");
         times.served.push(elapsed);
+        if let Some(listing) = listing {
+            let page = server.get(listing);
+            times.listed.push(started.elapsed());
+            assert!(page.contains(&marker), "{listing} has no {marker:?}");
+        }
         let line = server.wait_for("rendered");
         times.rebuild.extend(reported_ms(&line));
         // Let the search index of this edit be written before the next one.
@@ -138,6 +154,14 @@ fn report(what: &str, times: &Times) {
         at(&served, 1.0),
         served.len()
     );
+    let listed = sorted(&times.listed);
+    if !listed.is_empty() {
+        println!(
+            "  save → a page listing the module served (/modules/): median {:.1} ms, max {:.1} ms",
+            at(&listed, 0.5),
+            at(&listed, 1.0)
+        );
+    }
     let rebuild = sorted(&times.rebuild);
     if !rebuild.is_empty() {
         println!(

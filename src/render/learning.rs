@@ -35,6 +35,9 @@ fn curriculum<'a>(site: &'a Site, role: &str) -> &'a [usize] {
     site.curricula.get(role).map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// Where [`curricula_script`] goes.
+pub(super) const CURRICULA_SCRIPT: &str = "assets/curricula.js";
+
 /// `assets/curricula.js`: `window.KENSHU_CURRICULA = {roles, modules}`, the
 /// study order of every role (and of its steps) and each module's title and
 /// URL, for the home page's 「続きから」, the progress page and the review.
@@ -79,7 +82,7 @@ pub(super) fn curricula_script(site: &Site) -> OutputFile {
         "window.KENSHU_CURRICULA = {};\n",
         serde_json::to_string(&data).unwrap_or_else(|_| "{}".into())
     );
-    OutputFile::bytes("assets/curricula.js", script)
+    OutputFile::bytes(CURRICULA_SCRIPT, script)
 }
 
 /// A module's place in one curriculum, for the pager of its page.

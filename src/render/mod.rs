@@ -65,6 +65,8 @@ const PAGE_BUFFER_BYTES: usize = 32 * 1024;
 
 /// The script with the site's settings and UI strings for the browser.
 const SITE_CONFIG: &str = "assets/site-config.js";
+/// The assets made from the site rather than copied from the theme.
+pub const MADE_ASSETS: [&str; 2] = [SITE_CONFIG, learning::CURRICULA_SCRIPT];
 
 /// Compiled templates and the theme's strings.
 pub struct Renderer {

@@ -11,6 +11,7 @@
 //! comes with the portal's `Content-Security-Policy: default-src 'self'`, so
 //! the preview breaks where production would.
 
+use super::held::HeldPages;
 use super::live::Live;
 use super::paths::{self, Target};
 use super::server::{Request, Server};
@@ -31,6 +32,8 @@ pub(super) struct Context {
     /// The output folder, canonical.
     pub out: PathBuf,
     pub live: Arc<Live>,
+    /// Pages being written after the reload; requests for them wait.
+    pub held: Arc<HeldPages>,
 }
 
 /// Starts answering requests; the accepting thread stops once `stop` is
@@ -55,7 +58,7 @@ pub(super) fn handle(context: &Arc<Context>, request: Request) {
     if let Some(name) = path.strip_prefix(RESERVED) {
         return reserved(context, request, name, query);
     }
-    match paths::resolve(&context.out, path) {
+    match resolve_written(context, path) {
         Target::File(file) => send_file(context, request, &file, 200),
         Target::Redirect(mut location) => {
             if !query.is_empty() && !query.contains(|c: char| c.is_control()) {
@@ -67,6 +70,28 @@ pub(super) fn handle(context: &Arc<Context>, request: Request) {
         }
         Target::Missing => not_found(context, request),
         Target::Refused(status) => Reply::text(status, "refused\n").send(request),
+    }
+}
+
+/// Resolves a request path once the file it names is written: a held page
+/// is waited for, and so, while pages are held, is a page not there yet.
+fn resolve_written(context: &Context, path: &str) -> Target {
+    let target = paths::resolve(&context.out, path);
+    if !context.held.any() {
+        return target;
+    }
+    match &target {
+        Target::File(file) => {
+            let relative = file.strip_prefix(&context.out).unwrap_or(file);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            context.held.wait_for(Some(&relative));
+            target
+        }
+        Target::Missing => {
+            context.held.wait_for(None);
+            paths::resolve(&context.out, path)
+        }
+        Target::Redirect(_) | Target::Refused(_) => target,
     }
 }
 

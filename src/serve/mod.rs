@@ -11,7 +11,8 @@
 //! `rebuild` rebuilds as little as a batch needs (`affected` tells which
 //! pages an edit touches, `store` writes only changed files), `http` serves
 //! files (resolved by `paths`, which refuses anything outside the output
-//! folder), and `live` tells open pages about rebuilds.
+//! folder), `live` tells open pages about rebuilds, and `held` makes
+//! requests wait for the pages a rebuild writes after the reload.
 
 /// Prints a line to stdout. The server runs on when nobody reads its
 /// output any more (a closed pipe), where `println!` would panic.
@@ -31,6 +32,7 @@ macro_rules! complain {
 }
 
 mod affected;
+mod held;
 mod http;
 mod live;
 mod paths;
@@ -45,6 +47,7 @@ use crate::build::BuildError;
 use crate::diagnostics::Diagnostics;
 use crate::messages::{Lang, Message};
 use crate::msg;
+use held::HeldPages;
 use live::Live;
 use rebuild::Preview;
 use std::net::{IpAddr, SocketAddr};
@@ -120,19 +123,25 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
     // Changes saved during the first build are queued, not lost.
     let live = Arc::new(Live::default());
     live.set_lang(options.lang);
+    let held = Arc::new(HeldPages::default());
+    let told = Told {
+        live: &live,
+        held: &held,
+    };
     let mut preview = Preview::new(&root, options.drafts, &output.dir, output.spare.clone());
-    apply(&mut preview, &live, &Changes::default(), None);
+    apply(&mut preview, told, &Changes::default(), None);
     let stop = Arc::new(AtomicBool::new(false));
     let context = Arc::new(http::Context {
         out: output.dir.canonicalize()?,
         live: Arc::clone(&live),
+        held: Arc::clone(&held),
     });
     let accepting = http::start(server, context, Arc::clone(&stop))?;
     announce(&url, &root, &output, options.bind, options.lang);
     if options.open {
         open_browser(&url, options.lang);
     }
-    watch_loop(&signals, &mut preview, &live);
+    watch_loop(&signals, &mut preview, told);
     say!("{}", crate::messages::word(options.lang, "serve.stopping"));
     stop.store(true, Ordering::SeqCst);
     live.close();
@@ -142,8 +151,8 @@ pub fn run(options: ServeOptions) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Rebuilds after each batch of changes until told to stop.
-fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
-    let lang = live.lang();
+fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, told: Told) {
+    let lang = told.live.lang();
     while let Ok(signal) = signals.recv() {
         match signal {
             Signal::Changed(mut changes) => {
@@ -162,7 +171,7 @@ fn watch_loop(signals: &Receiver<Signal>, preview: &mut Preview, live: &Live) {
                 changes.retain(|path| preview.matters(path));
                 if !changes.is_empty() {
                     let saved = changes.saved_at(preview.root());
-                    apply(preview, live, &changes, saved);
+                    apply(preview, told, &changes, saved);
                 }
                 if stop {
                     return;
@@ -181,43 +190,74 @@ fn watch_failed(preview: &mut Preview, problem: &watch::WatchProblem, lang: crat
     complain!("{}", problem.message().text(lang));
 }
 
-/// Rebuilds, prints what happened and tells open pages.
-fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<SystemTime>) {
+/// What the rebuilds tell the request handlers.
+#[derive(Clone, Copy)]
+struct Told<'a> {
+    live: &'a Live,
+    held: &'a HeldPages,
+}
+
+/// Rebuilds, prints what happened and tells open pages: they reload once
+/// the pages of the changed files are written, and requests for the pages
+/// that list them wait until those are written too.
+fn apply(preview: &mut Preview, told: Told, changes: &Changes, saved: Option<SystemTime>) {
     let started = Instant::now();
-    match preview.rebuild(changes) {
-        Ok(rebuilt) => {
-            print_diagnostics(&rebuilt.diagnostics, live.lang());
-            live.succeeded(rebuilt.written > 0, saved);
-            let lang = live.lang();
-            let what = describe(changes, rebuilt.modules).text(lang);
-            let rendered = msg!(
-                "serve.rebuilt",
-                what = what,
-                pages = rebuilt.pages,
-                files = rebuilt.written,
-                ms = started.elapsed().as_millis()
-            );
-            let mut line = rendered.text(lang);
-            if let Some(since) = saved.and_then(|s| SystemTime::now().duration_since(s).ok()) {
-                line.push_str(&msg!("serve.reload-sent", ms = since.as_millis()).text(lang));
-            }
-            say!("{line}");
-            let indexing = Instant::now();
-            match preview.write_search_index() {
-                Ok(0) => {}
-                Ok(n) => say!(
-                    "{}",
-                    msg!(
-                        "serve.search-index",
-                        files = n,
-                        ms = indexing.elapsed().as_millis()
-                    )
-                    .text(lang)
-                ),
-                Err(err) => complain!("{}", err.message().text_with_hint(lang)),
-            }
-        }
-        Err(BuildError::Invalid(diagnostics)) => {
+    let live = told.live;
+    let rebuilt = match preview.rebuild(changes) {
+        Ok(rebuilt) => rebuilt,
+        Err(err) => return failed(live, err),
+    };
+    print_diagnostics(&rebuilt.diagnostics, live.lang());
+    told.held.hold(rebuilt.later);
+    live.succeeded(rebuilt.written > 0, saved);
+    let reload_sent = saved.and_then(|s| SystemTime::now().duration_since(s).ok());
+    let later = preview.write_later();
+    told.held.release();
+    let later = match later {
+        Ok(later) => later,
+        Err(err) => return failed(live, err),
+    };
+    if rebuilt.written == 0 && later.written > 0 {
+        live.succeeded(true, saved);
+    }
+    let lang = live.lang();
+    let what = describe(changes, rebuilt.modules).text(lang);
+    let rendered = msg!(
+        "serve.rebuilt",
+        what = what,
+        pages = rebuilt.pages + later.pages,
+        files = rebuilt.written + later.written,
+        ms = started.elapsed().as_millis()
+    );
+    let mut line = rendered.text(lang);
+    if let Some(since) = reload_sent {
+        line.push_str(&msg!("serve.reload-sent", ms = since.as_millis()).text(lang));
+    }
+    say!("{line}");
+    write_search_index(preview, lang);
+}
+
+fn write_search_index(preview: &mut Preview, lang: Lang) {
+    let indexing = Instant::now();
+    match preview.write_search_index() {
+        Ok(0) => {}
+        Ok(n) => say!(
+            "{}",
+            msg!(
+                "serve.search-index",
+                files = n,
+                ms = indexing.elapsed().as_millis()
+            )
+            .text(lang)
+        ),
+        Err(err) => complain!("{}", err.message().text_with_hint(lang)),
+    }
+}
+
+/// Says why a rebuild failed; open pages show its errors.
+fn failed(live: &Live, err: BuildError) {
+    match err {
+        BuildError::Invalid(diagnostics) => {
             print_diagnostics(&diagnostics, live.lang());
             live.failed(&diagnostics);
             let errors = diagnostics.error_count();
@@ -228,9 +268,7 @@ fn apply(preview: &mut Preview, live: &Live, changes: &Changes, saved: Option<Sy
             };
             complain!("{}", message.text(live.lang()));
         }
-        Err(BuildError::Write(err)) => {
-            complain!("{}", err.message().text_with_hint(live.lang()))
-        }
+        BuildError::Write(err) => complain!("{}", err.message().text_with_hint(live.lang())),
     }
 }
 

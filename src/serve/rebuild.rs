@@ -19,10 +19,15 @@
 //!   the cache and rebuilds everything.
 //!
 //! A rebuild with errors writes nothing: the last good site stays on disk
-//! and the changes are remembered until a rebuild succeeds. The search index
-//! covers the whole site and is the slowest part, so it is written in a
-//! second step, [`Preview::write_search_index`], after open pages have been
-//! told to reload.
+//! and the changes are remembered until a rebuild succeeds. What open pages
+//! wait for is written first: the pages of the changed files themselves.
+//! The pages that only list them (role pages, the module list: megabytes at
+//! 10,000 modules) are rendered and written in a second step,
+//! [`Preview::write_later`], after open pages have been told to reload (the
+//! server holds requests for them meanwhile, see `held`); should one of
+//! them fail to render, none of them is written and its error is reported
+//! as any other. The search index covers the whole site and is the slowest
+//! part, so it is written last, [`Preview::write_search_index`].
 
 use super::affected::{affected, Affected, QuestionCounts, SiteShape};
 use super::store::{Scope, Store};
@@ -51,6 +56,25 @@ pub(super) struct Rebuilt {
     pub modules: usize,
     /// Warnings (a successful build has no errors).
     pub diagnostics: Diagnostics,
+    /// The output paths of the files left for [`Preview::write_later`].
+    pub later: Vec<String>,
+}
+
+/// What a rebuild leaves for after the reload.
+#[derive(Debug, Default)]
+struct Later {
+    /// Pages that list what changed.
+    pages: Vec<PageId>,
+    /// The theme's assets and the copied files too (a content change can
+    /// change `curricula.js` and media).
+    assets: bool,
+}
+
+/// What [`Preview::write_later`] did.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct WrittenLater {
+    pub pages: usize,
+    pub written: usize,
 }
 
 /// The preview's build state between rebuilds.
@@ -73,6 +97,8 @@ pub(super) struct Preview {
     search_stale: bool,
     /// The output is the build of the last load.
     in_step: bool,
+    /// What the last rebuild left to render after the reload.
+    later: Later,
     /// The layout of the last good build was checked with the theme in use.
     layout_checked: bool,
 }
@@ -85,6 +111,8 @@ struct Made {
     /// Whether the files are the whole site (but the search index).
     everything: bool,
     shape: NewShape,
+    /// What to render after the reload.
+    later: Later,
 }
 
 /// The shape of the site that a rebuild makes.
@@ -121,6 +149,7 @@ impl Preview {
             theme_stale: true,
             search_stale: true,
             in_step: false,
+            later: Later::default(),
             layout_checked: false,
         }
     }
@@ -143,6 +172,10 @@ impl Preview {
     /// Builds what `changes` touch (everything, the first time).
     pub(super) fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, BuildError> {
         let in_step = std::mem::take(&mut self.in_step);
+        if !std::mem::take(&mut self.later).pages.is_empty() {
+            // The last rebuild's second step never ran: catch up on all.
+            self.render_all = true;
+        }
         self.note(changes);
         if let Some(previous) = self.site.take() {
             self.cache.recycle(previous);
@@ -160,7 +193,10 @@ impl Preview {
             return Err(self.give_back(site, diagnostics));
         }
         let bodies_only = in_step && !self.theme_stale && !self.render_all && bodies_only(changes);
-        let made = match self.output(&site, bodies_only) {
+        // Content alone: the theme and the settings are as the pages on
+        // disk expect them, so pages can be written in two steps.
+        let split = changes.kinds.iter().all(|&k| k == ChangeKind::Content);
+        let made = match self.output(&site, bodies_only, split) {
             Ok(made) => made,
             Err(problems) => {
                 problems.into_iter().for_each(|d| diagnostics.push(d));
@@ -183,12 +219,15 @@ impl Preview {
         self.in_step = true;
         self.layout_checked = true;
         let modules = site.modules.len();
+        let later = self.later_paths(&site, &made.later);
         self.site = Some(site);
+        self.later = made.later;
         Ok(Rebuilt {
             pages: made.pages,
             written,
             modules,
             diagnostics,
+            later,
         })
     }
 
@@ -219,7 +258,14 @@ impl Preview {
     /// of the last load, and this batch changed module files only: if the
     /// load changed nothing but their bodies, only the pages that show
     /// them are rendered.
-    fn output(&mut self, site: &Site, bodies_only: bool) -> Result<Made, Vec<Diagnostic>> {
+    /// With `split`, the pages of the changed files are rendered first and
+    /// the rest is left for [`Self::write_later`].
+    fn output(
+        &mut self,
+        site: &Site,
+        bodies_only: bool,
+        split: bool,
+    ) -> Result<Made, Vec<Diagnostic>> {
         if bodies_only {
             if let Some(made) = self.bodies_output(site) {
                 return made;
@@ -247,12 +293,29 @@ impl Preview {
             }
         }
         let (pages, everything) = self.pages_to_render(site, &shape);
-        let files = self.render(site, &pages)?;
+        let (now, later) = match everything || !split {
+            true => (pages, Vec::new()),
+            false => self.own_pages_first(&shape, pages),
+        };
+        let (files, later) = match later.is_empty() {
+            true => (self.render(site, &now)?, Later::default()),
+            false => {
+                let pages = later;
+                (
+                    self.render_pages(site, &now)?,
+                    Later {
+                        pages,
+                        assets: true,
+                    },
+                )
+            }
+        };
         Ok(Made {
             files,
-            pages: pages.len(),
+            pages: now.len(),
             everything,
             shape: NewShape::Whole(shape),
+            later,
         })
     }
 
@@ -262,14 +325,74 @@ impl Preview {
     fn bodies_output(&mut self, site: &Site) -> Option<Result<Made, Vec<Diagnostic>>> {
         let paths = self.cache.bodies_only()?;
         let renderer = self.renderer.as_ref()?;
-        let (pages, counts) = self.shape.as_ref()?.body_pages(site, paths)?;
-        let pages: Vec<PageId> = pages.into_iter().collect();
-        Some(renderer.render_pages(site, &pages).map(|files| Made {
+        let shape = self.shape.as_ref()?;
+        let (pages, counts) = shape.body_pages(site, paths)?;
+        let (now, pages) = self.own_pages_first(shape, pages.into_iter().collect());
+        Some(renderer.render_pages(site, &now).map(|files| Made {
             files,
-            pages: pages.len(),
+            pages: now.len(),
             everything: false,
             shape: NewShape::Counts(counts),
+            later: Later {
+                pages,
+                assets: false,
+            },
         }))
+    }
+
+    /// Splits the pages to render into those of the changed files
+    /// themselves, to render now, and the rest, which only list them, for
+    /// [`Self::write_later`]. Without a page of a changed file among them,
+    /// all are rendered now.
+    fn own_pages_first(&self, shape: &SiteShape, pages: Vec<PageId>) -> (Vec<PageId>, Vec<PageId>) {
+        let own: BTreeSet<&PageId> = self
+            .pending
+            .iter()
+            .filter_map(|path| shape.page_of(path))
+            .collect();
+        let (now, later): (Vec<PageId>, Vec<PageId>) =
+            pages.into_iter().partition(|page| own.contains(page));
+        match now.is_empty() {
+            true => (later, Vec::new()),
+            false => (now, later),
+        }
+    }
+
+    /// Renders and writes the pages the last rebuild left for after the
+    /// reload. Should one fail to render, none is written, and the next
+    /// rebuild renders every page again.
+    pub(super) fn write_later(&mut self) -> Result<WrittenLater, BuildError> {
+        let later = std::mem::take(&mut self.later);
+        let Some(site) = self.site.as_ref().filter(|_| !later.pages.is_empty()) else {
+            return Ok(WrittenLater::default());
+        };
+        let files = match later.assets {
+            true => self.render(site, &later.pages),
+            false => self.render_pages(site, &later.pages),
+        };
+        let pages = later.pages;
+        let written = match files {
+            Ok(files) => self
+                .store
+                .sync(files, Scope::Update)
+                .map_err(BuildError::Write),
+            Err(problems) => {
+                let mut diagnostics = Diagnostics::new();
+                problems.into_iter().for_each(|d| diagnostics.push(d));
+                Err(BuildError::Invalid(diagnostics))
+            }
+        };
+        match written {
+            Ok(written) => Ok(WrittenLater {
+                pages: pages.len(),
+                written,
+            }),
+            Err(err) => {
+                self.render_all = true;
+                self.in_step = false;
+                Err(err)
+            }
+        }
     }
 
     /// Writes the search index if content changed since it was last written;
@@ -317,6 +440,28 @@ impl Preview {
         match affected(old, shape, &changed) {
             Affected::All => (all_pages(site), true),
             Affected::Pages(pages) => (pages.into_iter().collect(), false),
+        }
+    }
+
+    /// The output paths of what `later` will write: requests for them wait.
+    fn later_paths(&self, site: &Site, later: &Later) -> Vec<String> {
+        let mut paths: Vec<String> = later.pages.iter().map(PageId::output_path).collect();
+        if later.assets {
+            paths.extend(crate::render::MADE_ASSETS.iter().map(|p| p.to_string()));
+            paths.extend(copied_files(site).into_iter().map(|file| file.path));
+        }
+        paths
+    }
+
+    /// The given pages alone.
+    fn render_pages(
+        &self,
+        site: &Site,
+        pages: &[PageId],
+    ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        match &self.renderer {
+            Some(renderer) => renderer.render_pages(site, pages),
+            None => Ok(Vec::new()),
         }
     }
 

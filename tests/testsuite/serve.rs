@@ -463,6 +463,35 @@ fn a_module_edit_reloads_open_pages_with_the_new_content() {
 }
 
 #[test]
+fn after_a_title_edit_every_page_served_lists_the_new_title() {
+    let (site, out) = site_with_out();
+    let mut server = Server::start(&site, &["--out", &out]);
+    let mut events = Events::open(&server, server.generation());
+    let module = "content/modules/security/basics.md";
+    let text = site.read(module);
+    site.write(
+        module,
+        &text.replacen(
+            "title: 情報セキュリティの基本",
+            "title: 情報セキュリティ入門",
+            1,
+        ),
+    );
+    events.wait_for("event: reload");
+    // The module's page is written before the reload, the pages listing it
+    // after: a request for one of those waits until it is written.
+    for path in ["/modules/basics/", "/roles/general-staff/", "/modules/"] {
+        let page = server.get(path);
+        assert!(
+            page.body_text().contains("情報セキュリティ入門"),
+            "{path} is from before the edit"
+        );
+    }
+    let line = server.wait_for_line("content/modules/security/basics.md を変更");
+    assert!(!line.contains(" 1 ページを作成し"), "{line}");
+}
+
+#[test]
 fn errors_show_in_the_overlay_data_until_fixed() {
     let (site, out) = site_with_out();
     let server = Server::start(&site, &["--out", &out]);

@@ -89,10 +89,17 @@ fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Rebuilds as the server does: the pages of the changed files, then those
+/// listing them, then the search index; `pages` counts both steps.
 fn rebuild(preview: &mut Preview, changes: &Changes) -> Rebuilt {
-    let rebuilt = preview
+    let mut rebuilt = preview
         .rebuild(changes)
         .unwrap_or_else(|e| panic!("rebuild failed: {e:?}"));
+    let later = preview
+        .write_later()
+        .unwrap_or_else(|e| panic!("the second step failed: {e:?}"));
+    assert!(later.pages <= rebuilt.later.len());
+    rebuilt.pages += later.pages;
     preview.write_search_index().unwrap();
     rebuilt
 }
@@ -382,4 +389,96 @@ fn a_layout_problem_fails_every_rebuild_until_fixed() {
     let fixed = site.remove("content/static/index.html");
     rebuild(&mut preview, &fixed);
     site.assert_matches_full_build("clash removed");
+}
+
+fn page_text(site: &Fixture, path: &str) -> String {
+    fs::read_to_string(site.out.join(path)).unwrap()
+}
+
+#[test]
+fn the_page_of_an_edited_module_is_written_before_the_pages_listing_it() {
+    let site = Fixture::new();
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
+    rebuild(&mut preview, &Changes::default());
+    let role = "roles/general-staff/index.html";
+    assert!(page_text(&site, role).contains("情報セキュリティの基本"));
+
+    let title = site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: セキュリティの基本を学ぶ",
+    );
+    let rebuilt = preview.rebuild(&title).unwrap();
+    assert_eq!(rebuilt.pages, 1, "only the module's own page comes first");
+    assert!(page_text(&site, "modules/basics/index.html").contains("セキュリティの基本を学ぶ"));
+    assert!(
+        rebuilt.later.iter().any(|p| p == role),
+        "the role page is left for later: {:?}",
+        rebuilt.later
+    );
+    assert!(!rebuilt
+        .later
+        .iter()
+        .any(|p| p.starts_with("modules/basics/")));
+    assert!(
+        !page_text(&site, role).contains("セキュリティの基本を学ぶ"),
+        "the role page is written in the second step"
+    );
+
+    // The pages, and what the site's assets say of the module.
+    assert!(rebuilt.later.iter().any(|p| p == "assets/curricula.js"));
+    let later = preview.write_later().unwrap();
+    assert!(later.pages >= 2 && later.pages < rebuilt.later.len());
+    assert!(later.written >= 2);
+    assert!(page_text(&site, role).contains("セキュリティの基本を学ぶ"));
+    assert_eq!(preview.write_later().unwrap(), WrittenLater::default());
+    preview.write_search_index().unwrap();
+    site.assert_matches_full_build("title edit in two steps");
+}
+
+#[test]
+fn a_listing_page_that_fails_leaves_every_listing_page_as_it_was() {
+    let site = Fixture::new();
+    // A role page that cannot be rendered once a module's title has 壊.
+    let role_template = fs::read_to_string("themes/default/templates/role.html").unwrap();
+    let failing = role_template.replacen(
+        "{% if curriculum %}",
+        "{% for c in curriculum %}{% if \"壊\" in c.title %}{{ 1 // 0 }}{% endif %}{% endfor %}{% if curriculum %}",
+        1,
+    );
+    assert_ne!(failing, role_template);
+    site.write("themes/default/templates/role.html", &failing);
+    let mut preview = Preview::new(&site.root, false, &site.out, None);
+    rebuild(&mut preview, &Changes::default());
+    let before = files_of(&site.out);
+
+    let title = site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: 壊れた題名",
+    );
+    let rebuilt = preview.rebuild(&title).unwrap();
+    assert!(!rebuilt.later.is_empty());
+    match preview.write_later() {
+        Err(BuildError::Invalid(d)) => assert!(d.has_errors()),
+        other => panic!("expected a template error, got {other:?}"),
+    }
+    let after = files_of(&site.out);
+    for path in &rebuilt.later {
+        assert_eq!(after.get(path), before.get(path), "{path} was written");
+    }
+
+    // Fixed: the next rebuild renders every page again.
+    let fixed = site.edit(
+        "content/modules/security/basics.md",
+        "title: 壊れた題名",
+        "title: 直した題名",
+    );
+    let rebuilt = rebuild(&mut preview, &fixed);
+    assert!(
+        rebuilt.later.is_empty()
+            && rebuilt.pages == all_pages(preview.site.as_ref().unwrap()).len(),
+        "every page is rendered again, in one step"
+    );
+    site.assert_matches_full_build("after the failed second step");
 }
