@@ -110,10 +110,9 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
             msg!("file.unreadable", detail = crate::messages::io_detail(&err)),
         )
     };
-    let path = root.join(relative);
-    let size = std::fs::metadata(&path).map_err(unreadable)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
+    use std::io::Read;
+    let too_large = |size: u64| {
+        Diagnostic::error(
             relative,
             Location::WHOLE,
             msg!(
@@ -121,9 +120,23 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
                 size = size / 1024,
                 max = MAX_FILE_BYTES / 1024
             ),
-        ));
+        )
+    };
+    // One open: the size from the open file, and never more read than the
+    // limit, should the file grow meanwhile.
+    let mut file = std::fs::File::open(root.join(relative)).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
     }
-    let bytes = std::fs::read(&path).map_err(unreadable)?;
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     read_text(relative, bytes)
 }
 

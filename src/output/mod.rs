@@ -121,6 +121,10 @@ pub struct Staging {
     /// The files the staging folder held when it was claimed from the
     /// spare tree (`None` when it was made empty), and those written since.
     recycled: Option<Recycled>,
+    /// Folders made so far in an empty staging folder (relative, with `/`):
+    /// a file in any other folder has its folder made first, instead of a
+    /// failed open for each of the 10,000 module folders.
+    made: Mutex<HashSet<String>>,
 }
 
 #[derive(Debug)]
@@ -175,6 +179,7 @@ impl Staging {
             spare,
             names: Mutex::default(),
             recycled,
+            made: Mutex::new(HashSet::from([String::new()])),
         })
     }
 
@@ -199,6 +204,9 @@ impl Staging {
             }
         }
         let put = || write_file(&path, &file.contents);
+        if self.recycled.is_none() {
+            self.make_folder_of(&file.path)?;
+        }
         match put() {
             Err(err) if self.recycled.is_some() && in_the_way(&err) => {
                 reuse::clear_way(&self.dir, &path).map_err(at(&path))?;
@@ -210,6 +218,21 @@ impl Staging {
             fs::create_dir_all(folder).map_err(at(folder))?;
         }
         put()
+    }
+
+    /// Makes the folder of the file at `path` (relative) in an empty
+    /// staging folder, unless made already.
+    fn make_folder_of(&self, path: &str) -> Result<(), WriteError> {
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let made = || self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        if made().contains(folder) {
+            return Ok(());
+        }
+        // Not under the lock: another thread making the same folder is fine.
+        let dir = self.dir.join(folder);
+        fs::create_dir_all(&dir).map_err(at(&dir))?;
+        made().insert(folder.to_string());
+        Ok(())
     }
 
     /// Stamps the staging folder and puts it in place of the output
