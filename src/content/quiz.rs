@@ -218,6 +218,18 @@ fn read_question(
     question.shuffle = fields.get("shuffle").unwrap_or(true);
     question.ignore = fields.get("ignore").unwrap_or_default();
     question.line = start.line;
+    check_ignore(source, &fields, &question, problems);
+    problems.extend(fields.finish());
+    Some(question)
+}
+
+/// `ignore:` is for text answers, and must leave something of each answer.
+fn check_ignore(
+    source: &SourceText,
+    fields: &Fields,
+    question: &Question,
+    problems: &mut Vec<Diagnostic>,
+) {
     if !question.ignore.is_empty() && question.kind != QuestionKind::Text {
         let at = fields.location("ignore");
         problems.push(Diagnostic::error(
@@ -246,8 +258,6 @@ fn read_question(
             message,
         ));
     }
-    problems.extend(fields.finish());
-    Some(question)
 }
 
 fn read_choices(
