@@ -6,8 +6,9 @@
 //! framework, then by id: a stable topological sort, the same on every build.
 
 use crate::framework::Framework;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 
 /// What the curriculum needs to know about a module.
 pub(crate) struct ModuleKey<'a> {
@@ -19,7 +20,7 @@ pub(crate) struct ModuleKey<'a> {
 
 /// Module positions (indexes into `modules`) in study order for one role.
 pub(crate) fn study_order(role: &str, framework: &Framework, modules: &[ModuleKey]) -> Vec<usize> {
-    let role_skills: HashSet<&str> = framework
+    let role_skills: FxHashSet<&str> = framework
         .skills_of_role(role)
         .iter()
         .map(|(s, _)| s.as_str())
@@ -42,7 +43,7 @@ pub(crate) fn study_order(role: &str, framework: &Framework, modules: &[ModuleKe
             .min();
         (m.level, rank.unwrap_or((usize::MAX, usize::MAX)), m.id)
     };
-    let position: HashMap<&str, usize> = members.iter().map(|&i| (modules[i].id, i)).collect();
+    let position: FxHashMap<&str, usize> = members.iter().map(|&i| (modules[i].id, i)).collect();
     // Indexed by module position: how many prerequisites each member still
     // waits on, and the members each one unlocks.
     let mut waiting_on = vec![0usize; modules.len()];

@@ -12,15 +12,15 @@ use crate::ids;
 use crate::msg;
 use crate::resources::Catalogue;
 use crate::urls::{media_output_path, static_output_path, PageId};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::PathBuf;
 
 /// Reports modules that share an id, and returns the set of ids seen once or more.
 pub(crate) fn check_unique_ids(
     modules: &[ModuleHeader],
     diagnostics: &mut Diagnostics,
-) -> HashSet<String> {
-    let mut first: HashMap<&str, &ModuleHeader> = HashMap::new();
+) -> FxHashSet<String> {
+    let mut first: FxHashMap<&str, &ModuleHeader> = FxHashMap::default();
     for module in modules {
         if let Some(previous) = first.get(module.id.as_str()) {
             let at = if module.front.id.is_some() {
@@ -42,13 +42,13 @@ pub(crate) fn check_unique_ids(
 /// `unparsed` holds the ids of module files that failed to parse (already reported).
 pub(crate) fn check_references(
     modules: &[ModuleHeader],
-    unparsed: &HashSet<String>,
+    unparsed: &FxHashSet<String>,
     framework: &Framework,
     catalogue: &Catalogue,
     diagnostics: &mut Diagnostics,
 ) {
     let module_ids: Vec<&str> = modules.iter().map(|m| m.id.as_str()).collect();
-    let mut known_modules: HashSet<&str> = module_ids.iter().copied().collect();
+    let mut known_modules: FxHashSet<&str> = module_ids.iter().copied().collect();
     known_modules.extend(unparsed.iter().map(String::as_str));
     check_framework_ids(modules, framework, catalogue, diagnostics);
     for module in modules {
@@ -103,7 +103,7 @@ pub(crate) fn check_framework_ids(
 
 /// Reports each cycle of prerequisites once, at one of its modules.
 pub(crate) fn check_prerequisite_cycles(modules: &[ModuleHeader], diagnostics: &mut Diagnostics) {
-    let index: HashMap<&str, usize> = modules
+    let index: FxHashMap<&str, usize> = modules
         .iter()
         .enumerate()
         .map(|(i, m)| (m.id.as_str(), i))
@@ -175,7 +175,7 @@ pub(crate) fn check_skill_coverage(
     framework: &Framework,
     diagnostics: &mut Diagnostics,
 ) {
-    let taught: HashSet<&str> = modules
+    let taught: FxHashSet<&str> = modules
         .iter()
         .flat_map(|m| m.front.skills.iter().map(String::as_str))
         .collect();
@@ -213,7 +213,7 @@ pub(crate) fn check_output_collisions(
     (media, statics): (&[PathBuf], &[PathBuf]),
     diagnostics: &mut Diagnostics,
 ) {
-    let mut seen: HashMap<String, (String, &std::path::Path)> = HashMap::new();
+    let mut seen: FxHashMap<String, (String, &std::path::Path)> = FxHashMap::default();
     let page = |page: PageId| page.output_path();
     let outputs = modules
         .iter()

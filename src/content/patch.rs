@@ -12,7 +12,7 @@
 
 use super::{find_file, is_ignored, ContentFiles, SourceFile, MODULES_DIR, PAGES_DIR, STATIC_DIR};
 use crate::source;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ffi::OsString;
 use std::fs::FileType;
 use std::io;
@@ -270,14 +270,14 @@ fn remove_path(paths: &mut Vec<PathBuf>, path: &Path) -> bool {
 struct Listings<'a> {
     root: &'a Path,
     /// Folder (relative) → its entries and their types; `None` if it does not exist.
-    folders: HashMap<PathBuf, Option<HashMap<OsString, FileType>>>,
+    folders: FxHashMap<PathBuf, Option<FxHashMap<OsString, FileType>>>,
 }
 
 impl<'a> Listings<'a> {
     fn new(root: &'a Path) -> Listings<'a> {
         Listings {
             root,
-            folders: HashMap::new(),
+            folders: FxHashMap::default(),
         }
     }
 
@@ -297,13 +297,13 @@ impl<'a> Listings<'a> {
     }
 }
 
-fn list(folder: &Path) -> Result<Option<HashMap<OsString, FileType>>, Uncertain> {
+fn list(folder: &Path) -> Result<Option<FxHashMap<OsString, FileType>>, Uncertain> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(_) => return Err(Uncertain),
     };
-    let mut listing = HashMap::new();
+    let mut listing = FxHashMap::default();
     for entry in entries {
         let entry = entry.map_err(|_| Uncertain)?;
         let kind = entry.file_type().map_err(|_| Uncertain)?;

@@ -9,25 +9,25 @@ use crate::messages::Message;
 use crate::msg;
 use crate::urls;
 use pulldown_cmark::{CowStr, Tag};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Component, Path, PathBuf};
 
 /// Where relative links may lead: pages made from `.md` files, and media files.
 #[derive(Debug, Default, Clone)]
 pub struct LinkTargets {
     /// Source path (`content/modules/a.md`) → link relative to the site root.
-    pub pages: HashMap<PathBuf, String>,
+    pub pages: FxHashMap<PathBuf, String>,
     /// Non-Markdown files under content/ that are copied to `media/`.
-    pub media: HashSet<PathBuf>,
+    pub media: FxHashSet<PathBuf>,
     /// Files under content/static, published at the same path under the root.
-    pub statics: HashSet<PathBuf>,
+    pub statics: FxHashSet<PathBuf>,
     /// Modules left out because they are drafts.
-    pub drafts: HashSet<PathBuf>,
+    pub drafts: FxHashSet<PathBuf>,
     /// The site root, to tell a file that exists but is not published.
     pub root: PathBuf,
     /// The NFC form of each source path above that is not in NFC (a file
     /// saved on a Mac, or unpacked from a zip) → the path as it is.
-    pub nfc_aliases: HashMap<PathBuf, PathBuf>,
+    pub nfc_aliases: FxHashMap<PathBuf, PathBuf>,
 }
 
 impl LinkTargets {

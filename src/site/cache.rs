@@ -21,7 +21,8 @@ use crate::content::{self, ContentFiles, ModuleHeader, Patched, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::LinkTargets;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Builds one module from its header and file.
@@ -51,13 +52,13 @@ pub struct LoadCache {
     /// What this load's patch changed; `None` when content/ was walked.
     patched: Option<Vec<Patched>>,
     /// Module files whose text is not the one the caches hold.
-    rewritten: HashSet<PathBuf>,
+    rewritten: FxHashSet<PathBuf>,
     /// Headers parsed from the module texts (files that parsed without errors).
-    headers: HashMap<PathBuf, ModuleHeader>,
+    headers: FxHashMap<PathBuf, ModuleHeader>,
     /// Modules of the recycled site, while a load picks the ones to reuse.
-    modules: HashMap<PathBuf, Module>,
+    modules: FxHashMap<PathBuf, Module>,
     /// The diagnostics of each module body the last load read.
-    problems: HashMap<PathBuf, Vec<Diagnostic>>,
+    problems: FxHashMap<PathBuf, Vec<Diagnostic>>,
     /// The settings and link targets the cached bodies were rendered with.
     shaped_by: Option<(SiteConfig, LinkTargets)>,
     /// Module files the last load built anew.
@@ -194,7 +195,7 @@ impl LoadCache {
     pub(super) fn build_modules(
         &mut self,
         headers: Vec<ModuleHeader>,
-        by_path: &HashMap<&Path, &SourceFile>,
+        by_path: &FxHashMap<&Path, &SourceFile>,
         (config, targets): (&SiteConfig, &LinkTargets),
         build: &ModuleBuilder,
     ) -> Vec<(Module, Vec<Diagnostic>)> {

@@ -15,7 +15,7 @@ use crate::resources::Catalogue;
 use crate::urls;
 use crate::validate;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -36,7 +36,7 @@ pub(super) struct Headers {
 }
 
 /// Every module's source file, by path, for the preview's cached load.
-type ByPath<'a> = HashMap<&'a Path, &'a SourceFile>;
+type ByPath<'a> = FxHashMap<&'a Path, &'a SourceFile>;
 
 impl Loader<'_> {
     /// Parses the headers and runs the checks across them.
@@ -109,7 +109,7 @@ impl Loader<'_> {
         validate::check_framework_ids(&partial, self.framework, self.catalogue, diagnostics);
         let mut unparsed: Vec<PathBuf> = failed.into_iter().map(|f| f.path).collect();
         unparsed.extend(self.files.unreadable.iter().cloned());
-        let drafts: HashSet<PathBuf> = modules
+        let drafts: FxHashSet<PathBuf> = modules
             .iter()
             .filter(|h| h.front.draft && !self.options.drafts)
             .map(|h| h.path.clone())
@@ -148,7 +148,7 @@ impl Loader<'_> {
         let (mut first, mut second) = (Diagnostics::new(), Diagnostics::new());
         rayon::join(
             || {
-                let unparsed_ids: HashSet<String> =
+                let unparsed_ids: FxHashSet<String> =
                     unparsed.iter().map(|p| content::file_stem(p)).collect();
                 validate::check_unique_ids(modules, &mut first);
                 let (framework, catalogue) = (self.framework, self.catalogue);
@@ -315,9 +315,9 @@ fn link_targets(
         pages: module_links.chain(page_links).collect(),
         media: files.media.iter().cloned().collect(),
         statics: files.statics.iter().cloned().collect(),
-        drafts: HashSet::new(),
+        drafts: FxHashSet::default(),
         root: files.root.clone(),
-        nfc_aliases: HashMap::new(),
+        nfc_aliases: FxHashMap::default(),
     }
 }
 
@@ -333,7 +333,7 @@ pub(super) fn check_fragments<B: BodyKind>(
         .chain(pages.iter().map(|p| (&p.path, &p.body)))
         .collect();
     // Made at the first link into another file: most links stay on their page.
-    let mut by_path: Option<HashMap<&Path, &B>> = None;
+    let mut by_path: Option<FxHashMap<&Path, &B>> = None;
     for &(path, body) in &bodies {
         for link in body.fragments() {
             let target = link.target.as_deref().unwrap_or(path);

@@ -12,7 +12,8 @@ use crate::msg;
 use crate::resources::{Catalogue, RESOURCES_FILE};
 use crate::source;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// What site.yaml, skills.yaml and resources.yaml say.
@@ -143,12 +144,12 @@ impl Settings {
         modules.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.path.cmp(&b.path)));
         modules.dedup_by(|a, b| a.id == b.id);
         pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
-        let module_index: HashMap<String, usize> = modules
+        let module_index: FxHashMap<String, usize> = modules
             .iter()
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
-        let mut skill_modules: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut skill_modules: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, module) in modules.iter().enumerate() {
             for skill in &module.skills {
                 skill_modules.entry(skill.clone()).or_default().push(i);

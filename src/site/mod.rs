@@ -19,7 +19,8 @@ use crate::diagnostics::Diagnostics;
 use crate::framework::Framework;
 use crate::resources::Catalogue;
 use inputs::Inputs;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A training module, ready to render.
@@ -106,12 +107,12 @@ pub struct Site<B = Body> {
     /// Role id → module positions in study order.
     pub curricula: BTreeMap<String, Vec<usize>>,
     /// Skill id → module positions, in id order.
-    pub skill_modules: HashMap<String, Vec<usize>>,
+    pub skill_modules: FxHashMap<String, Vec<usize>>,
     /// Module position → ids of the roles whose curriculum includes it.
     pub module_roles: Vec<Vec<String>>,
     pub media: Vec<PathBuf>,
     pub statics: Vec<PathBuf>,
-    module_index: HashMap<String, usize>,
+    module_index: FxHashMap<String, usize>,
 }
 
 impl<B> Site<B> {

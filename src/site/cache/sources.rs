@@ -6,7 +6,7 @@ use super::LoadCache;
 use crate::content::{self, ContentFiles};
 use crate::diagnostics::Diagnostics;
 use crate::site::inputs::{has_content, Curricula, Inputs, Settings};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 impl LoadCache {
@@ -85,7 +85,7 @@ impl LoadCache {
     /// Notes the module files whose text differs between two walks, and
     /// forgets the headers of files that went.
     fn compare(&mut self, old: &ContentFiles, new: &ContentFiles) {
-        let before: HashMap<&Path, &str> = old
+        let before: FxHashMap<&Path, &str> = old
             .modules
             .iter()
             .map(|f| (f.path.as_path(), f.text.as_str()))
@@ -96,7 +96,7 @@ impl LoadCache {
             .filter(|f| before.get(f.path.as_path()) != Some(&f.text.as_str()))
             .map(|f| f.path.clone())
             .collect();
-        let now: HashSet<&Path> = new.modules.iter().map(|f| f.path.as_path()).collect();
+        let now: FxHashSet<&Path> = new.modules.iter().map(|f| f.path.as_path()).collect();
         self.headers.retain(|path, _| now.contains(path.as_path()));
     }
 }
