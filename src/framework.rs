@@ -13,8 +13,9 @@ use crate::source::SourceText;
 use crate::yaml::{self, Fields, Spots};
 use goals::check_goals;
 pub(crate) use goals::{Goal, GoalMeasure};
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 mod goals;
@@ -141,12 +142,12 @@ pub struct Framework {
     /// The self-assessment scale, level 1 first (never empty).
     pub assessment_scale: Vec<ScaleLevel>,
     /// For each role id: every skill it requires (in skill order) and how.
-    pub role_skills: HashMap<String, Vec<(String, Requirement)>>,
+    pub role_skills: FxHashMap<String, Vec<(String, Requirement)>>,
     /// Role id → the chain of roles it extends, nearest first.
-    pub ancestors: HashMap<String, Vec<String>>,
-    skill_index: HashMap<String, usize>,
-    category_index: HashMap<String, usize>,
-    role_index: HashMap<String, usize>,
+    pub ancestors: FxHashMap<String, Vec<String>>,
+    skill_index: FxHashMap<String, usize>,
+    category_index: FxHashMap<String, usize>,
+    role_index: FxHashMap<String, usize>,
 }
 
 impl Framework {
@@ -297,7 +298,7 @@ impl Framework {
     /// Follows `extends` chains, reporting cycles and chains deeper than
     /// [`MAX_EXTENDS_DEPTH`], and computes role_skills.
     fn resolve_inheritance(&mut self, spots: &FrameworkSpots, diagnostics: &mut Diagnostics) {
-        let mut reported_cycle = HashSet::new();
+        let mut reported_cycle = FxHashSet::default();
         for (role, at) in self.roles.iter().zip(&spots.roles) {
             let at = at.value("extends");
             let mut chain: Vec<String> = Vec::new();
@@ -329,7 +330,7 @@ impl Framework {
             chain.retain(|id| self.role(id).is_some() && id != &role.id);
             self.ancestors.insert(role.id.clone(), chain);
         }
-        let role_skills: HashMap<_, _> = self
+        let role_skills: FxHashMap<_, _> = self
             .roles
             .iter()
             .map(|r| (r.id.clone(), self.collect_skills(r)))
@@ -388,10 +389,10 @@ fn index_ids(
     spots: &[Spots],
     kind: &'static str,
     diagnostics: &mut Diagnostics,
-) -> HashMap<String, usize> {
-    let mut index: HashMap<String, usize> = HashMap::new();
+) -> FxHashMap<String, usize> {
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
     // Ids that name one page folder on Windows, macOS and IIS.
-    let mut folded: HashMap<String, (&String, usize)> = HashMap::new();
+    let mut folded: FxHashMap<String, (&String, usize)> = FxHashMap::default();
     for (position, (id, at)) in ids.into_iter().zip(spots).enumerate() {
         let at = at.value("id");
         if let Err(problem) = ids::check(id) {

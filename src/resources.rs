@@ -10,8 +10,8 @@ use crate::ids;
 use crate::msg;
 use crate::source::SourceText;
 use crate::yaml::{self, Spots};
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::Path;
 
 pub(crate) const RESOURCES_FILE: &str = "content/resources.yaml";
@@ -37,7 +37,7 @@ pub struct Resource {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     pub resources: Vec<Resource>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl Catalogue {
@@ -63,7 +63,7 @@ impl Catalogue {
             }
         };
         let mut catalogue = Catalogue::default();
-        let mut first_spot: HashMap<String, Spots> = HashMap::new();
+        let mut first_spot: FxHashMap<String, Spots> = FxHashMap::default();
         for (resource, spots) in entries {
             check_resource(&resource, &spots, &source, framework, &mut problems);
             if let Some(first) = first_spot.get(&resource.id) {

@@ -191,7 +191,7 @@ fn check_module_questions<'q>(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     // Prompts as their ids see them (trimmed; NFC is checked on reading).
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for question in questions {
         let at = Location::new(question.line, 1);
         match seen.get(question.prompt.trim()) {

@@ -425,7 +425,7 @@ fn choice_question(choices: Vec<Choice>) -> Result<Question, Message> {
 /// question text is unchanged (docs/progress-format.md).
 pub fn question_ids<'a>(prompts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     use unicode_normalization::UnicodeNormalization;
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     prompts
         .into_iter()
         .map(|prompt| {

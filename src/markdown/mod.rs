@@ -24,7 +24,8 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::messages::Message;
 use lines::LineIndex;
 use pulldown_cmark::{html, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::path::Path;
 
@@ -210,7 +211,7 @@ struct BodyState<'a, 'b> {
     html_events: VecDeque<Event<'b>>,
     /// The quiz block just taken out of the flow, whose part comes next.
     quiz_at: Option<usize>,
-    slugs: HashMap<String, usize>,
+    slugs: FxHashMap<String, usize>,
     demote: bool,
     /// Write HTML and collect plain text (false: find problems only).
     write: bool,
@@ -258,7 +259,7 @@ impl<'a, 'b> BodyState<'a, 'b> {
             },
             html_events: VecDeque::new(),
             quiz_at: None,
-            slugs: HashMap::new(),
+            slugs: FxHashMap::default(),
             demote,
             write,
             in_code: false,

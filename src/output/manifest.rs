@@ -11,7 +11,7 @@
 
 use super::guard::STAMP;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -41,7 +41,7 @@ pub(crate) fn stamp_text(intro: &str, files: &mut Vec<String>) -> String {
 }
 
 /// The files listed by a stamp's text; `None` when it has no list.
-fn listed(stamp: &str) -> Option<HashSet<String>> {
+fn listed(stamp: &str) -> Option<FxHashSet<String>> {
     let (_, list) = stamp.split_once(&format!("\n{HEADER}\n"))?;
     Some(
         list.lines()

@@ -33,7 +33,7 @@ use crate::messages::Message;
 use crate::msg;
 
 use rayon::prelude::*;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -124,13 +124,13 @@ pub struct Staging {
     /// Folders made so far in an empty staging folder (relative, with `/`):
     /// a file in any other folder has its folder made first, instead of a
     /// failed open for each of the 10,000 module folders.
-    made: Mutex<HashSet<String>>,
+    made: Mutex<FxHashSet<String>>,
 }
 
 #[derive(Debug)]
 struct Recycled {
-    held: HashSet<PathBuf>,
-    written: Mutex<HashSet<PathBuf>>,
+    held: FxHashSet<PathBuf>,
+    written: Mutex<FxHashSet<PathBuf>>,
 }
 
 /// The folder that holds `out`, and `out`'s name in it.
@@ -179,7 +179,7 @@ impl Staging {
             spare,
             names: Mutex::default(),
             recycled,
-            made: Mutex::new(HashSet::from([String::new()])),
+            made: Mutex::new(FxHashSet::from_iter([String::new()])),
         })
     }
 

@@ -25,7 +25,7 @@
 
 use super::file::Contents;
 use super::guard;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -101,7 +101,7 @@ pub(super) fn remove_old_spare(parent: &Path, name: &str) {
 /// Moves the spare tree `spare` to `staging` when it is one that kenshu
 /// wrote, and returns the files it holds (relative to it); `None` when
 /// there is none to claim (the staging folder must then be made afresh).
-pub(super) fn claim(spare: &Path, staging: &Path) -> Option<HashSet<PathBuf>> {
+pub(super) fn claim(spare: &Path, staging: &Path) -> Option<FxHashSet<PathBuf>> {
     let meta = fs::symlink_metadata(spare).ok()?;
     if !meta.is_dir() || !guard::is_stamped(spare) {
         return None;
@@ -119,8 +119,8 @@ pub(super) fn claim(spare: &Path, staging: &Path) -> Option<HashSet<PathBuf>> {
 
 /// The files below `dir`; symbolic links and anything else that is neither
 /// a file nor a folder are removed on the way.
-fn survey(dir: &Path) -> io::Result<HashSet<PathBuf>> {
-    let mut held = HashSet::new();
+fn survey(dir: &Path) -> io::Result<FxHashSet<PathBuf>> {
+    let mut held = FxHashSet::default();
     for entry in WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(io::Error::other)?;
         let kind = entry.file_type();
@@ -140,7 +140,7 @@ fn survey(dir: &Path) -> io::Result<HashSet<PathBuf>> {
 
 /// Removes the files of `dir` in `stale`, and the folders that leaves empty.
 pub(super) fn remove_stale(dir: &Path, stale: &[&PathBuf]) -> io::Result<()> {
-    let mut folders = HashSet::new();
+    let mut folders = FxHashSet::default();
     for relative in stale {
         let path = dir.join(relative);
         match fs::remove_file(&path) {

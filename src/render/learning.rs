@@ -98,7 +98,7 @@ pub(super) struct Pager<'a> {
 /// For each role: every module's place in its curriculum (by module
 /// position; `usize::MAX` when not in it), made once per render so that a
 /// module page finds its neighbours without searching the curricula.
-pub(super) struct Places(std::collections::HashMap<String, Vec<usize>>);
+pub(super) struct Places(rustc_hash::FxHashMap<String, Vec<usize>>);
 
 impl Places {
     pub(super) fn new(site: &Site) -> Places {

@@ -8,8 +8,8 @@ use crate::msg;
 use crate::source::SourceText;
 use marked_yaml::types::{MarkedMappingNode, MarkedScalarNode};
 use marked_yaml::Node;
+use rustc_hash::FxHashMap;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
 
 /// A mapping read key by key: each value is read on its own, unknown keys
 /// are reported (with the closest allowed key), and every problem is kept.
@@ -135,8 +135,8 @@ impl<'n, 's> Fields<'n, 's> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Spots {
     start: Location,
-    values: HashMap<String, Location>,
-    items: HashMap<String, Vec<Location>>,
+    values: FxHashMap<String, Location>,
+    items: FxHashMap<String, Vec<Location>>,
 }
 
 impl Spots {
