@@ -197,10 +197,12 @@ fn may_have_h1(body: &str) -> bool {
         let alone = at == 0 || bytes[at - 1] != b'#';
         alone && matches!(bytes.get(at + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
     });
-    atx || body.lines().any(|line| {
-        line.trim_start_matches([' ', '\t', '>', '-', '*', '+'])
-            .starts_with('=')
-    })
+    // A setext underline needs a `=`; most bodies have none at all.
+    atx || memchr::memchr(b'=', bytes).is_some()
+        && body.lines().any(|line| {
+            line.trim_start_matches([' ', '\t', '>', '-', '*', '+'])
+                .starts_with('=')
+        })
 }
 
 struct BodyState<'a, 'b> {
