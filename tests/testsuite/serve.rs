@@ -421,14 +421,10 @@ fn a_module_edit_reloads_open_pages_with_the_new_content() {
     let before = server.generation();
     let mut events = Events::open(&server, before);
 
-    let module = "content/modules/security/privacy.md";
-    let text = site.read(module);
-    site.write(
-        module,
-        &text.replace(
-            "個人情報保護法を学びます。",
-            "改正個人情報保護法を学びます。",
-        ),
+    site.edit(
+        "content/modules/security/privacy.md",
+        "個人情報保護法を学びます。",
+        "改正個人情報保護法を学びます。",
     );
     let generation: u64 = events
         .wait_for("event: reload")
@@ -467,15 +463,10 @@ fn after_a_title_edit_every_page_served_lists_the_new_title() {
     let (site, out) = site_with_out();
     let mut server = Server::start(&site, &["--out", &out]);
     let mut events = Events::open(&server, server.generation());
-    let module = "content/modules/security/basics.md";
-    let text = site.read(module);
-    site.write(
-        module,
-        &text.replacen(
-            "title: 情報セキュリティの基本",
-            "title: 情報セキュリティ入門",
-            1,
-        ),
+    site.edit(
+        "content/modules/security/basics.md",
+        "title: 情報セキュリティの基本",
+        "title: 情報セキュリティ入門",
     );
     events.wait_for("event: reload");
     // The module's page is written before the reload, the pages listing it
@@ -488,7 +479,13 @@ fn after_a_title_edit_every_page_served_lists_the_new_title() {
         );
     }
     let line = server.wait_for_line("content/modules/security/basics.md を変更");
-    assert!(!line.contains(" 1 ページを作成し"), "{line}");
+    let pages: usize = line
+        .split(" ページを作成し")
+        .next()
+        .and_then(|head| head.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no page count in {line:?}"));
+    assert!(pages > 1, "both steps are counted: {line}");
 }
 
 #[test]
