@@ -147,6 +147,14 @@ pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
 
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(items: I) -> Self {
+        Diagnostics {
+            items: items.into_iter().collect(),
+        }
+    }
+}
+
 impl Diagnostics {
     pub fn new() -> Self {
         Self::default()

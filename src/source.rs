@@ -101,6 +101,27 @@ pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
     ))
 }
 
+/// A file longer than the limit it was read with: its size in bytes.
+pub(crate) struct TooLarge(pub u64);
+
+/// Reads a file of at most `max` bytes: one open, the size taken from the
+/// open file, and never more read than the limit should the file grow
+/// meanwhile.
+pub(crate) fn read_at_most(path: &Path, max: u64) -> std::io::Result<Result<Vec<u8>, TooLarge>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        return Ok(Err(TooLarge(size)));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    match bytes.len() as u64 {
+        read if read > max => Ok(Err(TooLarge(read))),
+        _ => Ok(Ok(bytes)),
+    }
+}
+
 /// Reads a file as UTF-8 text; I/O errors name the path.
 pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnostic> {
     let unreadable = |err: std::io::Error| {
@@ -110,9 +131,9 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
             msg!("file.unreadable", detail = crate::messages::io_detail(&err)),
         )
     };
-    use std::io::Read;
-    let too_large = |size: u64| {
-        Diagnostic::error(
+    match read_at_most(&root.join(relative), MAX_FILE_BYTES).map_err(unreadable)? {
+        Ok(bytes) => read_text(relative, bytes),
+        Err(TooLarge(size)) => Err(Diagnostic::error(
             relative,
             Location::WHOLE,
             msg!(
@@ -120,24 +141,8 @@ pub(crate) fn load_text(root: &Path, relative: &Path) -> Result<String, Diagnost
                 size = size / 1024,
                 max = MAX_FILE_BYTES / 1024
             ),
-        )
-    };
-    // One open: the size from the open file, and never more read than the
-    // limit, should the file grow meanwhile.
-    let mut file = std::fs::File::open(root.join(relative)).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(too_large(size));
+        )),
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    (&mut file)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    read_text(relative, bytes)
 }
 
 /// `a/b/c` relative path of `path` under `root`, with forward slashes.

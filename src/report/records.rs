@@ -13,7 +13,6 @@ use crate::messages::Message;
 use crate::msg;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 pub(crate) const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -143,20 +142,10 @@ pub(crate) fn read(path: &Path, catalog: &Catalog) -> Result<Record, Refusal> {
             detail = crate::messages::io_detail(&e)
         ))
     };
-    let too_big = || invalid(msg!("report.too-big", max = "2 MB"));
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    if size > MAX_FILE_BYTES {
-        return Err(too_big());
+    match crate::source::read_at_most(path, MAX_FILE_BYTES).map_err(unreadable)? {
+        Ok(bytes) => parse(&bytes, catalog),
+        Err(_) => Err(invalid(msg!("report.too-big", max = "2 MB"))),
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_big());
-    }
-    parse(&bytes, catalog)
 }
 
 /// Checks the bytes of one file.

@@ -123,12 +123,12 @@ impl SiteShape {
         }
     }
 
-    /// Whether a file (relative to the site root) was one of the site's sources.
     /// The page made from the source file at `path`, if any.
     pub(super) fn page_of(&self, path: &Path) -> Option<&PageId> {
         self.sources.get(path)
     }
 
+    /// Whether a file (relative to the site root) was one of the site's sources.
     pub(super) fn has_source(&self, path: &Path) -> bool {
         self.sources.contains_key(path)
             || self.media.iter().any(|m| m == path)

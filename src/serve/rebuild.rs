@@ -297,18 +297,14 @@ impl Preview {
             true => (pages, Vec::new()),
             false => self.own_pages_first(&shape, pages),
         };
-        let (files, later) = match later.is_empty() {
-            true => (self.render(site, &now)?, Later::default()),
-            false => {
-                let pages = later;
-                (
-                    self.render_pages(site, &now)?,
-                    Later {
-                        pages,
-                        assets: true,
-                    },
-                )
-            }
+        // The assets go with the pages written last.
+        let files = match later.is_empty() {
+            true => self.render(site, &now)?,
+            false => self.render_pages(site, &now)?,
+        };
+        let later = Later {
+            assets: !later.is_empty(),
+            pages: later,
         };
         Ok(Made {
             files,
@@ -363,28 +359,24 @@ impl Preview {
     /// rebuild renders every page again.
     pub(super) fn write_later(&mut self) -> Result<WrittenLater, BuildError> {
         let later = std::mem::take(&mut self.later);
-        let Some(site) = self.site.as_ref().filter(|_| !later.pages.is_empty()) else {
-            return Ok(WrittenLater::default());
+        let site = match &self.site {
+            Some(site) if !later.pages.is_empty() => site,
+            _ => return Ok(WrittenLater::default()),
         };
         let files = match later.assets {
             true => self.render(site, &later.pages),
             false => self.render_pages(site, &later.pages),
         };
-        let pages = later.pages;
         let written = match files {
             Ok(files) => self
                 .store
                 .sync(files, Scope::Update)
                 .map_err(BuildError::Write),
-            Err(problems) => {
-                let mut diagnostics = Diagnostics::new();
-                problems.into_iter().for_each(|d| diagnostics.push(d));
-                Err(BuildError::Invalid(diagnostics))
-            }
+            Err(problems) => Err(BuildError::Invalid(problems.into_iter().collect())),
         };
         match written {
             Ok(written) => Ok(WrittenLater {
-                pages: pages.len(),
+                pages: later.pages.len(),
                 written,
             }),
             Err(err) => {
