@@ -45,6 +45,11 @@ impl Catalogue {
         self.index.get(id).map(|&i| &self.resources[i])
     }
 
+    /// Where the resource `id` is in [`Catalogue::resources`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.resources.iter().map(|r| r.id.as_str())
     }

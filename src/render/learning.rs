@@ -5,7 +5,8 @@
 //! The study orders are computed once, in Rust (`crate::curriculum`); the
 //! scripts only read them.
 
-use super::views::{joined_ids, module_link, role_link, Link};
+use super::views::{joined_ids, module_link, Link, ViewCache};
+use crate::framework::Role;
 use crate::output::OutputFile;
 use crate::site::Site;
 use crate::urls;
@@ -85,14 +86,14 @@ pub(super) fn curricula_script(site: &Site) -> OutputFile {
     OutputFile::bytes(CURRICULA_SCRIPT, script)
 }
 
-/// A module's place in one curriculum, for the pager of its page.
-#[derive(Serialize)]
+/// A module's place in one curriculum, for the pager of its page: the
+/// neighbours are module positions.
 pub(super) struct Pager<'a> {
-    role: Link<'a>,
+    role: &'a Role,
     position: usize,
     total: usize,
-    previous: Option<Link<'a>>,
-    next: Option<Link<'a>>,
+    previous: Option<usize>,
+    next: Option<usize>,
 }
 
 /// For each role: every module's place in its curriculum (by module
@@ -130,16 +131,34 @@ pub(super) fn pagers<'a>(site: &'a Site, places: &Places, position: usize) -> Ve
         .filter_map(|role| {
             let order = curriculum(site, &role.id);
             let at = places.of(&role.id, position)?;
-            let link = |i: usize| module_link(&site.modules[i]);
             Some(Pager {
-                role: role_link(role),
+                role,
                 position: at + 1,
                 total: order.len(),
-                previous: at.checked_sub(1).map(|p| link(order[p])),
-                next: order.get(at + 1).map(|&i| link(i)),
+                previous: at.checked_sub(1).map(|p| order[p]),
+                next: order.get(at + 1).copied(),
             })
         })
         .collect()
+}
+
+/// The pagers as template values: `role`, `position`, `total`, and the
+/// `previous` and `next` module links (none at either end).
+pub(super) fn pager_values(site: &Site, views: &ViewCache, pagers: &[Pager]) -> Value {
+    let link = |i: Option<usize>| i.map(|i| views.module_link(site, i));
+    let values: Vec<Value> = pagers
+        .iter()
+        .map(|p| {
+            context! {
+                role => views.role_link(site, p.role),
+                position => p.position,
+                total => p.total,
+                previous => link(p.previous),
+                next => link(p.next),
+            }
+        })
+        .collect();
+    Value::from(values)
 }
 
 #[derive(Serialize)]
@@ -268,15 +287,14 @@ mod tests {
         for (role, order) in &site.curricula {
             for (at, &module) in order.iter().enumerate() {
                 let pagers = pagers(&site, &places, module);
-                let pager = pagers.iter().find(|p| p.role.id == role).expect("pager");
+                let pager = pagers.iter().find(|p| &p.role.id == role).expect("pager");
                 assert_eq!(pager.position, at + 1);
                 assert_eq!(pager.total, order.len());
-                let previous = at
-                    .checked_sub(1)
-                    .map(|p| site.modules[order[p]].id.as_str());
-                assert_eq!(pager.previous.as_ref().map(|l| l.id), previous);
-                let next = order.get(at + 1).map(|&n| site.modules[n].id.as_str());
-                assert_eq!(pager.next.as_ref().map(|l| l.id), next);
+                let id = |i: usize| site.modules[i].id.as_str();
+                let previous = at.checked_sub(1).map(|p| id(order[p]));
+                assert_eq!(pager.previous.map(id), previous);
+                let next = order.get(at + 1).map(|&n| id(n));
+                assert_eq!(pager.next.map(id), next);
             }
         }
     }

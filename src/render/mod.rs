@@ -8,6 +8,7 @@
 mod layout;
 mod learning;
 mod pages;
+mod partials;
 mod quiz;
 pub mod views;
 
@@ -86,6 +87,8 @@ impl Renderer {
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_debug(true);
         env.set_formatter(escape_html);
+        env.add_function("partial", partials::partial);
+        env.add_function("partial_cached", partials::partial_cached);
         let mut problems = Vec::new();
         for (name, source) in &theme.templates {
             if let Err(err) = env.add_template_owned(name.clone(), source.clone()) {

@@ -3,7 +3,7 @@
 use super::learning;
 use super::quiz::{body_html, QuizStrings};
 use super::views::*;
-use super::{safe, PageId};
+use super::{partials, safe, PageId};
 use crate::framework::Requirement;
 use crate::site::Site;
 use crate::urls;
@@ -20,6 +20,10 @@ pub struct SiteValues {
     assessment_scale: Value,
     /// Each module's place in each curriculum, for the module pages' pagers.
     places: learning::Places,
+    /// Views that many pages show, made once.
+    views: ViewCache,
+    /// The markup of `partial_cached` calls, made once.
+    partials: std::sync::Arc<partials::PartialCache>,
     /// Pages rendered for a SCORM package (`kenshu package scorm`): the
     /// templates leave out what only works in the portal and load scorm.js.
     package: bool,
@@ -56,6 +60,8 @@ impl SiteValues {
             nav_pages: Value::from(Serde(pages)),
             assessment_scale: Value::from(Serde(&site.framework.assessment_scale)),
             places: learning::Places::new(site),
+            views: ViewCache::new(site),
+            partials: Default::default(),
             package: false,
         }
     }
@@ -73,10 +79,10 @@ pub(super) fn context(site: &Site, page: &PageId, shared: &Shared) -> (&'static 
     let base = base_context(site, page, shared);
     let (template, specific) = match page {
         PageId::Home => ("home.html", home(site)),
-        PageId::Role(id) => ("role.html", role(site, id)),
+        PageId::Role(id) => ("role.html", role(site, id, &shared.site.views)),
         PageId::Module(id) => ("module.html", module(site, id, shared)),
         PageId::SkillMatrix => ("skills.html", matrix(site)),
-        PageId::Skill(id) => ("skill.html", skill(site, id)),
+        PageId::Skill(id) => ("skill.html", skill(site, id, &shared.site.views)),
         PageId::Resources => ("resources.html", resources(site)),
         PageId::Search => ("search.html", context! {}),
         PageId::Progress => ("progress.html", progress(site)),
@@ -109,6 +115,7 @@ fn base_context(site: &Site, page: &PageId, shared: &Shared) -> Value {
         page_kind => page_kind(page),
         assessment_scale => shared.site.assessment_scale.clone(),
         package => shared.site.package,
+        partial_cache => partials::Scope::value(&shared.site.partials),
     }
 }
 
@@ -199,14 +206,11 @@ fn home(site: &Site) -> Value {
     }
 }
 
-fn role(site: &Site, id: &str) -> Value {
+fn role(site: &Site, id: &str, views: &ViewCache) -> Value {
     let Some(role) = site.framework.role(id) else {
         return context! {};
     };
-    let curriculum: Vec<ModuleRow> = site.curricula[id]
-        .iter()
-        .map(|&i| module_row(&site.modules[i]))
-        .collect();
+    let curriculum = views.module_rows(site, site.curricula[id].iter().copied());
     let parent = role
         .extends
         .as_deref()
@@ -219,22 +223,22 @@ fn role(site: &Site, id: &str) -> Value {
         .filter(|r| r.extends.as_deref() == Some(id))
         .map(role_link)
         .collect();
-    let resources: Vec<ResourceView> = site
+    let resources: Vec<Value> = site
         .catalogue
         .resources
         .iter()
         .filter(|r| r.roles.iter().any(|x| x == id))
-        .filter_map(|r| resource_view(site, &r.id))
+        .filter_map(|r| views.resource(site, &r.id))
         .collect();
     context! {
         role => Serde(role_card(site, role)),
         targets => Serde(&role.targets),
         steps => Serde(step_views(site, role)),
         skill_groups => Serde(role_skill_groups(site, id)),
-        curriculum => Serde(curriculum),
+        curriculum,
         parent => Serde(parent),
         children => Serde(children),
-        resources => Serde(resources),
+        resources,
     }
 }
 
@@ -243,21 +247,23 @@ fn module(site: &Site, id: &str, shared: &Shared) -> Value {
         return context! {};
     };
     let module = &site.modules[position];
-    let prerequisites: Vec<ModuleRow> = module
-        .prerequisites
-        .iter()
-        .filter_map(|p| site.module(p))
-        .map(module_row)
-        .collect();
-    let roles: Vec<Link> = site.module_roles[position]
+    let views = &shared.site.views;
+    let prerequisites = views.module_rows(
+        site,
+        module
+            .prerequisites
+            .iter()
+            .filter_map(|p| site.module_position(p)),
+    );
+    let roles: Vec<Value> = site.module_roles[position]
         .iter()
         .filter_map(|r| site.framework.role(r))
-        .map(role_link)
+        .map(|r| views.role_link(site, r))
         .collect();
-    let resources: Vec<ResourceView> = module
+    let resources: Vec<Value> = module
         .resources
         .iter()
-        .filter_map(|r| resource_view(site, r))
+        .filter_map(|r| views.resource(site, r))
         .collect();
     let headings: Vec<_> = module
         .body
@@ -265,17 +271,18 @@ fn module(site: &Site, id: &str, shared: &Shared) -> Value {
         .iter()
         .filter(|h| h.level == 2)
         .collect();
+    let pagers = learning::pagers(site, &shared.site.places, position);
     context! {
         module => Serde(module_card(site, module)),
-        pagers => Serde(learning::pagers(site, &shared.site.places, position)),
+        pagers => learning::pager_values(site, views, &pagers),
         draw => module.draw,
         pass_score => module.pass_score,
         updated => Serde(&module.updated),
         body => safe(body_html(&module.body, shared.quiz)),
         headings => Serde(headings),
-        prerequisites => Serde(prerequisites),
-        roles => Serde(roles),
-        resources => Serde(resources),
+        prerequisites,
+        roles,
+        resources,
         source_path => module.path.to_string_lossy().replace('\\', "/"),
     }
 }
@@ -340,7 +347,7 @@ fn matrix(site: &Site) -> Value {
     context! { roles => Serde(roles), groups => Serde(groups) }
 }
 
-fn skill(site: &Site, id: &str) -> Value {
+fn skill(site: &Site, id: &str, views: &ViewCache) -> Value {
     let Some(skill) = site.framework.skill(id) else {
         return context! {};
     };
@@ -362,25 +369,22 @@ fn skill(site: &Site, id: &str) -> Value {
             Some(context! { link => Serde(role_link(r)), requirement => Serde(requirement) })
         })
         .collect();
-    let modules: Vec<ModuleRow> = site
-        .skill_modules
-        .get(id)
-        .into_iter()
-        .flatten()
-        .map(|&i| module_row(&site.modules[i]))
-        .collect();
-    let resources: Vec<ResourceView> = site
+    let modules = views.module_rows(
+        site,
+        site.skill_modules.get(id).into_iter().flatten().copied(),
+    );
+    let resources: Vec<Value> = site
         .catalogue
         .resources
         .iter()
         .filter(|r| r.skills.iter().any(|s| s == id))
-        .filter_map(|r| resource_view(site, &r.id))
+        .filter_map(|r| views.resource(site, &r.id))
         .collect();
     context! {
         skill => context! { id => &skill.id, name => &skill.name, description => &skill.description, category },
         roles,
-        modules => Serde(modules),
-        resources => Serde(resources),
+        modules,
+        resources,
     }
 }
 

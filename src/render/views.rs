@@ -9,7 +9,9 @@ use crate::content::BodyKind as _;
 use crate::framework::{Requirement, Role};
 use crate::site::{Module, Site};
 use crate::urls;
+use minijinja::value::{Serde, Value};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 #[derive(Serialize)]
 pub struct Link<'a> {
@@ -225,4 +227,75 @@ pub fn resource_view<'a>(site: &'a Site, id: &str) -> Option<ResourceView<'a>> {
 /// Total study time of a list of modules, in minutes.
 pub fn total_minutes(modules: impl Iterator<Item = Option<u32>>) -> u32 {
     modules.flatten().sum()
+}
+
+/// The views that many pages show, each made into a template value once per
+/// render, on first use: a module's link (in its neighbours' pagers) and row
+/// (on every list that has it: curricula, skill pages, prerequisites), a
+/// resource's view (on each module that cites it), a role's link. Pages
+/// share the values instead of converting the same view again and again.
+pub struct ViewCache {
+    module_links: Vec<OnceLock<Value>>,
+    module_rows: Vec<OnceLock<Value>>,
+    /// By catalogue position.
+    resources: Vec<OnceLock<Value>>,
+    /// By framework position.
+    role_links: Vec<Value>,
+}
+
+impl ViewCache {
+    pub fn new(site: &Site) -> ViewCache {
+        let empty = |n: usize| (0..n).map(|_| OnceLock::new()).collect();
+        ViewCache {
+            module_links: empty(site.modules.len()),
+            module_rows: empty(site.modules.len()),
+            resources: empty(site.catalogue.resources.len()),
+            role_links: site
+                .framework
+                .roles
+                .iter()
+                .map(|r| Value::from(Serde(role_link(r))))
+                .collect(),
+        }
+    }
+
+    /// The link of the module at `position`.
+    pub fn module_link(&self, site: &Site, position: usize) -> Value {
+        self.module_links[position]
+            .get_or_init(|| Value::from(Serde(module_link(&site.modules[position]))))
+            .clone()
+    }
+
+    /// The list row of the module at `position`.
+    pub fn module_row(&self, site: &Site, position: usize) -> Value {
+        self.module_rows[position]
+            .get_or_init(|| Value::from(Serde(module_row(&site.modules[position]))))
+            .clone()
+    }
+
+    /// The rows of the modules at `positions`, in that order.
+    pub fn module_rows(&self, site: &Site, positions: impl Iterator<Item = usize>) -> Value {
+        let rows: Vec<Value> = positions.map(|i| self.module_row(site, i)).collect();
+        Value::from(rows)
+    }
+
+    /// The view of the resource with `id`; `None` for an unknown id.
+    pub fn resource(&self, site: &Site, id: &str) -> Option<Value> {
+        let position = site.catalogue.position(id)?;
+        let view = self.resources[position].get_or_init(|| {
+            let view = resource_view(site, id);
+            Value::from(Serde(view))
+        });
+        Some(view.clone())
+    }
+
+    /// The link of the framework's role `role`.
+    pub fn role_link(&self, site: &Site, role: &Role) -> Value {
+        site.framework
+            .roles
+            .iter()
+            .position(|r| r.id == role.id)
+            .and_then(|i| self.role_links.get(i).cloned())
+            .unwrap_or_else(|| Value::from(Serde(role_link(role))))
+    }
 }

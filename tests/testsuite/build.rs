@@ -497,3 +497,28 @@ fn not_found_page_uses_base_path_when_given() {
         "エラー: content/site.yaml:2:12: base_path の「kenshu」は / で始まるURLのパスではありません",
     );
 }
+
+#[test]
+fn a_theme_partial_changes_the_resource_card_on_every_page_that_shows_it() {
+    let site = TestSite::fixture("basic");
+    let config = site.read("content/site.yaml");
+    site.write("content/site.yaml", &format!("{config}\ntheme: mine\n"));
+    site.write(
+        "themes/mine/templates/partials/resource-card.html",
+        "<article class=\"mine\" id=\"resource-{{ r.id }}\"><{{ heading }}>{{ r.title }}</{{ heading }}><a href=\"{{ root }}resources/index.html\">一覧</a></article>\n",
+    );
+    site.build().assert_success();
+    // The module page (root ../../) and the catalogue (root ../) both use
+    // the theme's card, each with its own relative link.
+    let module = site.read("public/modules/basics/index.html");
+    assert!(
+        module.contains("<article class=\"mine\" id=\"resource-manabi-dx\"><h3>マナビDX</h3><a href=\"../../resources/index.html\">"),
+        "{module}"
+    );
+    assert!(!module.contains("resource-card__url"));
+    let catalogue = site.read("public/resources/index.html");
+    assert!(
+        catalogue.contains("<article class=\"mine\" id=\"resource-manabi-dx\"><h3>マナビDX</h3><a href=\"../resources/index.html\">"),
+        "{catalogue}"
+    );
+}

@@ -1,0 +1,239 @@
+//! `partial` and `partial_cached`: a template rendered inside another with
+//! arguments of its own, as Hugo's `partial` and `partialCached`; the cached
+//! one is written once per render for each set of arguments.
+//!
+//! Some markup is the same on many pages: a module's row on every list that
+//! has it (its role pages, its skill pages), a resource's card on each module
+//! that cites it. A template calls
+//! `{{ partial_cached("partials/resource-card.html", r.id, r=r) }}`: the
+//! first call with a key (here `r.id`) renders the partial, later calls
+//! with the same key from a page with the same `root` reuse its markup. As
+//! with Hugo's variants, the key must say all that the arguments differ by
+//! (a list such as `[r.id, heading]` when they differ by more than one
+//! thing); hashing the arguments themselves cost more than the rendering
+//! saved.
+//!
+//! A partial sees `root`, `ui`, `site` and `package` besides its arguments,
+//! and nothing else of the page (not `page_kind`): what it writes must follow
+//! from those alone. The cache lives as long as the render's
+//! [`SiteValues`](super::SiteValues), so an edit never meets old markup.
+
+use minijinja::value::{Kwargs, Object, Value};
+use minijinja::{context, Error, ErrorKind, State};
+use rustc_hash::FxHashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+/// The context name of the render's cache (a [`Scope`]; `base_context` in
+/// pages.rs sets it).
+const SCOPE: &str = "partial_cache";
+
+/// Deepest nesting of partials: a partial that calls itself stops here with
+/// an error instead of overflowing the stack.
+const MAX_DEPTH: usize = 16;
+
+/// One partial's markup and what it was rendered for.
+struct Entry {
+    name: String,
+    root: Value,
+    key: Value,
+    html: Value,
+}
+
+impl Entry {
+    fn is_for(&self, name: &str, root: &Value, key: &Value) -> bool {
+        self.name == name && &self.root == root && &self.key == key
+    }
+}
+
+/// The partials rendered so far, by a hash of name, root and key.
+#[derive(Default)]
+pub(super) struct PartialCache(Mutex<FxHashMap<u64, Vec<Entry>>>);
+
+impl PartialCache {
+    fn find(&self, hash: u64, name: &str, root: &Value, key: &Value) -> Option<Value> {
+        let entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&hash)?
+            .iter()
+            .find(|e| e.is_for(name, root, key))
+            .map(|e| e.html.clone())
+    }
+
+    fn keep(&self, hash: u64, entry: Entry) {
+        let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        entries.entry(hash).or_default().push(entry);
+    }
+}
+
+/// The cache as the templates carry it, with how deep in partials the
+/// template using it is.
+#[derive(Debug)]
+pub(super) struct Scope {
+    cache: Arc<PartialCache>,
+    depth: usize,
+}
+
+impl std::fmt::Debug for PartialCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PartialCache")
+    }
+}
+
+impl Object for Scope {}
+
+impl Scope {
+    /// The value pages carry for `cache`.
+    pub(super) fn value(cache: &Arc<PartialCache>) -> Value {
+        Value::from_object(Scope {
+            cache: Arc::clone(cache),
+            depth: 0,
+        })
+    }
+}
+
+fn hash_of(name: &str, root: &Value, key: &Value) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    name.hash(&mut hasher);
+    root.hash(&mut hasher);
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `partial(name, **arguments)`: the markup of template `name` for these
+/// arguments, rendered at each call.
+pub(super) fn partial(state: &State, name: &str, kwargs: Kwargs) -> Result<Value, Error> {
+    let args = Value::from(kwargs);
+    let root = state.lookup("root").unwrap_or_default();
+    let (cache, depth) = scope_of(state)?;
+    render(state, name, &root, &args, Scope { cache, depth })
+}
+
+/// `partial_cached(name, key, **arguments)`: as [`partial`], but rendered
+/// on the first call with `key` and reused after.
+pub(super) fn partial_cached(
+    state: &State,
+    name: &str,
+    key: Value,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let root = state.lookup("root").unwrap_or_default();
+    let (cache, depth) = scope_of(state)?;
+    let hash = hash_of(name, &root, &key);
+    if let Some(html) = cache.find(hash, name, &root, &key) {
+        return Ok(html);
+    }
+    let args = Value::from(kwargs);
+    let scope = Scope {
+        cache: Arc::clone(&cache),
+        depth,
+    };
+    let html = render(state, name, &root, &args, scope)?;
+    let entry = Entry {
+        name: name.to_string(),
+        root,
+        key,
+        html: html.clone(),
+    };
+    cache.keep(hash, entry);
+    Ok(html)
+}
+
+/// The render's cache and how deep in partials the caller is; a template
+/// rendered without one (not through a page) gets a cache of its own.
+fn scope_of(state: &State) -> Result<(Arc<PartialCache>, usize), Error> {
+    let scope = state.lookup(SCOPE);
+    let scope = scope
+        .as_ref()
+        .and_then(|s| s.downcast_object_ref::<Scope>());
+    let depth = scope.map_or(0, |s| s.depth);
+    if depth >= MAX_DEPTH {
+        let detail = format!("more than {MAX_DEPTH} partials inside each other");
+        return Err(Error::new(ErrorKind::InvalidOperation, detail));
+    }
+    let cache = scope.map_or_else(Arc::default, |s| Arc::clone(&s.cache));
+    Ok((cache, depth))
+}
+
+/// Renders the partial `name` one level deeper than `scope`.
+fn render(
+    state: &State,
+    name: &str,
+    root: &Value,
+    args: &Value,
+    scope: Scope,
+) -> Result<Value, Error> {
+    let inner = Scope {
+        cache: scope.cache,
+        depth: scope.depth + 1,
+    };
+    let context = context! {
+        root => root.clone(),
+        ui => state.lookup("ui"),
+        site => state.lookup("site"),
+        package => state.lookup("package"),
+        partial_cache => Value::from_object(inner),
+        ..args.clone()
+    };
+    let html = state.env().get_template(name)?.render(context)?;
+    Ok(Value::from_safe_string(html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::Environment;
+
+    fn env() -> Environment<'static> {
+        let mut env = Environment::new();
+        env.add_function("partial", partial);
+        env.add_function("partial_cached", partial_cached);
+        env.add_template("p.txt", "[{{ root }}{{ n }}]").unwrap();
+        env.add_template("self.txt", "{{ partial('self.txt') }}")
+            .unwrap();
+        env
+    }
+
+    fn page(env: &Environment, source: &str, root: &str, cache: &Arc<PartialCache>) -> String {
+        let context = context! { root, partial_cache => Scope::value(cache) };
+        env.render_str(source, context).expect("render")
+    }
+
+    #[test]
+    fn a_cached_partial_is_rendered_once_per_key_and_root() {
+        let env = env();
+        let cache = Arc::default();
+        let source = concat!(
+            "{{ partial_cached('p.txt', 'k', n=1) }}",
+            "{{ partial_cached('p.txt', 'k', n=2) }}",
+            "{{ partial_cached('p.txt', ['k', 2], n=3) }}",
+            "{{ partial('p.txt', n=4) }}",
+        );
+        // The second call has the key of the first: its markup is reused.
+        assert_eq!(
+            page(&env, source, "../", &cache),
+            "[../1][../1][../3][../4]"
+        );
+        // Another page of the same render: same root, same markup.
+        let again = "{{ partial_cached('p.txt', 'k', n=5) }}";
+        assert_eq!(page(&env, again, "../", &cache), "[../1]");
+        // Another root is other markup (its links differ).
+        assert_eq!(page(&env, again, "../../", &cache), "[../../5]");
+        // A render of its own starts empty.
+        assert_eq!(page(&env, again, "../", &Arc::default()), "[../5]");
+    }
+
+    #[test]
+    fn a_partial_inside_itself_stops_with_an_error() {
+        let env = env();
+        let context = context! { root => "", partial_cache => Scope::value(&Arc::default()) };
+        let err = env
+            .get_template("self.txt")
+            .and_then(|t| t.render(context))
+            .expect_err("endless partials");
+        assert!(
+            format!("{err:#}").contains("more than 16 partials"),
+            "{err:#}"
+        );
+    }
+}
