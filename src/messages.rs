@@ -264,31 +264,39 @@ fn entry(lang: Lang, code: &str) -> Option<&'static Entry> {
 /// Replaces each `{name}` with its argument; unknown names stay as written.
 fn fill(template: &str, args: &[(&'static str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
+    fill_with(template, &mut out, |name, out| {
+        let value = args.iter().find(|(n, _)| *n == name);
+        value.map(|(_, value)| out.push_str(value)).is_some()
+    });
+    out
+}
+
+/// Writes `template` to `out` with each `{name}` replaced by what `put`
+/// writes for it; when `put` writes nothing and returns false (an unknown
+/// name) the placeholder stays as written. The one placeholder syntax of
+/// messages and of the templates' `fill` filter.
+pub(crate) fn fill_with(
+    template: &str,
+    out: &mut String,
+    mut put: impl FnMut(&str, &mut String) -> bool,
+) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                let name = &after[..close];
-                match args.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                }
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return;
+        };
+        let name = &after[..close];
+        if !put(name, out) {
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
         }
+        rest = &after[close + 1..];
     }
     out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

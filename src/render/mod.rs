@@ -89,6 +89,7 @@ impl Renderer {
         env.set_formatter(escape_html);
         env.add_function("partial", partials::partial);
         env.add_function("partial_cached", partials::partial_cached);
+        env.add_filter("fill", fill);
         let mut problems = Vec::new();
         for (name, source) in &theme.templates {
             if let Err(err) = env.add_template_owned(name.clone(), source.clone()) {
@@ -363,6 +364,21 @@ fn ui_value(strings: &serde_json::Value) -> Value {
     }
 }
 
+/// The `fill` filter: `ui.x|fill(count=n, total=m)` puts each argument in
+/// for its `{name}` in one pass, as messages are filled; an unknown
+/// `{name}` stays as written. The text is escaped on output as any other.
+fn fill(text: &str, kwargs: minijinja::value::Kwargs) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + 16);
+    crate::messages::fill_with(text, &mut out, |name, out| {
+        match kwargs.peek::<Value>(name) {
+            Ok(value) if !value.is_undefined() => write!(out, "{value}").is_ok(),
+            _ => false,
+        }
+    });
+    out
+}
+
 /// Marks HTML produced by kenshu itself as safe for templates.
 fn safe(html: String) -> Value {
     Value::from_safe_string(html)
@@ -416,5 +432,25 @@ mod tests {
             .and_then(|t| t.render(minijinja::context! { v => "a/b <c> & \"d\" 'e' 日本" }))
             .expect("render");
         assert_eq!(html, "a/b &lt;c&gt; &amp; &quot;d&quot; &#39;e&#39; 日本");
+    }
+
+    #[test]
+    fn fill_puts_each_argument_in_once_and_leaves_unknown_names() {
+        let mut env = Environment::new();
+        env.set_formatter(escape_html);
+        env.add_filter("fill", fill);
+        env.add_template("t.html", "{{ text|fill(position=3, total=n, who=who) }}")
+            .expect("template");
+        let context = minijinja::context! {
+            text => "{position}/{total}（{who}・{other}）",
+            n => 12,
+            // What an argument holds is not read for placeholders again.
+            who => "<{total}>",
+        };
+        let html = env
+            .get_template("t.html")
+            .and_then(|t| t.render(context))
+            .expect("render");
+        assert_eq!(html, "3/12（&lt;{total}&gt;・{other}）");
     }
 }
