@@ -247,10 +247,8 @@ fn search_index_has_a_file_per_document_with_its_sections() {
 #[test]
 fn a_theme_strings_file_changes_only_the_strings_it_holds() {
     let site = TestSite::fixture("basic");
-    let config = site.read("content/site.yaml");
-    site.write("content/site.yaml", &format!("{config}\ntheme: mine\n"));
-    site.write(
-        "themes/mine/i18n/ja.yaml",
+    site.theme_file(
+        "i18n/ja.yaml",
         "common:\n  home: はじめに\nquiz:\n  check: 答え合わせ\n",
     );
     site.build().assert_success();
@@ -501,10 +499,8 @@ fn not_found_page_uses_base_path_when_given() {
 #[test]
 fn a_theme_partial_changes_the_resource_card_on_every_page_that_shows_it() {
     let site = TestSite::fixture("basic");
-    let config = site.read("content/site.yaml");
-    site.write("content/site.yaml", &format!("{config}\ntheme: mine\n"));
-    site.write(
-        "themes/mine/templates/partials/resource-card.html",
+    site.theme_file(
+        "templates/partials/resource-card.html",
         "<article class=\"mine\" id=\"resource-{{ r.id }}\"><{{ heading }}>{{ r.title }}</{{ heading }}><a href=\"{{ root }}resources/index.html\">一覧</a></article>\n",
     );
     site.build().assert_success();

@@ -66,6 +66,16 @@ impl TestSite {
         self.write(relative, &text.replacen(from, to, 1))
     }
 
+    /// Makes the site use its own theme `mine` (`theme: mine` added to
+    /// site.yaml) and writes `relative` into it, e.g. `i18n/ja.yaml`.
+    pub fn theme_file(&self, relative: &str, text: &str) -> &Self {
+        let config = self.read("content/site.yaml");
+        if !config.contains("\ntheme: mine\n") {
+            self.write("content/site.yaml", &format!("{config}\ntheme: mine\n"));
+        }
+        self.write(&format!("themes/mine/{relative}"), text)
+    }
+
     pub fn read(&self, relative: &str) -> String {
         fs::read_to_string(self.path(relative)).unwrap_or_else(|e| panic!("read {relative}: {e}"))
     }
