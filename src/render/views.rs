@@ -3,7 +3,8 @@
 //! Templates never see the whole [`Site`]: each page gets only the views it
 //! shows, so rendering one page costs what that page contains, not what the
 //! site contains. URLs in views are relative to the site root; templates put
-//! the page's `root` prefix in front of them.
+//! the page's `root` prefix in front of them. [`ViewCache`] keeps the
+//! values of the views that many pages share.
 
 use crate::content::BodyKind as _;
 use crate::framework::{Requirement, Role};
@@ -234,6 +235,7 @@ pub fn total_minutes(modules: impl Iterator<Item = Option<u32>>) -> u32 {
 /// (on every list that has it: curricula, skill pages, prerequisites), a
 /// resource's view (on each module that cites it), a role's link. Pages
 /// share the values instead of converting the same view again and again.
+/// Made for one site (it holds positions in it): every call passes that site.
 pub struct ViewCache {
     module_links: Vec<OnceLock<Value>>,
     module_rows: Vec<OnceLock<Value>>,
