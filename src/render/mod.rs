@@ -129,28 +129,35 @@ impl Renderer {
         let pages = all_pages(site);
         let values = SiteValues::new(site);
         let render = || {
-            pages
-                .par_iter()
-                .try_for_each(|page| match self.render_page(site, &values, page) {
+            // Pieces of at most 16 pages, so that neither thread is left
+            // with a long run of them while the other has nothing to do.
+            pages.par_iter().with_max_len(16).try_for_each(|page| {
+                match self.render_page(site, &values, page) {
                     Ok(file) => sink(file),
                     Err(d) => {
                         problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
                         Ok(())
                     }
-                })
+                }
+            })
         };
-        render().map_err(RenderFailure::Sink)?;
+        // The other files (assets, curricula.js, media) are made beside the
+        // pages, not after them, where one thread alone made them while the
+        // other had nothing left to do (a failed build drops them unused).
+        let others = || {
+            let mut rest = self.asset_files(site);
+            rest.extend(copied_files(site));
+            let count = rest.len();
+            rest.into_par_iter().try_for_each(&sink).map(|()| count)
+        };
+        let (rendered, others) = rayon::join(render, others);
+        rendered.map_err(RenderFailure::Sink)?;
+        let others = others.map_err(RenderFailure::Sink)?;
         let problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
         if !problems.is_empty() {
             return Err(RenderFailure::Pages(problems));
         }
-        let mut rest = self.asset_files(site);
-        rest.extend(copied_files(site));
-        let count = pages.len() + rest.len();
-        rest.into_par_iter()
-            .try_for_each(&sink)
-            .map_err(RenderFailure::Sink)?;
-        Ok(count)
+        Ok(pages.len() + others)
     }
 
     /// Renders the given pages in parallel (the preview server renders only
