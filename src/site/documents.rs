@@ -54,8 +54,11 @@ impl Loader<'_> {
         sources: Vec<SourceFile>,
         diagnostics: &mut Diagnostics,
     ) -> (Vec<Module<B>>, Vec<Page<B>>) {
+        // Pieces of at most 16 bodies: rayon otherwise leaves whole runs of
+        // thousands to one thread, and the other waits at the end of them.
         let modules = with_sources(headers.modules, sources)
             .into_par_iter()
+            .with_max_len(16)
             .map(|(h, file)| self.module(h, &file, &headers.targets))
             .collect();
         let modules = collect(modules, diagnostics);
