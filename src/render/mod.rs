@@ -89,6 +89,7 @@ impl Renderer {
         env.set_formatter(escape_html);
         env.add_function("partial", partials::partial);
         env.add_function("partial_cached", partials::partial_cached);
+        env.add_function("partial_cached_each", partials::partial_cached_each);
         env.add_filter("fill", fill);
         let mut problems = Vec::new();
         for (name, source) in &theme.templates {
