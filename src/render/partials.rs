@@ -121,26 +121,58 @@ pub(super) fn partial_cached(
     key: Value,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
-    let root = state.lookup("root").unwrap_or_default();
-    let (cache, depth) = scope_of(state)?;
-    let hash = hash_of(name, &root, &key);
-    if let Some(html) = cache.find(hash, name, &root, &key) {
-        return Ok(html);
+    let place = Place::of(state, name)?;
+    place.markup(state, key, || Value::from(kwargs))
+}
+
+/// Where a cached partial is looked up: its name, the page's root, the
+/// render's cache and how deep in partials the caller is.
+struct Place<'a> {
+    name: &'a str,
+    root: Value,
+    cache: Arc<PartialCache>,
+    depth: usize,
+}
+
+impl<'a> Place<'a> {
+    /// Where the partial `name` called from `state` is looked up.
+    fn of(state: &State, name: &'a str) -> Result<Self, Error> {
+        let root = state.lookup("root").unwrap_or_default();
+        let (cache, depth) = scope_of(state)?;
+        Ok(Place {
+            name,
+            root,
+            cache,
+            depth,
+        })
     }
-    let args = Value::from(kwargs);
-    let scope = Scope {
-        cache: Arc::clone(&cache),
-        depth,
-    };
-    let html = render(state, name, &root, &args, scope)?;
-    let entry = Entry {
-        name: name.to_string(),
-        root,
-        key,
-        html: html.clone(),
-    };
-    cache.keep(hash, entry);
-    Ok(html)
+
+    /// The markup for `key`: from the cache, or rendered with the arguments
+    /// `args` makes and kept.
+    fn markup(
+        &self,
+        state: &State,
+        key: Value,
+        args: impl FnOnce() -> Value,
+    ) -> Result<Value, Error> {
+        let hash = hash_of(self.name, &self.root, &key);
+        if let Some(html) = self.cache.find(hash, self.name, &self.root, &key) {
+            return Ok(html);
+        }
+        let scope = Scope {
+            cache: Arc::clone(&self.cache),
+            depth: self.depth,
+        };
+        let html = render(state, self.name, &self.root, &args(), scope)?;
+        let entry = Entry {
+            name: self.name.to_string(),
+            root: self.root.clone(),
+            key,
+            html: html.clone(),
+        };
+        self.cache.keep(hash, entry);
+        Ok(html)
+    }
 }
 
 /// `partial_cached_each(name, items, as, **arguments)`: [`partial_cached`]
@@ -156,8 +188,7 @@ pub(super) fn partial_cached_each(
     as_name: &str,
     kwargs: Kwargs,
 ) -> Result<Value, Error> {
-    let root = state.lookup("root").unwrap_or_default();
-    let (cache, depth) = scope_of(state)?;
+    let place = Place::of(state, name)?;
     let args = Value::from(kwargs);
     // The other arguments in their printed form, written into each item's
     // key: a string hashes and compares far faster than a list of values.
@@ -165,27 +196,10 @@ pub(super) fn partial_cached_each(
     let mut html = String::new();
     for item in items.try_iter()? {
         let key = Value::from(format!("{}\u{0}{shared}", item.get_attr("id")?));
-        let hash = hash_of(name, &root, &key);
-        let markup = match cache.find(hash, name, &root, &key) {
-            Some(markup) => markup,
-            None => {
-                let own = Value::from(std::collections::BTreeMap::from([(as_name, item)]));
-                let item_args = context! { ..own, ..args.clone() };
-                let scope = Scope {
-                    cache: Arc::clone(&cache),
-                    depth,
-                };
-                let markup = render(state, name, &root, &item_args, scope)?;
-                let entry = Entry {
-                    name: name.to_string(),
-                    root: root.clone(),
-                    key,
-                    html: markup.clone(),
-                };
-                cache.keep(hash, entry);
-                markup
-            }
-        };
+        let markup = place.markup(state, key, || {
+            let own = Value::from(std::collections::BTreeMap::from([(as_name, item)]));
+            context! { ..own, ..args.clone() }
+        })?;
         html.push_str(markup.as_str().unwrap_or_default());
         html.push('\n');
     }
