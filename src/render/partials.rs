@@ -107,10 +107,7 @@ fn hash_of(name: &str, root: &Value, key: &Value) -> u64 {
 /// `partial(name, **arguments)`: the markup of template `name` for these
 /// arguments, rendered at each call.
 pub(super) fn partial(state: &State, name: &str, kwargs: Kwargs) -> Result<Value, Error> {
-    let args = Value::from(kwargs);
-    let root = state.lookup("root").unwrap_or_default();
-    let (cache, depth) = scope_of(state)?;
-    render(state, name, &root, &args, Scope { cache, depth })
+    Place::of(state, name)?.render(state, &Value::from(kwargs))
 }
 
 /// `partial_cached(name, key, **arguments)`: as [`partial`], but rendered
@@ -125,7 +122,7 @@ pub(super) fn partial_cached(
     place.markup(state, key, || Value::from(kwargs))
 }
 
-/// Where a cached partial is looked up: its name, the page's root, the
+/// A partial as called from a page: its name, the page's root, the
 /// render's cache and how deep in partials the caller is.
 struct Place<'a> {
     name: &'a str,
@@ -135,7 +132,7 @@ struct Place<'a> {
 }
 
 impl<'a> Place<'a> {
-    /// Where the partial `name` called from `state` is looked up.
+    /// The partial `name` as called from `state`.
     fn of(state: &State, name: &'a str) -> Result<Self, Error> {
         let root = state.lookup("root").unwrap_or_default();
         let (cache, depth) = scope_of(state)?;
@@ -159,11 +156,7 @@ impl<'a> Place<'a> {
         if let Some(html) = self.cache.find(hash, self.name, &self.root, &key) {
             return Ok(html);
         }
-        let scope = Scope {
-            cache: Arc::clone(&self.cache),
-            depth: self.depth,
-        };
-        let html = render(state, self.name, &self.root, &args(), scope)?;
+        let html = self.render(state, &args())?;
         let entry = Entry {
             name: self.name.to_string(),
             root: self.root.clone(),
@@ -172,6 +165,24 @@ impl<'a> Place<'a> {
         };
         self.cache.keep(hash, entry);
         Ok(html)
+    }
+
+    /// Renders the partial with `args`, one level deeper in partials.
+    fn render(&self, state: &State, args: &Value) -> Result<Value, Error> {
+        let inner = Scope {
+            cache: Arc::clone(&self.cache),
+            depth: self.depth + 1,
+        };
+        let context = context! {
+            root => self.root.clone(),
+            ui => state.lookup("ui"),
+            site => state.lookup("site"),
+            package => state.lookup("package"),
+            partial_cache => Value::from_object(inner),
+            ..args.clone()
+        };
+        let html = state.env().get_template(self.name)?.render(context)?;
+        Ok(Value::from_safe_string(html))
     }
 }
 
@@ -195,7 +206,13 @@ pub(super) fn partial_cached_each(
     let shared = format!("{args:?}");
     let mut html = String::new();
     for item in items.try_iter()? {
-        let key = Value::from(format!("{}\u{0}{shared}", item.get_attr("id")?));
+        // Items without an id would all share the first one's markup.
+        let id = item.get_attr("id")?;
+        if id.is_undefined() || id.is_none() {
+            let detail = format!("partial_cached_each: an item of the list has no id: {item}");
+            return Err(Error::new(ErrorKind::InvalidOperation, detail));
+        }
+        let key = Value::from(format!("{id}\u{0}{shared}"));
         let markup = place.markup(state, key, || {
             let own = Value::from(std::collections::BTreeMap::from([(as_name, item)]));
             context! { ..own, ..args.clone() }
@@ -220,30 +237,6 @@ fn scope_of(state: &State) -> Result<(Arc<PartialCache>, usize), Error> {
     }
     let cache = scope.map_or_else(Arc::default, |s| Arc::clone(&s.cache));
     Ok((cache, depth))
-}
-
-/// Renders the partial `name` one level deeper than `scope`.
-fn render(
-    state: &State,
-    name: &str,
-    root: &Value,
-    args: &Value,
-    scope: Scope,
-) -> Result<Value, Error> {
-    let inner = Scope {
-        cache: scope.cache,
-        depth: scope.depth + 1,
-    };
-    let context = context! {
-        root => root.clone(),
-        ui => state.lookup("ui"),
-        site => state.lookup("site"),
-        package => state.lookup("package"),
-        partial_cache => Value::from_object(inner),
-        ..args.clone()
-    };
-    let html = state.env().get_template(name)?.render(context)?;
-    Ok(Value::from_safe_string(html))
 }
 
 #[cfg(test)]
@@ -313,6 +306,18 @@ mod tests {
         assert_eq!(page(&env, same, "", &cache), "<b90>\n");
         let empty = "{{ partial_cached_each('row.txt', [], 'm') }}";
         assert_eq!(page(&env, empty, "../", &cache), "");
+    }
+
+    #[test]
+    fn a_list_item_without_an_id_is_an_error() {
+        let mut env = env();
+        env.add_function("partial_cached_each", partial_cached_each);
+        let rows = "{{ partial_cached_each('p.txt', [{'n': 1}, {'n': 2}], 'm') }}";
+        let context = context! { root => "", partial_cache => Scope::value(&Arc::default()) };
+        let err = env
+            .render_str(rows, context)
+            .expect_err("items without ids");
+        assert!(format!("{err:#}").contains("has no id"), "{err:#}");
     }
 
     #[test]
