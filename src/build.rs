@@ -5,6 +5,7 @@
 //! SCORM packager, and [`search_index`] with the preview server, which keeps
 //! its own load cache and renderer (src/serve/rebuild.rs).
 
+use crate::aside::drop_aside;
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputFile;
 use crate::output::{self, WriteError};
@@ -169,16 +170,6 @@ pub fn build_site(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         elapsed: started.elapsed(),
         cleanup,
     })
-}
-
-/// Frees a built site's memory on a thread of its own: at 10,000 modules
-/// that is about 50 ms of one core (perf), which the build's caller need
-/// not wait for (a command that exits next leaves it to the system).
-fn drop_aside<T: Send + 'static>(value: T) {
-    // Should the thread not start, the value is dropped here instead.
-    let _ = std::thread::Builder::new()
-        .name("kenshu-drop".into())
-        .spawn(move || drop(value));
 }
 
 /// The search index of a site as output files, with the URL of each

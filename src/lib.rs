@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
+pub(crate) mod aside;
 pub mod build;
 pub(crate) mod calendar;
 pub(crate) mod chars;

@@ -16,6 +16,7 @@ pub use layout::{check_layout, MAX_NAME_BYTES, MAX_PATH_BYTES};
 pub use pages::SiteValues;
 pub use quiz::{body_html, QuizStrings};
 
+use crate::aside::drop_aside;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::output::{Contents, OutputFile};
 use crate::site::Site;
@@ -41,13 +42,16 @@ pub fn all_pages(site: &Site) -> Vec<PageId> {
         pages.push(PageId::Role(role.id.clone()));
         pages.push(PageId::Certificate(role.id.clone()));
     }
-    pages.extend(site.modules.iter().map(|m| PageId::Module(m.id.clone())));
+    // Skill pages before module pages: each lists many modules, and the
+    // build renders in this order, so the last pages left are small ones
+    // that both threads share, not a few long ones that one thread ends.
     pages.extend(
         site.framework
             .skills
             .iter()
             .map(|s| PageId::Skill(s.id.clone())),
     );
+    pages.extend(site.modules.iter().map(|m| PageId::Module(m.id.clone())));
     pages.extend(site.pages.iter().map(|p| PageId::Page(p.slug.clone())));
     pages
 }
@@ -152,13 +156,17 @@ impl Renderer {
             rest.into_par_iter().try_for_each(&sink).map(|()| count)
         };
         let (rendered, others) = rayon::join(render, others);
+        // The caches hold a row of every module: freeing them is the
+        // caller's last stretch on one thread otherwise.
+        let page_count = pages.len();
+        drop_aside((values, pages));
         rendered.map_err(RenderFailure::Sink)?;
         let others = others.map_err(RenderFailure::Sink)?;
         let problems = problems.into_inner().unwrap_or_else(|e| e.into_inner());
         if !problems.is_empty() {
             return Err(RenderFailure::Pages(problems));
         }
-        Ok(pages.len() + others)
+        Ok(page_count + others)
     }
 
     /// Renders the given pages in parallel (the preview server renders only
