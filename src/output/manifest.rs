@@ -11,6 +11,7 @@
 
 use super::guard::STAMP;
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::fs;
 use std::io;
@@ -26,7 +27,8 @@ const ESCAPED: &AsciiSet = &CONTROLS.add(b'%');
 /// The stamp's text: `intro`, then the list of `files` (sorted here, each
 /// once).
 pub(crate) fn stamp_text(intro: &str, files: &mut Vec<String>) -> String {
-    files.sort_unstable();
+    // 21,000 paths at 10,000 modules, sorted while the build waits.
+    files.par_sort_unstable();
     files.dedup();
     let mut text = String::with_capacity(intro.len() + files.len() * 40);
     text.push_str(intro);
