@@ -1,9 +1,10 @@
 //! Freeing what a finished stage no longer needs without waiting for it.
 //!
 //! A build's last steps run on one thread while the other core has nothing
-//! left to do; dropping a site of 10,000 modules, or the render caches that
-//! hold a row of every module, costs several milliseconds of that one
-//! thread (perf). [`drop_aside`] hands such a value to a thread of its own.
+//! left to do. At 10,000 modules, dropping the site costs about 50 ms of
+//! that thread and dropping the render caches (a row of every module)
+//! about 4 ms (perf). [`drop_aside`] hands such a value to a thread of its
+//! own.
 
 /// Drops `value` on a thread of its own: a command that exits next leaves
 /// that work to the system.

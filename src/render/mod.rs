@@ -156,9 +156,9 @@ impl Renderer {
             rest.into_par_iter().try_for_each(&sink).map(|()| count)
         };
         let (rendered, others) = rayon::join(render, others);
-        // The caches hold a row of every module: freeing them is the
-        // caller's last stretch on one thread otherwise.
         let page_count = pages.len();
+        // The caches hold a row of every module: freed here, they would be
+        // the render's last stretch, on one thread.
         drop_aside((values, pages));
         rendered.map_err(RenderFailure::Sink)?;
         let others = others.map_err(RenderFailure::Sink)?;
