@@ -6,12 +6,13 @@
 //! its own load cache and renderer (src/serve/rebuild.rs).
 
 use crate::aside::drop_aside;
-use crate::diagnostics::Diagnostics;
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputFile;
 use crate::output::{self, WriteError};
 use crate::render::{all_pages, check_layout, PageId, RenderFailure, Renderer};
 use crate::search::{self, Target};
-use crate::site::{load_outline, load_site, LoadOptions, Site};
+use crate::site::{load_outline_with, load_site_with, LoadOptions, Site};
 use crate::theme::load_theme;
 use crate::urls;
 use std::path::{Path, PathBuf};
@@ -57,24 +58,33 @@ pub fn prepare(
     root: &Path,
     options: LoadOptions,
 ) -> Result<(Site, Renderer, Diagnostics), Diagnostics> {
-    let (site, diagnostics) = load_site(root, options);
-    with_theme(root, site, diagnostics)
+    let (site, diagnostics, theme) = load_site_with(root, options, |c| compile_theme(root, c));
+    with_theme(site, diagnostics, theme)
 }
 
-/// The theme of a loaded site, compiled; an error when loading failed.
-fn with_theme<B>(
-    root: &Path,
-    site: Option<Site<B>>,
-    mut diagnostics: Diagnostics,
-) -> Result<(Site<B>, Renderer, Diagnostics), Diagnostics> {
-    let Some(site) = site else {
-        return Err(diagnostics);
-    };
-    let renderer = load_theme(root, &site.config).and_then(|mut theme| {
+/// The theme of a site, compiled, with its warnings; or its problems.
+type Compiled = Result<(Renderer, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Loads and compiles the theme that `config` names (while the content
+/// is being read, see [`load_site_with`]).
+fn compile_theme(root: &Path, config: &SiteConfig) -> Compiled {
+    load_theme(root, config).and_then(|mut theme| {
         let warnings = std::mem::take(&mut theme.warnings);
         Renderer::new(theme).map(|renderer| (renderer, warnings))
-    });
-    let renderer = match renderer {
+    })
+}
+
+/// A loaded site with its compiled theme; an error when loading failed.
+/// The theme's problems are reported only for a site that loaded.
+fn with_theme<B>(
+    site: Option<Site<B>>,
+    mut diagnostics: Diagnostics,
+    theme: Option<Compiled>,
+) -> Result<(Site<B>, Renderer, Diagnostics), Diagnostics> {
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Err(diagnostics);
+    };
+    let renderer = match theme {
         Ok((renderer, warnings)) => {
             warnings.into_iter().for_each(|d| diagnostics.push(d));
             renderer
@@ -94,8 +104,9 @@ fn with_theme<B>(
 /// one page of each kind, so a template that fails at run time (an
 /// undefined value, a wrong filter) is reported without a full build.
 pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
-    let (site, diagnostics) = load_outline(root, LoadOptions { drafts });
-    match with_theme(root, site, diagnostics) {
+    let load = LoadOptions { drafts };
+    let (site, diagnostics, theme) = load_outline_with(root, load, |c| compile_theme(root, c));
+    match with_theme(site, diagnostics, theme) {
         Ok((site, renderer, mut diagnostics)) => {
             let site = site.into_template_sample();
             check_layout(&site, &renderer)

@@ -36,17 +36,35 @@ pub(super) struct Inputs {
 
 impl Inputs {
     /// Reads everything. `None` when the site cannot be loaded at all.
-    pub(super) fn read(root: &Path, diagnostics: &mut Diagnostics) -> Option<Inputs> {
+    ///
+    /// The content files are found and read while the configuration files
+    /// are parsed and `with_config` runs on site.yaml's configuration (if it
+    /// has no errors): the build compiles the theme meanwhile.
+    pub(super) fn read<T: Send>(
+        root: &Path,
+        diagnostics: &mut Diagnostics,
+        with_config: impl FnOnce(&SiteConfig) -> T + Send,
+    ) -> (Option<Inputs>, Option<T>) {
         if !has_content(root, diagnostics) {
-            return None;
+            return (None, None);
         }
-        let settings = Settings::read(root, diagnostics);
-        let files = content::discover(root, diagnostics);
-        Some(Inputs {
+        let mut found = Diagnostics::new();
+        let ((settings, made), files) = rayon::join(
+            || {
+                let settings = Settings::read(root, diagnostics);
+                let config = settings.as_ref().and_then(Settings::site_config);
+                let made = config.map(with_config);
+                (settings, made)
+            },
+            || content::discover(root, &mut found),
+        );
+        found.into_iter().for_each(|d| diagnostics.push(d));
+        let inputs = settings.map(|settings| Inputs {
             root: root.to_path_buf(),
-            settings: settings?,
+            settings,
             files,
-        })
+        });
+        (inputs, made)
     }
 
     pub(super) fn loader(&self, options: LoadOptions) -> Loader<'_> {

@@ -14,7 +14,7 @@ mod inputs;
 pub use cache::LoadCache;
 
 use crate::config::SiteConfig;
-use crate::content::{Body, Outline};
+use crate::content::{Body, BodyKind, Outline};
 use crate::diagnostics::Diagnostics;
 use crate::framework::Framework;
 use crate::resources::Catalogue;
@@ -154,13 +154,34 @@ impl Site<Outline> {
 /// Loads and checks the site at `root`. The site is `None` when a file it
 /// cannot do without (site.yaml, skills.yaml) is missing or unreadable.
 pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostics) {
+    let (site, diagnostics, _) = load_site_with(root, options, |_| ());
+    (site, diagnostics)
+}
+
+/// [`load_site`], running `with_config` on site.yaml's configuration
+/// while the content is read; its result is `None` when site.yaml is
+/// missing or has errors (the site is `None` then too).
+pub fn load_site_with<T: Send>(
+    root: &Path,
+    options: LoadOptions,
+    with_config: impl FnOnce(&SiteConfig) -> T + Send,
+) -> (Option<Site>, Diagnostics, Option<T>) {
+    load::<Body, T>(root, options, with_config)
+}
+
+fn load<B: BodyKind, T: Send>(
+    root: &Path,
+    options: LoadOptions,
+    with_config: impl FnOnce(&SiteConfig) -> T + Send,
+) -> (Option<Site<B>>, Diagnostics, Option<T>) {
     let mut diagnostics = Diagnostics::new();
-    let site = Inputs::read(root, &mut diagnostics).and_then(|mut inputs| {
-        let (modules, pages) = inputs.load::<Body>(options, &mut diagnostics);
+    let (inputs, made) = Inputs::read(root, &mut diagnostics, with_config);
+    let site = inputs.and_then(|mut inputs| {
+        let (modules, pages) = inputs.load::<B>(options, &mut diagnostics);
         inputs.into_site(modules, pages)
     });
     diagnostics.sort();
-    (site, diagnostics)
+    (site, diagnostics, made)
 }
 
 /// [`load_site`] for repeated loads of one site (the preview server): what
@@ -184,11 +205,15 @@ pub fn load_site_cached(
 /// of each body instead of its HTML: the same diagnostics for less time and
 /// memory.
 pub fn load_outline(root: &Path, options: LoadOptions) -> (Option<Site<Outline>>, Diagnostics) {
-    let mut diagnostics = Diagnostics::new();
-    let site = Inputs::read(root, &mut diagnostics).and_then(|mut inputs| {
-        let (modules, pages) = inputs.load::<Outline>(options, &mut diagnostics);
-        inputs.into_site(modules, pages)
-    });
-    diagnostics.sort();
+    let (site, diagnostics, _) = load_outline_with(root, options, |_| ());
     (site, diagnostics)
+}
+
+/// [`load_outline`] with a `with_config` as [`load_site_with`]'s.
+pub fn load_outline_with<T: Send>(
+    root: &Path,
+    options: LoadOptions,
+    with_config: impl FnOnce(&SiteConfig) -> T + Send,
+) -> (Option<Site<Outline>>, Diagnostics, Option<T>) {
+    load::<Outline, T>(root, options, with_config)
 }
