@@ -61,6 +61,18 @@ fn parse_command_line() -> Result<(Cli, Lang), ExitCode> {
         args.push("--help".into());
     }
     let lang = early_language(&args);
+    // The messages are needed once the command has run (or failed): the
+    // catalogue is parsed meanwhile.
+    std::thread::spawn(move || kenshu::messages::warm(lang));
+    // A command line that parses needs no help texts; one that does not is
+    // parsed again with them, for help, version and errors in the
+    // catalogue's words (the two trees accept the same arguments).
+    let plain = kenshu::cli::unlocalized(Cli::command());
+    if let Ok(matches) = plain.try_get_matches_from(&args) {
+        if let Ok(cli) = Cli::from_arg_matches(&matches) {
+            return Ok((cli, lang));
+        }
+    }
     let command = kenshu::cli::localized(Cli::command(), lang);
     let error = match command.try_get_matches_from(&args) {
         Ok(matches) => match Cli::from_arg_matches(&matches) {

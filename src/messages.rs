@@ -255,6 +255,14 @@ pub(crate) fn catalogue(lang: Lang) -> &'static HashMap<String, Entry> {
     cell.get_or_init(|| marked_yaml::from_yaml(0, text).unwrap_or_default())
 }
 
+/// Parses the catalogue of `lang` (and the Japanese one it falls back on)
+/// now, so that the first message later does not wait for it: a command
+/// calls this on a thread of its own while it works.
+pub fn warm(lang: Lang) {
+    catalogue(lang);
+    catalogue(Lang::Ja);
+}
+
 fn entry(lang: Lang, code: &str) -> Option<&'static Entry> {
     catalogue(lang)
         .get(code)

@@ -6,7 +6,7 @@
 
 mod words;
 
-pub use words::{localized, usage_error};
+pub use words::{localized, unlocalized, usage_error};
 
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;

@@ -69,6 +69,12 @@ pub fn localized(command: Command, lang: Lang) -> Command {
     localize(command, "", lang)
 }
 
+/// The command tree as [`localized`] parses it, without the help texts:
+/// enough for a command line that parses (see its test).
+pub fn unlocalized(command: Command) -> Command {
+    command.disable_help_subcommand(true)
+}
+
 fn localize(mut command: Command, path: &str, lang: Lang) -> Command {
     if let Some(code) = help_code(path) {
         command = command.about(word(lang, code));
@@ -235,6 +241,57 @@ mod tests {
         for lang in [Lang::Ja, Lang::En] {
             localized(crate::cli::Cli::command(), lang).debug_assert();
         }
+    }
+
+    /// What each tree makes of a command line: the parsed command, or the
+    /// kind of error (help and version are errors to clap).
+    fn outcome(command: Command, line: &[&str]) -> Result<String, clap::error::ErrorKind> {
+        use clap::FromArgMatches;
+        let matches = command.try_get_matches_from(line).map_err(|e| e.kind())?;
+        let cli = crate::cli::Cli::from_arg_matches(&matches).map_err(|e| e.kind())?;
+        Ok(format!("{cli:?}"))
+    }
+
+    #[test]
+    fn the_unlocalised_tree_parses_every_command_line_as_the_localised_one() {
+        fn paths(command: &Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+            out.push(path.clone());
+            for sub in command.get_subcommands() {
+                let mut child = path.clone();
+                child.push(sub.get_name().to_string());
+                paths(sub, child, out);
+            }
+        }
+        let mut all = Vec::new();
+        paths(&crate::cli::Cli::command(), Vec::new(), &mut all);
+        let tails: [&[&str]; 7] = [
+            &[],
+            &["--help"],
+            &["-h"],
+            &["-V"],
+            &["--nope"],
+            &["--lang", "en"],
+            &["--root", "site", "--out", "x", "--drafts"],
+        ];
+        let mut compared = 0;
+        for path in &all {
+            for tail in tails {
+                let mut line = vec!["kenshu"];
+                line.extend(path.iter().map(String::as_str));
+                line.extend_from_slice(tail);
+                let plain = outcome(unlocalized(crate::cli::Cli::command()), &line);
+                for lang in [Lang::Ja, Lang::En] {
+                    let full = outcome(localized(crate::cli::Cli::command(), lang), &line);
+                    match (&plain, &full) {
+                        (Ok(a), Ok(b)) => assert_eq!(a, b, "{line:?}"),
+                        (Err(_), Err(_)) => {}
+                        _ => panic!("{line:?}: {plain:?} against {full:?}"),
+                    }
+                }
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "only {compared} command lines");
     }
 
     #[test]
