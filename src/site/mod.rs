@@ -159,8 +159,10 @@ pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostic
 }
 
 /// [`load_site`], running `with_config` on site.yaml's configuration
-/// while the content is read; its result is `None` when site.yaml is
-/// missing or has errors (the site is `None` then too).
+/// while the content is read. Its result is `None` when there is no
+/// configuration to run it on (no content/ folder, site.yaml or
+/// skills.yaml missing or unreadable, site.yaml with errors); the site is
+/// `None` then too.
 pub fn load_site_with<T: Send>(
     root: &Path,
     options: LoadOptions,
