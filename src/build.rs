@@ -7,12 +7,13 @@
 
 use crate::aside::drop_aside;
 use crate::config::SiteConfig;
+use crate::content::{Body, Outline};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputFile;
 use crate::output::{self, WriteError};
 use crate::render::{all_pages, check_layout, PageId, RenderFailure, Renderer};
 use crate::search::{self, Target};
-use crate::site::{load_outline_with, load_site_with, LoadOptions, Site};
+use crate::site::{load_with, LoadOptions, Site};
 use crate::theme::load_theme;
 use crate::urls;
 use std::path::{Path, PathBuf};
@@ -58,7 +59,8 @@ pub fn prepare(
     root: &Path,
     options: LoadOptions,
 ) -> Result<(Site, Renderer, Diagnostics), Diagnostics> {
-    let (site, diagnostics, theme) = load_site_with(root, options, |c| compile_theme(root, c));
+    let (site, diagnostics, theme) =
+        load_with::<Body, _>(root, options, |c| compile_theme(root, c));
     with_theme(site, diagnostics, theme)
 }
 
@@ -66,7 +68,7 @@ pub fn prepare(
 type Compiled = Result<(Renderer, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Loads and compiles the theme that `config` names (while the content
-/// is being read, see [`load_site_with`]).
+/// is being read, see [`load_with`]).
 fn compile_theme(root: &Path, config: &SiteConfig) -> Compiled {
     load_theme(root, config).and_then(|mut theme| {
         let warnings = std::mem::take(&mut theme.warnings);
@@ -105,7 +107,8 @@ fn with_theme<B>(
 /// undefined value, a wrong filter) is reported without a full build.
 pub fn check_site(root: &Path, drafts: bool) -> Diagnostics {
     let load = LoadOptions { drafts };
-    let (site, diagnostics, theme) = load_outline_with(root, load, |c| compile_theme(root, c));
+    let (site, diagnostics, theme) =
+        load_with::<Outline, _>(root, load, |c| compile_theme(root, c));
     match with_theme(site, diagnostics, theme) {
         Ok((site, renderer, mut diagnostics)) => {
             let site = site.into_template_sample();

@@ -25,6 +25,9 @@ fn main() -> ExitCode {
         Ok(parsed) => parsed,
         Err(code) => return code,
     };
+    // The messages are needed once the command has run (or failed): the
+    // catalogue is parsed meanwhile.
+    std::thread::spawn(move || kenshu::messages::warm(lang));
     match run(cli.command, lang) {
         Ok(code) => code,
         Err(detail) => {
@@ -61,9 +64,6 @@ fn parse_command_line() -> Result<(Cli, Lang), ExitCode> {
         args.push("--help".into());
     }
     let lang = early_language(&args);
-    // The messages are needed once the command has run (or failed): the
-    // catalogue is parsed meanwhile.
-    std::thread::spawn(move || kenshu::messages::warm(lang));
     // A command line that parses needs no help texts; one that does not is
     // parsed again with them, for help, version and errors in the
     // catalogue's words (the two trees accept the same arguments).

@@ -65,8 +65,7 @@ fn help_code(key: &str) -> Option<&'static str> {
 
 /// The command tree with the catalogue's help texts and headings.
 pub fn localized(command: Command, lang: Lang) -> Command {
-    let command = command.disable_help_subcommand(true);
-    localize(command, "", lang)
+    localize(unlocalized(command), "", lang)
 }
 
 /// The command tree as [`localized`] parses it, without the help texts:

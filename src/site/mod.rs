@@ -154,24 +154,17 @@ impl Site<Outline> {
 /// Loads and checks the site at `root`. The site is `None` when a file it
 /// cannot do without (site.yaml, skills.yaml) is missing or unreadable.
 pub fn load_site(root: &Path, options: LoadOptions) -> (Option<Site>, Diagnostics) {
-    let (site, diagnostics, _) = load_site_with(root, options, |_| ());
+    let (site, diagnostics, _) = load_with::<Body, ()>(root, options, |_| ());
     (site, diagnostics)
 }
 
-/// [`load_site`], running `with_config` on site.yaml's configuration
-/// while the content is read. Its result is `None` when there is no
+/// [`load_site`] (with `B` = [`Body`]) or [`load_outline`] (`B` =
+/// [`Outline`]), running `with_config` on site.yaml's configuration while
+/// the content is read. Its result is `None` when there is no
 /// configuration to run it on (no content/ folder, site.yaml or
 /// skills.yaml missing or unreadable, site.yaml with errors); the site is
 /// `None` then too.
-pub fn load_site_with<T: Send>(
-    root: &Path,
-    options: LoadOptions,
-    with_config: impl FnOnce(&SiteConfig) -> T + Send,
-) -> (Option<Site>, Diagnostics, Option<T>) {
-    load::<Body, T>(root, options, with_config)
-}
-
-fn load<B: BodyKind, T: Send>(
+pub fn load_with<B: BodyKind, T: Send>(
     root: &Path,
     options: LoadOptions,
     with_config: impl FnOnce(&SiteConfig) -> T + Send,
@@ -207,15 +200,6 @@ pub fn load_site_cached(
 /// of each body instead of its HTML: the same diagnostics for less time and
 /// memory.
 pub fn load_outline(root: &Path, options: LoadOptions) -> (Option<Site<Outline>>, Diagnostics) {
-    let (site, diagnostics, _) = load_outline_with(root, options, |_| ());
+    let (site, diagnostics, _) = load_with::<Outline, ()>(root, options, |_| ());
     (site, diagnostics)
-}
-
-/// [`load_outline`] with a `with_config` as [`load_site_with`]'s.
-pub fn load_outline_with<T: Send>(
-    root: &Path,
-    options: LoadOptions,
-    with_config: impl FnOnce(&SiteConfig) -> T + Send,
-) -> (Option<Site<Outline>>, Diagnostics, Option<T>) {
-    load::<Outline, T>(root, options, with_config)
 }
