@@ -11,6 +11,7 @@
 #               kernel's "recently deleted inode" scan, which would dominate
 #               every tool's time in a loop that deletes its output.
 #   RUNS        hyperfine runs per command (default 5; medians are reported)
+#   ROUNDS      interleaved kenshu/Hugo rounds (default 8, see below)
 #   SEED        corpus seed (default 1)
 #   KENSHU      kenshu binary to measure (default target/release/kenshu)
 #   DISK_DIR    folder on the real disk (default target/bench-disk) for the
@@ -27,6 +28,7 @@ REPO=$PWD
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
 RUNS=${RUNS:-5}
+ROUNDS=${ROUNDS:-8}
 SEED=${SEED:-1}
 if [ -z "${BENCH_DIR:-}" ]; then
   if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_DIR=/dev/shm/kenshu-bench; else BENCH_DIR=$REPO/target/bench; fi
@@ -125,6 +127,17 @@ for n in "${SIZES[@]}"; do
     disk_cmds+=(-n disk-hugo "$HUGO_BIN --quiet -s $disk/hugo-site -d $disk/hugo")
   fi
   hyperfine --warmup 1 --runs "$RUNS" --export-json "$BENCH_DIR/disk-$n.json" "${disk_cmds[@]}" >&2
+  # hyperfine times each command in a block of its own, so a drift of the
+  # machine's speed between blocks moves the ratio (Hugo's block has come
+  # out 15 % faster than the same builds interleaved). The ratio is also
+  # taken round by round, each round running both in alternating order.
+  interleaved=""
+  if [ -n "$HUGO_BIN" ]; then
+    echo "== $n modules: kenshu and Hugo interleaved, $ROUNDS rounds" >&2
+    interleaved=$(python3 "$REPO/bench/interleave.py" --rounds "$ROUNDS" --site "$site" \
+      --hugo "$HUGO_BIN" --hugo-site "$hugo_site" "$KENSHU" | tail -1)
+    echo "$interleaved" >&2
+  fi
   echo "== $n modules: peak memory" >&2
   mem_kenshu=$(peak_mib "$KENSHU build --root $site --out $out/kenshu" "$out $site/.kenshu")
   mem_floor=$(peak_mib "$FLOOR $site $out/floor" "$out")
@@ -132,9 +145,9 @@ for n in "${SIZES[@]}"; do
   mem_hugo=""
   [ -z "$HUGO_BIN" ] || mem_hugo=$(peak_mib "$HUGO_BIN --quiet -s $hugo_site -d $out/hugo" "$out")
   stats=$("$STATS" "$site")
-  python3 - "$BENCH_DIR" "$n" "$mem_kenshu" "$mem_floor" "$mem_check" "$mem_hugo" "$stats" >> "$RESULTS" <<'EOF'
+  python3 - "$BENCH_DIR" "$n" "$mem_kenshu" "$mem_floor" "$mem_check" "$mem_hugo" "$stats" "$interleaved" >> "$RESULTS" <<'EOF'
 import json, sys
-bench, n, mem_k, mem_f, mem_c, mem_h, stats = sys.argv[1:8]
+bench, n, mem_k, mem_f, mem_c, mem_h, stats, interleaved = sys.argv[1:9]
 med, cpu = {}, {}
 for name in ("fresh", "other", "disk"):
     for r in json.load(open(f"{bench}/{name}-{n}.json"))["results"]:
@@ -157,6 +170,9 @@ print()
 print(f"- kenshu/floor: {k / f:.2f} (wall), {cpu['kenshu'] / cpu['floor']:.2f} (CPU)")
 if h:
     print(f"- kenshu/Hugo: {k / h:.2f} (wall), {cpu['kenshu'] / cpu['hugo']:.2f} (CPU), {int(mem_k) / int(mem_h):.2f} (peak memory)")
+if interleaved:
+    ratios = interleaved.split(": ", 1)[1]
+    print(f"- kenshu/Hugo interleaved: {ratios}")
 print(f"- check/build: {med['check'] / k:.2f}")
 if med.get("disk-hugo"):
     print(f"- over the previous output on the disk, kenshu/Hugo: {med['disk-kenshu'] / med['disk-hugo']:.2f} (wall)")
