@@ -58,7 +58,7 @@ impl Inputs {
             },
             || content::discover(root, &mut found),
         );
-        found.into_iter().for_each(|d| diagnostics.push(d));
+        diagnostics.extend(found);
         let inputs = settings.map(|settings| Inputs {
             root: root.to_path_buf(),
             settings,
